@@ -1,0 +1,39 @@
+/**
+ * `@x/openai-capi-core`: the platform-free rules of the OpenAI Ads Conversions API. Every rule
+ * (validation, normalization, hashing, money, event ids, GA4 mapping) lives here once and is used by
+ * the browser, Node and testing packages alike.
+ *
+ * @packageDocumentation
+ */
+export type * from './types.js';
+export {
+  CapiError,
+  CapiValidationError,
+  CapiApiError,
+  CapiConnectionError,
+  CapiTimeoutError,
+  formatIssues,
+} from './errors.js';
+export {
+  EVENT_TYPES,
+  STANDARD_EVENT_TYPES,
+  ACTION_SOURCES,
+  dataShapeOf,
+  isEventType,
+  isStandardEventType,
+  isPixelEventType,
+  MAX_BATCH_EVENTS,
+  MAX_EVENT_ID_LENGTH,
+  MAX_PAST_MS,
+  MAX_FUTURE_MS,
+} from './schema.js';
+export { validateEvent, validateBatch, validateIntegrationSource } from './validate.js';
+export { buildEvent, type BuildEventOptions } from './build-event.js';
+export { eventInputFromWire } from './wire-input.js';
+export { normalizeEmail, normalizePhone, normalizeName, normalizeExternalId } from './normalize.js';
+export { sha256Hex, nobleSha256Hex } from './hash.js';
+export { hashUser, toPixelUser, type HashUserOptions } from './user.js';
+export { toMinorUnits, fromMinorUnits } from './money.js';
+export { currencyExponent, isKnownCurrency, ISO_4217_EDITION } from './currency.js';
+export { createEventId, deriveEventId } from './ids.js';
+export { fromGa4, GA4_EVENT_MAP, type Ga4Params, type Ga4Item } from './ga4.js';
