@@ -4,15 +4,14 @@
  */
 import { fileURLToPath } from 'node:url';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const pkgDir = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/`, import.meta.url));
 
 // Tests import the packages by name and run against their sources, not a stale dist/.
-export const alias = {
-  '@x/openai-capi-core': src('core'),
-  '@x/openai-capi-node': src('node'),
-  '@x/openai-capi-browser': src('browser'),
-  '@x/openai-capi-testing': src('testing'),
-};
+// `@x/openai-capi-testing/msw` maps to `packages/testing/src/msw.ts`, the bare name to `index.ts`.
+export const alias = ['core', 'node', 'browser', 'testing'].map((pkg) => ({
+  find: new RegExp(`^@x/openai-capi-${pkg}(?:/(.+))?$`),
+  replacement: `${pkgDir(pkg)}$1`,
+}));
 
 export default [
   { resolve: { alias }, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'], environment: 'node' } },
@@ -23,10 +22,22 @@ export default [
   { resolve: { alias }, test: { name: 'testing', include: ['packages/testing/src/**/*.test.ts'], environment: 'node' } },
   {
     resolve: { alias },
-    test: { name: 'examples', include: ['examples/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'], environment: 'node' },
+    test: {
+      name: 'examples',
+      include: ['examples/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+      exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+      environment: 'node',
+    },
   },
+  // Real Chromium (Debian's /usr/bin/chromium through playwright-core) against the demo stack.
   {
     resolve: { alias },
-    test: { name: 'e2e', include: ['e2e/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 },
+    test: {
+      name: 'e2e',
+      include: ['examples/*/test/**/*.e2e.test.ts'],
+      environment: 'node',
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+    },
   },
 ];

@@ -1,0 +1,22 @@
+/** Test helpers for the validation suites (not part of the public API). */
+import type { ValidationResult } from '../types.js';
+
+/** The frozen clock of the golden vectors (`vectors.json` `now_ms`). */
+export const NOW = 1_773_892_860_000;
+
+/** A valid `order_created` wire event; tests patch one field at a time. */
+export function order(): Record<string, unknown> {
+  return {
+    id: 'order_12345',
+    type: 'order_created',
+    timestamp_ms: NOW - 60_000,
+    source_url: 'https://shop.example.com/checkout',
+    action_source: 'web',
+    data: { type: 'contents', amount: 2599, currency: 'USD' },
+  };
+}
+
+/** `path:code` of every issue (empty when valid). */
+export function codes(result: ValidationResult<unknown>): string[] {
+  return result.ok ? [] : result.issues.map((i) => `${i.path}:${i.code}`);
+}

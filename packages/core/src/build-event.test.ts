@@ -1,0 +1,291 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import vectors from './__fixtures__/vectors.json' with { type: 'json' };
+import { buildEvent } from './build-event.js';
+import { CapiValidationError } from './errors.js';
+import { nobleSha256Hex } from './hash.js';
+import { validateEvent } from './validate.js';
+import { NOW } from './__fixtures__/events.js';
+import type { EventInput, Issue, WireEvent } from './types.js';
+
+const T = 1_773_892_800_000;
+const base: EventInput = { type: 'order_created', id: 'o1', timestamp: T, sourceUrl: 'https://shop.example.com/c' };
+const build = (patch: Record<string, unknown>) => buildEvent({ ...base, ...patch } as EventInput, { now: NOW });
+
+/** The issues `buildEvent` throws for `input`, as `path:code`. */
+function fails(input: unknown): string[] {
+  try {
+    buildEvent(input as EventInput, { now: NOW });
+  } catch (error) {
+    expect(CapiValidationError.isInstance(error)).toBe(true);
+    return (error as CapiValidationError).issues.map((i: Issue) => `${i.path}:${i.code}`);
+  }
+  throw new Error('buildEvent did not throw');
+}
+const failsWith = (patch: Record<string, unknown>) => fails({ ...base, ...patch });
+
+describe('buildEvent', () => {
+  it('reproduces the documented order_created event from friendly input, hashing the raw user', () => {
+    const expected = vectors.bodies[1]?.body.events[0] as unknown as WireEvent;
+    const event = buildEvent(
+      {
+        type: 'order_created',
+        id: 'order_12345',
+        timestamp: new Date(T),
+        oppref: 'oppref_abc',
+        sourceUrl: 'https://shop.example.com/checkout/confirmation?email=user%40example.com#top',
+        user: {
+          obref: '123e4567-e89b-42d3-a456-426614174000',
+          email: ' User@Example.com ',
+          externalId: 'customer_123',
+          country: 'US',
+          city: 'San Francisco',
+          postalCode: '94107',
+          ipAddress: '203.0.113.1',
+          userAgent: 'Mozilla/5.0',
+        },
+        data: {
+          value: '25.99',
+          currency: 'usd',
+          contents: [{ id: 'sku_123', name: 'Starter bundle', contentType: 'product', quantity: 1 }],
+        },
+      },
+      { now: vectors.now_ms },
+    );
+    expect(event).toEqual(expected);
+    // Same key order as the docs outside `user` (whose order is hashUser's).
+    const { user: _a, ...rest } = event;
+    const { user: _b, ...restExpected } = expected;
+    expect(JSON.stringify(rest)).toBe(JSON.stringify(restExpected));
+  });
+
+  it('fills defaults: data.type, action_source web, timestamp now, random id', () => {
+    const event = buildEvent({ type: 'lead_created', sourceUrl: 'https://a.example/' }, { now: NOW });
+    expect(event).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+      type: 'lead_created',
+      timestamp_ms: NOW,
+      source_url: 'https://a.example/',
+      action_source: 'web',
+      data: { type: 'customer_action' },
+    });
+    expect(buildEvent({ type: 'lead_created', actionSource: 'offline' }, { now: NOW }).id).not.toBe(event.id);
+    expect(validateEvent(event, { now: NOW }).ok).toBe(true);
+  });
+
+  it('uses the real clock when no now is given', () => {
+    const before = Date.now();
+    const event = buildEvent({ type: 'lead_created', actionSource: 'offline' });
+    expect(event.timestamp_ms).toBeGreaterThanOrEqual(before);
+  });
+
+  it('derives the id from key (the custom name for custom events); id wins over key', () => {
+    expect(build({ id: undefined, key: 'order_12345' }).id).toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
+    expect(build({ key: 'order_12345' }).id).toBe('o1');
+    const custom = build({ id: undefined, key: 'order_12345', type: 'custom', customEventName: 'quote', data: undefined });
+    expect(custom.id).toMatch(/^oac1_[0-9a-f]{32}$/);
+    expect(custom.id).not.toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
+    expect(custom.custom_event_name).toBe('quote');
+    expect(failsWith({ id: undefined, key: ' ' })).toEqual(['key:empty']);
+    expect(failsWith({ id: undefined, key: 5 })).toEqual(['key:invalid_type']);
+    expect(failsWith({ id: undefined, key: 'k', type: 'custom', customEventName: 'Bad Name' })).toEqual([
+      'custom_event_name:invalid_format',
+    ]);
+    expect(failsWith({ id: undefined, key: 'k', type: 'custom' })).toEqual(['custom_event_name:required']);
+  });
+
+  it('accepts a Date or Unix ms and rejects anything else', () => {
+    expect(build({ timestamp: new Date(T) }).timestamp_ms).toBe(T);
+    expect(build({ timestamp: T }).timestamp_ms).toBe(T);
+    expect(failsWith({ timestamp: new Date('nope') })).toEqual(['timestamp_ms:not_integer']);
+    expect(failsWith({ timestamp: '2026-03-19' })).toEqual(['timestamp_ms:invalid_type']);
+    expect(failsWith({ timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp_ms:too_old']);
+  });
+
+  it('strips query and fragment from sourceUrl unless keepSourceUrlQuery', () => {
+    expect(build({ sourceUrl: 'https://a.example/p?q=1#f' }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://a.example/p#f?x' }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://a.example/p?q=1#f', keepSourceUrlQuery: true }).source_url).toBe('https://a.example/p?q=1#f');
+    expect(build({ sourceUrl: 'https://a.example/p?q', keepSourceUrlQuery: false }).source_url).toBe('https://a.example/p');
+    expect(failsWith({ keepSourceUrlQuery: 'yes' })).toEqual(['keepSourceUrlQuery:invalid_type']);
+    expect(failsWith({ sourceUrl: '/relative' })).toEqual(['source_url:invalid_url']);
+    expect(failsWith({ sourceUrl: undefined })).toEqual(['source_url:required']);
+    expect(build({ sourceUrl: undefined, actionSource: 'phone_call' }).action_source).toBe('phone_call');
+  });
+
+  it('passes oppref, optOut and customEventName through', () => {
+    expect(build({ oppref: ' raw%20 ', optOut: true })).toMatchObject({ oppref: ' raw%20 ', opt_out: true });
+    expect(failsWith({ optOut: 1 })).toEqual(['opt_out:invalid_type']);
+    expect(failsWith({ customEventName: 'x' })).toEqual(['custom_event_name:forbidden_field']);
+  });
+
+  it('rejects unknown top-level keys (typos) and non-object input', () => {
+    expect(failsWith({ sourceURL: 'https://a.example' })).toEqual(['sourceURL:unknown_field']);
+    expect(failsWith({ timestamp_ms: T })).toEqual(['timestamp_ms:unknown_field']);
+    for (const input of [null, undefined, 'order_created', [], 42]) expect(fails(input)).toEqual([':invalid_type']);
+  });
+});
+
+describe('buildEvent: data', () => {
+  it.each([
+    [{ value: 129.99, currency: 'USD' }, { amount: 12999, currency: 'USD' }],
+    [{ value: '129.99', currency: 'usd' }, { amount: 12999, currency: 'USD' }],
+    [{ value: 8900, currency: 'JPY' }, { amount: 8900, currency: 'JPY' }],
+    [{ value: '1.234', currency: 'KWD' }, { amount: 1234, currency: 'KWD' }],
+    [{ amount: 2599, currency: 'Usd' }, { amount: 2599, currency: 'USD' }],
+    [{ currency: 'eur' }, { currency: 'EUR' }],
+  ])('converts money %#', (data, expected) => {
+    expect(build({ data }).data).toEqual({ type: 'contents', ...expected });
+  });
+
+  it.each([
+    [{ value: 1, amount: 100, currency: 'USD' }, ['data.value:conflict']],
+    [{ value: 1 }, ['data.currency:required']],
+    [{ amount: 1 }, ['data.currency:required']],
+    [{ value: '1.999', currency: 'USD' }, ['data.value:too_precise']],
+    [{ value: 1.5, currency: 'JPY' }, ['data.value:too_precise']],
+    [{ value: -1, currency: 'USD' }, ['data.value:negative']],
+    [{ value: 1, currency: 'XYZ' }, ['data.currency:unknown_currency']],
+    [{ amount: 1.5, currency: 'USD' }, ['data.amount:not_integer']],
+    [{ type: 'customer_action' }, ['data.type:shape_mismatch']],
+    [{ price: 5 }, ['data.price:unknown_field']],
+    [{ plan_id: 'pro' }, ['data.plan_id:unknown_field']],
+    [{ planId: 'pro' }, ['data.plan_id:forbidden_field']],
+  ])('rejects data %#', (data, expected) => expect(failsWith({ data })).toEqual(expected));
+
+  it('maps items, converting item value with the item or event currency', () => {
+    const data = build({
+      data: {
+        type: 'contents',
+        value: '30',
+        currency: 'eur',
+        contents: [
+          { id: 'a', groupId: 'g', name: 'A', contentType: 'product', quantity: 2, value: 10, variantDict: { size: 'M' } },
+          { id: 'b', value: '1000', currency: 'jpy' },
+          { id: 'c', amount: 5 },
+        ],
+      },
+    }).data;
+    expect(JSON.stringify(data)).toBe(
+      JSON.stringify({
+        type: 'contents',
+        amount: 3000,
+        currency: 'EUR',
+        contents: [
+          { id: 'a', group_id: 'g', name: 'A', content_type: 'product', quantity: 2, amount: 1000, variant_dict: { size: 'M' } },
+          { id: 'b', amount: 1000, currency: 'JPY' },
+          { id: 'c', amount: 5 },
+        ],
+      }),
+    );
+  });
+
+  it.each([
+    [[{ value: 1 }], ['data.contents[0].currency:required']],
+    [[{ value: 1, amount: 100, currency: 'USD' }], ['data.contents[0].value:conflict']],
+    [[{ value: '0.001', currency: 'USD' }], ['data.contents[0].value:too_precise']],
+    [[{ content_type: 'product' }], ['data.contents[0].content_type:unknown_field']],
+    [[{ quantity: -1 }], ['data.contents[0].quantity:negative']],
+    [['sku'], ['data.contents[0]:invalid_type']],
+    ['sku', ['data.contents:invalid_type']],
+  ])('rejects items %#', (contents, expected) => expect(failsWith({ data: { contents } })).toEqual(expected));
+
+  it('reports an unknown event currency once, even when items fall back on it', () => {
+    expect(failsWith({ data: { currency: 'XYZ', contents: [{ value: 1 }] } })).toEqual(['data.currency:unknown_currency']);
+  });
+
+  it('maps planId and passes extra keys of custom events unchanged', () => {
+    expect(build({ type: 'subscription_created', data: { planId: 'pro_monthly', value: 20, currency: 'USD' } }).data).toEqual({
+      type: 'plan_enrollment',
+      amount: 2000,
+      currency: 'USD',
+      plan_id: 'pro_monthly',
+    });
+    const extras = JSON.parse('{"tier":"gold","nested":{"a":[1]},"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const data = build({ type: 'custom', customEventName: 'quote_requested', data: { ...extras, planId: 'p' } }).data;
+    expect(Object.keys(data)).toEqual(['type', 'plan_id', 'tier', 'nested', '__proto__']);
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('buildEvent: user', () => {
+  it('hashes with the injected hasher and omits an empty user', () => {
+    const seen: string[] = [];
+    const hasher = (text: string) => {
+      seen.push(text);
+      return nobleSha256Hex(text);
+    };
+    const event = buildEvent({ ...base, user: { email: 'Ada@Example.COM ', phone: '+1 (415) 555-2671' } }, { now: NOW, hasher });
+    expect(seen).toEqual(['ada@example.com', '14155552671']);
+    expect(event.user).toEqual({
+      emails_sha256: ['b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72'],
+      phone_numbers_sha256: ['758fbf68945f21c416814c539ab578876c8d98fb69e6da692def92cd52417fe0'],
+    });
+    expect('user' in build({ user: {} })).toBe(false);
+  });
+
+  it('collects user issues with every other issue, without echoing personal data', () => {
+    let error: unknown;
+    try {
+      buildEvent(
+        { ...base, sourceURL: 'x', user: { email: 'jane.doe-at-example', phone: 'call jane' }, data: { value: '1.999', currency: 'USD' } } as EventInput,
+        { now: NOW },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(CapiValidationError.isInstance(error)).toBe(true);
+    const { issues, message } = error as CapiValidationError;
+    expect(issues.map((i) => `${i.path}:${i.code}`)).toEqual([
+      'sourceURL:unknown_field',
+      'user.email:invalid_email',
+      'user.phone:invalid_phone',
+      'data.value:too_precise',
+    ]);
+    expect(message).not.toContain('jane');
+  });
+
+  it('turns a failing hasher into an issue, never another error', () => {
+    const boom = () => {
+      throw new TypeError('boom');
+    };
+    expect(() => buildEvent({ ...base, user: { email: 'a@b.example' } }, { now: NOW, hasher: boom })).toThrow(CapiValidationError);
+    expect(fails({ ...base, user: null })).toEqual(['user:invalid_type']);
+  });
+});
+
+describe('buildEvent only ever throws CapiValidationError', () => {
+  const onlyValidationErrors = (input: unknown) => {
+    try {
+      const event = buildEvent(input as EventInput, { now: NOW });
+      expect(validateEvent(event, { now: NOW }).ok).toBe(true);
+    } catch (error) {
+      expect(CapiValidationError.isInstance(error)).toBe(true);
+    }
+  };
+
+  it('for any value', () => {
+    fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withNullPrototype: true }), onlyValidationErrors), {
+      numRuns: 300,
+    });
+  });
+
+  it('for random friendly events', () => {
+    const field = fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(undefined, 'custom', 'order_created', 'quote', 'USD', 'web', 'https://a.example/?q', T, 1.5, new Date(T)),
+    );
+    const item = fc.dictionary(fc.constantFrom('id', 'value', 'amount', 'currency', 'quantity', 'variantDict', 'x'), field);
+    const input = fc.record(
+      {
+        type: field, id: field, key: field, timestamp: field, customEventName: field, sourceUrl: field,
+        keepSourceUrlQuery: field, actionSource: field, optOut: field, oppref: field,
+        user: fc.dictionary(fc.constantFrom('email', 'phone', 'country', 'emailSha256', 'ipAddress', 'x'), field),
+        data: fc.record({ type: field, value: field, amount: field, currency: field, planId: field, contents: fc.array(item) }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(fc.property(input, onlyValidationErrors), { numRuns: 500 });
+  });
+});

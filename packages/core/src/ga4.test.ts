@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { CapiValidationError } from './errors.js';
+import { fromGa4, GA4_EVENT_MAP, type Ga4Params } from './ga4.js';
+
+function issuesOf(fn: () => unknown): CapiValidationError['issues'] {
+  try {
+    fn();
+  } catch (error) {
+    if (CapiValidationError.isInstance(error)) return error.issues;
+    throw error;
+  }
+  throw new Error('expected a CapiValidationError');
+}
+
+describe('GA4_EVENT_MAP', () => {
+  it('maps the seven GA4 names of spec §9 and nothing else', () => {
+    expect(GA4_EVENT_MAP).toEqual({
+      page_view: 'page_viewed',
+      view_item: 'contents_viewed',
+      add_to_cart: 'items_added',
+      begin_checkout: 'checkout_started',
+      purchase: 'order_created',
+      generate_lead: 'lead_created',
+      sign_up: 'registration_completed',
+    });
+    expect(Object.isFrozen(GA4_EVENT_MAP)).toBe(true);
+  });
+});
+
+describe('fromGa4', () => {
+  it('maps a purchase with value, currency, transaction id and items', () => {
+    const input = fromGa4('purchase', {
+      transaction_id: 'T_12345',
+      value: 72.05,
+      currency: 'USD',
+      coupon: 'SUMMER',
+      items: [
+        { item_id: 'SKU_1', item_name: 'Shirt', item_category: 'Apparel', item_variant: 'green', price: 10.01, quantity: 3, item_brand: 'X' },
+        { item_id: 'SKU_2', price: '42.02' },
+      ],
+    });
+    expect(input).toEqual({
+      type: 'order_created',
+      key: 'T_12345',
+      data: {
+        value: 72.05,
+        currency: 'USD',
+        contents: [
+          { id: 'SKU_1', name: 'Shirt', contentType: 'Apparel', quantity: 3, value: 10.01, variantDict: { variant: 'green' } },
+          { id: 'SKU_2', contentType: 'product', value: '42.02' },
+        ],
+      },
+    });
+  });
+
+  it('sums price × quantity exactly in minor units when value is absent', () => {
+    const input = fromGa4('begin_checkout', {
+      currency: 'usd',
+      items: [
+        { item_id: 'a', price: 0.1, quantity: 3 },
+        { item_id: 'b', price: '0.2' },
+        { item_id: 'c', price: 19.99, quantity: 7 },
+      ],
+    });
+    // 0.1 × 3 + 0.2 + 19.99 × 7 = 0.30 + 0.20 + 139.93 = 140.43 (floats would give 140.43000000000001)
+    expect(input.data?.amount).toBe(14043);
+    expect(input.data?.currency).toBe('USD');
+    expect(input.data?.value).toBeUndefined();
+  });
+
+  it('does not sum when some item has no price (items keep their own prices)', () => {
+    const input = fromGa4('add_to_cart', { currency: 'EUR', items: [{ item_id: 'a', price: 5 }, { item_id: 'b' }] });
+    expect(input.data?.amount).toBeUndefined();
+    expect(input.data?.contents).toHaveLength(2);
+  });
+
+  it('reports problems of the sum', () => {
+    expect(issuesOf(() => fromGa4('purchase', { items: [{ item_id: 'a', price: 5 }] }))).toEqual([
+      expect.objectContaining({ path: 'params.currency', code: 'required' }),
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', { currency: 'JPY', items: [{ item_id: 'a', price: 5.5 }] }))).toEqual([
+      expect.objectContaining({ path: 'params.items[0].price', code: 'too_precise' }),
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ item_id: 'a', price: 5, quantity: 1.5 }] }))).toEqual([
+      expect.objectContaining({ path: 'params.items[0].quantity', code: 'not_integer' }),
+    ]);
+    expect(
+      issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ price: '90071992547409' }, { price: '1', quantity: 2 }] })),
+    ).toEqual([expect.objectContaining({ code: 'too_large' })]);
+  });
+
+  it('maps page_view keeping only mapped params', () => {
+    expect(fromGa4('page_view', { page_location: 'https://x.example/?email=a@b.c', page_title: 'Home' })).toEqual({
+      type: 'page_viewed',
+      data: {},
+    });
+  });
+
+  it('maps lead and sign-up events, and refuses items on them', () => {
+    expect(fromGa4('generate_lead', { value: 50, currency: 'USD' })).toEqual({
+      type: 'lead_created',
+      data: { value: 50, currency: 'USD' },
+    });
+    expect(fromGa4('sign_up', { method: 'Google' })).toEqual({ type: 'registration_completed', data: {} });
+    expect(issuesOf(() => fromGa4('generate_lead', { items: [{ item_id: 'a' }] }))).toEqual([
+      expect.objectContaining({ path: 'params.items', code: 'forbidden_field' }),
+    ]);
+  });
+
+  it.each(['refund', 'add_payment_info', 'view_cart', 'quote_requested', 'a', 'x-1'])('maps %s to a custom event of that name', (name) => {
+    expect(fromGa4(name, {})).toEqual({ type: 'custom', customEventName: name, data: {} });
+  });
+
+  it('passes scalar params of custom events through as custom data', () => {
+    const input = fromGa4('refund', {
+      transaction_id: 'T_1',
+      value: '30.00',
+      currency: 'EUR',
+      reason: 'damaged',
+      partial: true,
+      count: 2,
+      items: [{ item_id: 'a', price: '30.00' }],
+    });
+    expect(input).toEqual({
+      type: 'custom',
+      customEventName: 'refund',
+      key: 'T_1',
+      data: {
+        value: '30.00',
+        currency: 'EUR',
+        reason: 'damaged',
+        partial: true,
+        count: 2,
+        contents: [{ id: 'a', contentType: 'product', value: '30.00' }],
+      },
+    });
+  });
+
+  it('rejects custom params that cannot be passed through', () => {
+    const issues = issuesOf(() => fromGa4('share', { nested: { a: 1 }, amount: 5, type: 'x', bad: Number.NaN } as Ga4Params));
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ['params.nested', 'invalid_type'],
+      ['params.amount', 'reserved_name'],
+      ['params.type', 'reserved_name'],
+      ['params.bad', 'invalid_type'],
+    ]);
+  });
+
+  it.each(['Purchase', 'add to cart', 'order_created', '', '_x', 'x'.repeat(65), '__proto__', 'toString', 'page-view!'])(
+    'rejects the event name %j (never a silent rename)',
+    (name) => {
+      expect(issuesOf(() => fromGa4(name, {}))).toEqual([expect.objectContaining({ path: 'eventName', code: 'invalid_format' })]);
+    },
+  );
+
+  it('does not resolve names through Object.prototype', () => {
+    expect(fromGa4('constructor', {})).toEqual({ type: 'custom', customEventName: 'constructor', data: {} });
+    expect(fromGa4('hasownproperty', {}).type).toBe('custom');
+  });
+
+  it('ignores __proto__/constructor/prototype params without polluting prototypes', () => {
+    const params = JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}, "prototype": 1, "ok": "yes"}') as Ga4Params;
+    const input = fromGa4('custom_thing', params);
+    expect(input.data).toEqual({ ok: 'yes' });
+    expect(Object.getPrototypeOf(input.data)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('rejects bad param types with paths', () => {
+    const issues = issuesOf(() =>
+      fromGa4('purchase', { currency: 5, value: {}, transaction_id: ' ', items: [null, { item_id: 7, quantity: '2', price: [] }] } as unknown as Ga4Params),
+    );
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ['params.currency', 'invalid_type'],
+      ['params.value', 'invalid_type'],
+      ['params.transaction_id', 'invalid_type'],
+      ['params.items[0]', 'invalid_type'],
+      ['params.items[1].item_id', 'invalid_type'],
+      ['params.items[1].quantity', 'invalid_type'],
+      ['params.items[1].price', 'invalid_type'],
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', 'x' as unknown as Ga4Params))[0]?.path).toBe('params');
+    expect(issuesOf(() => fromGa4('purchase', { items: {} } as unknown as Ga4Params))[0]?.path).toBe('params.items');
+  });
+});

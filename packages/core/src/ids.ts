@@ -1,0 +1,83 @@
+/**
+ * Event ids: random ones for events without a natural key, derived ones so the browser and the
+ * server compute the same id for the same conversion (spec §7).
+ */
+import { CapiError, CapiValidationError } from './errors.js';
+import { nobleSha256Hex } from './hash.js';
+import type { Issue } from './types.js';
+
+/** The subset of Web Crypto this module needs, read from `globalThis` (no DOM/Node types in core). */
+interface MinimalCrypto {
+  randomUUID?: () => string;
+  getRandomValues?: <T extends Uint8Array>(array: T) => T;
+}
+
+/**
+ * A random RFC 4122 version 4 UUID from the platform's cryptographic generator
+ * (`crypto.randomUUID`, else `crypto.getRandomValues`). Never `Math.random`, never a timestamp.
+ *
+ * @throws CapiError when the runtime has no Web Crypto (`globalThis.crypto`)
+ */
+export function createEventId(): string {
+  const crypto = (globalThis as { crypto?: MinimalCrypto }).crypto;
+  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
+  if (typeof crypto?.getRandomValues === 'function') {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
+    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // variant 10xx
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  throw new CapiError(
+    'No cryptographic random generator: globalThis.crypto.randomUUID/getRandomValues are missing. Pass an explicit event id or key.',
+  );
+}
+
+/** Prefix of every derived id; the `1` is the algorithm version. */
+export const DERIVED_EVENT_ID_PREFIX = 'oac1_';
+
+// Event types and custom event names both match this (lowercase, no newline), which keeps the
+// hashed message unambiguous: the first newline always ends the name.
+const EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+
+/**
+ * The deterministic event id of a conversion, identical in every runtime, so a browser event and
+ * its server twin deduplicate (spec §7). The key is hashed, so the id does not reveal it, and the
+ * same key gives different ids under different event names.
+ *
+ * Algorithm (version 1), reproducible in any language:
+ * `"oac1_" + lowercase_hex(SHA-256(UTF-8("openai-capi:v1\n" + eventName + "\n" + key)))[0..32]`,
+ * i.e. the prefix plus the first 32 hex chars (128 bits) of the digest; 37 chars in all. The key is
+ * used exactly as given (not trimmed or normalized).
+ *
+ * Test vector: `deriveEventId('order_created', 'order_12345')` →
+ * `'oac1_a54e4d7264f50a9cfad3ab5b936e1333'`.
+ *
+ * @param eventName - the event type, or for custom events the custom event name (not `custom`):
+ *   1–64 chars of `[a-z0-9_-]`, starting and ending with a letter or digit
+ * @param key - the natural key (order id, lead id…): a non-blank string
+ * @throws CapiValidationError `invalid_format` | `custom_needs_name` | `empty` | `invalid_type`
+ */
+export function deriveEventId(eventName: string, key: string): string {
+  const issues: Issue[] = [];
+  if (typeof eventName !== 'string' || !EVENT_NAME.test(eventName)) {
+    issues.push({
+      path: 'eventName',
+      code: 'invalid_format',
+      message: 'must be an event type or a custom event name: 1-64 chars of a-z 0-9 _ -, starting and ending with a letter or digit',
+    });
+  } else if (eventName === 'custom') {
+    issues.push({
+      path: 'eventName',
+      code: 'custom_needs_name',
+      message: 'for custom events pass the custom event name, not "custom"',
+    });
+  }
+  if (typeof key !== 'string') {
+    issues.push({ path: 'key', code: 'invalid_type', message: 'must be a string' });
+  } else if (key.trim() === '') {
+    issues.push({ path: 'key', code: 'empty', message: 'must not be empty or whitespace only' });
+  }
+  if (issues.length > 0) throw new CapiValidationError(issues);
+  return DERIVED_EVENT_ID_PREFIX + nobleSha256Hex(`openai-capi:v1\n${eventName}\n${key}`).slice(0, 32);
+}

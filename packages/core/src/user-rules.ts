@@ -1,0 +1,155 @@
+/**
+ * Predicates for the raw and pre-hashed fields of `user` (spec §4). Each rule lives here once:
+ * `user.ts` (friendly input) and `validate.ts` (wire events) both call these.
+ * Every predicate accepts `unknown` and narrows to `string`.
+ */
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const LOWER_SHA256_HEX = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const POSTAL_CODE = /^[A-Za-z0-9](?:[A-Za-z0-9 -]{0,30}[A-Za-z0-9])?$/;
+
+/** Max length (in Unicode code points) of a city or region (§4). */
+export const MAX_GEO_TEXT_LENGTH = 128;
+/** Max length of a postal code (§4). */
+export const MAX_POSTAL_CODE_LENGTH = 32;
+
+/**
+ * ISO 3166-1 alpha-2 codes officially assigned (249, as of the ISO 3166 Maintenance Agency list of
+ * 2024; no user-assigned codes such as `XK`, no exceptionally reserved ones such as `UK` or `EU`).
+ * Kept as one string (2 chars each) so it stays small in the browser bundle.
+ */
+const COUNTRY_CODES =
+  'ADAEAFAGAIALAMAOAQARASATAUAWAXAZ' +
+  'BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZ' +
+  'CACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZ' +
+  'DEDJDKDMDODZ' +
+  'ECEEEGEHERESET' +
+  'FIFJFKFMFOFR' +
+  'GAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGY' +
+  'HKHMHNHRHTHU' +
+  'IDIEILIMINIOIQIRISIT' +
+  'JEJMJOJP' +
+  'KEKGKHKIKMKNKPKRKWKYKZ' +
+  'LALBLCLILKLRLSLTLULVLY' +
+  'MAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZ' +
+  'NANCNENFNGNINLNONPNRNUNZ' +
+  'OM' +
+  'PAPEPFPGPHPKPLPMPNPRPSPTPWPY' +
+  'QA' +
+  'RERORSRURW' +
+  'SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ' +
+  'TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZ' +
+  'UAUGUMUSUYUZ' +
+  'VAVCVEVGVIVNVU' +
+  'WFWS' +
+  'YEYT' +
+  'ZAZMZW';
+
+let countrySet: ReadonlySet<string> | undefined;
+
+function countries(): ReadonlySet<string> {
+  if (countrySet === undefined) {
+    const set = new Set<string>();
+    for (let i = 0; i < COUNTRY_CODES.length; i += 2) set.add(COUNTRY_CODES.slice(i, i + 2));
+    countrySet = set;
+  }
+  return countrySet;
+}
+
+/** Every assigned ISO 3166-1 alpha-2 code, in alphabetical order. */
+export function countryCodes(): readonly string[] {
+  return [...countries()];
+}
+
+/** A SHA-256 digest as 64 hex chars, either case (`^[0-9a-fA-F]{64}$`). */
+export function isSha256Hex(value: unknown): value is string {
+  return typeof value === 'string' && SHA256_HEX.test(value);
+}
+
+/** A SHA-256 digest as 64 lowercase hex chars: the form sent on the wire. */
+export function isLowerSha256Hex(value: unknown): value is string {
+  return typeof value === 'string' && LOWER_SHA256_HEX.test(value);
+}
+
+/** An assigned ISO 3166-1 alpha-2 code in uppercase (`US`); names and lowercase codes are not. */
+export function isCountryCode(value: unknown): value is string {
+  return typeof value === 'string' && value.length === 2 && countries().has(value);
+}
+
+/** A string with at least one non-whitespace character. */
+export function isNonBlank(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/** City or region: non-empty, no surrounding whitespace, at most 128 code points. */
+export function isGeoText(value: unknown): value is string {
+  if (typeof value !== 'string' || value === '' || value.trim() !== value) return false;
+  return codePointLength(value) <= MAX_GEO_TEXT_LENGTH;
+}
+
+/**
+ * Postal code: 1–32 ASCII letters, digits, spaces and hyphens, starting and ending with a letter or
+ * digit (so it is already trimmed).
+ */
+export function isPostalCode(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= MAX_POSTAL_CODE_LENGTH && POSTAL_CODE.test(value);
+}
+
+/** Google Advertising ID: UUID format `8-4-4-4-12` hex digits, either case. */
+export function isAndroidAdvertisingId(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
+/** True for a GAID made only of zeros (limit-ad-tracking): the API ignores it. */
+export function isZeroAdvertisingId(value: string): boolean {
+  return /^[0-]+$/.test(value);
+}
+
+/**
+ * A textual IPv4 address (dotted quad, each part 0–255 in decimal without leading zeros) or IPv6
+ * address (RFC 4291 text forms: `::` compression, embedded IPv4 suffix). No brackets, ports, zone
+ * ids (`%eth0`) or prefix lengths.
+ */
+export function isValidIp(value: unknown): value is string {
+  return typeof value === 'string' && (isIpv4(value) || isIpv6(value));
+}
+
+const IPV4_PART = /^(?:0|[1-9][0-9]{0,2})$/;
+const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/** Dotted-quad IPv4 without leading zeros (which some parsers read as octal). */
+export function isIpv4(value: string): boolean {
+  const parts = value.split('.');
+  return parts.length === 4 && parts.every((p) => IPV4_PART.test(p) && Number(p) <= 255);
+}
+
+/** IPv6 text form (RFC 4291 §2.2), with optional `::` and trailing dotted IPv4. */
+export function isIpv6(value: string): boolean {
+  if (value.length > 45 || !value.includes(':')) return false;
+  const halves = value.split('::');
+  if (halves.length > 2) return false;
+  const compressed = halves.length === 2;
+  const groups: string[] = [];
+  for (const half of halves) if (half !== '') groups.push(...half.split(':'));
+  let slots = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const group = groups[i] as string;
+    if (i === groups.length - 1 && group.includes('.')) {
+      // The embedded IPv4 must come last and be the final part of the address.
+      if (!value.endsWith(group) || !isIpv4(group)) return false;
+      slots += 2;
+    } else if (IPV6_GROUP.test(group)) {
+      slots += 1;
+    } else {
+      return false;
+    }
+  }
+  return compressed ? slots <= 7 : slots === 8;
+}
+
+function codePointLength(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}

@@ -1,0 +1,325 @@
+/**
+ * Friendly `UserInput` → wire `user` (plural lists) and pixel `user` (singular keys), spec §4.
+ */
+import { CapiError, CapiValidationError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { normalizeEmail, normalizeExternalId, normalizeName, normalizePhone } from './normalize.js';
+import type { Hasher, Issue, PixelUser, UserInput, WireUser } from './types.js';
+import {
+  isAndroidAdvertisingId,
+  isCountryCode,
+  isGeoText,
+  isNonBlank,
+  isPostalCode,
+  isSha256Hex,
+  isValidIp,
+} from './user-rules.js';
+
+/** Options of {@link hashUser} and {@link toPixelUser}. */
+export interface HashUserOptions {
+  /** SHA-256 implementation (default {@link sha256Hex}, pure JS). Must return 64 hex chars. */
+  hasher?: Hasher;
+  /** Prefix of issue paths (default `user`). */
+  path?: string;
+}
+
+/** The API uses at most this many unique values of each list (§4). */
+export const MAX_USER_VALUES = 3;
+
+type ListKey =
+  | 'emails_sha256'
+  | 'phone_numbers_sha256'
+  | 'external_ids_sha256'
+  | 'first_names_sha256'
+  | 'last_names_sha256'
+  | 'cities'
+  | 'regions'
+  | 'postal_codes'
+  | 'countries';
+
+type ScalarKey = 'obref' | 'ip_address' | 'user_agent' | 'android_advertising_id';
+
+/** Turns one raw value (already known non-blank) into its wire form, or throws a validation error. */
+type Convert = (value: string, path: string, hasher: Hasher) => string;
+
+interface ListField {
+  kind: 'list';
+  wire: ListKey;
+  convert: Convert;
+}
+interface ScalarField {
+  kind: 'scalar';
+  wire: ScalarKey;
+  convert: (value: string, path: string) => string;
+}
+
+function invalid(path: string, code: string, message: string): never {
+  throw new CapiValidationError([{ path, code, message }]);
+}
+
+function hashed(normalize: (value: string, field: string) => string, hashedField: string): Convert {
+  return (value, path, hasher) => {
+    if (isSha256Hex(value.trim())) {
+      invalid(path, 'looks_hashed', `looks like a SHA-256 hash: pass already-hashed values in \`${hashedField}\``);
+    }
+    return runHasher(hasher, normalize(value, path));
+  };
+}
+
+function runHasher(hasher: Hasher, text: string): string {
+  const digest: unknown = hasher(text);
+  if (!isSha256Hex(digest)) throw new CapiError('The hasher must return a SHA-256 digest as 64 hex characters');
+  return digest.toLowerCase();
+}
+
+const preHashed: Convert = (value, path) => {
+  if (!isSha256Hex(value)) invalid(path, 'invalid_format', 'must be a SHA-256 digest: 64 hexadecimal characters');
+  return value.toLowerCase();
+};
+
+const geoText: Convert = (value, path) => {
+  const text = value.trim();
+  if (!isGeoText(text)) invalid(path, 'too_long', 'must be at most 128 characters');
+  return text;
+};
+
+const postalCode: Convert = (value, path) => {
+  const code = value.trim();
+  if (!isPostalCode(code)) {
+    invalid(path, 'invalid_format', 'must be 1-32 letters, digits, spaces or hyphens');
+  }
+  return code;
+};
+
+const country: Convert = (value, path) => {
+  const code = value.trim().toUpperCase();
+  if (!isCountryCode(code)) {
+    invalid(path, 'invalid_format', 'must be an ISO 3166-1 alpha-2 country code like US (not a country name)');
+  }
+  return code;
+};
+
+const FIELDS: Readonly<Record<keyof UserInput, ListField | ScalarField>> = {
+  email: { kind: 'list', wire: 'emails_sha256', convert: hashed(normalizeEmail, 'emailSha256') },
+  phone: { kind: 'list', wire: 'phone_numbers_sha256', convert: hashed(normalizePhone, 'phoneSha256') },
+  externalId: {
+    kind: 'list',
+    wire: 'external_ids_sha256',
+    convert: hashed(normalizeExternalId, 'externalIdSha256'),
+  },
+  firstName: { kind: 'list', wire: 'first_names_sha256', convert: hashed(normalizeName, 'firstNameSha256') },
+  lastName: { kind: 'list', wire: 'last_names_sha256', convert: hashed(normalizeName, 'lastNameSha256') },
+  emailSha256: { kind: 'list', wire: 'emails_sha256', convert: preHashed },
+  phoneSha256: { kind: 'list', wire: 'phone_numbers_sha256', convert: preHashed },
+  externalIdSha256: { kind: 'list', wire: 'external_ids_sha256', convert: preHashed },
+  firstNameSha256: { kind: 'list', wire: 'first_names_sha256', convert: preHashed },
+  lastNameSha256: { kind: 'list', wire: 'last_names_sha256', convert: preHashed },
+  city: { kind: 'list', wire: 'cities', convert: geoText },
+  region: { kind: 'list', wire: 'regions', convert: geoText },
+  postalCode: { kind: 'list', wire: 'postal_codes', convert: postalCode },
+  country: { kind: 'list', wire: 'countries', convert: country },
+  obref: { kind: 'scalar', wire: 'obref', convert: (value) => value },
+  ipAddress: {
+    kind: 'scalar',
+    wire: 'ip_address',
+    convert: (value, path) => {
+      const ip = value.trim();
+      if (!isValidIp(ip)) invalid(path, 'invalid_format', 'must be an IPv4 or IPv6 address');
+      return ip;
+    },
+  },
+  userAgent: { kind: 'scalar', wire: 'user_agent', convert: (value) => value },
+  androidAdvertisingId: {
+    kind: 'scalar',
+    wire: 'android_advertising_id',
+    convert: (value, path) => {
+      const id = value.trim();
+      if (!isAndroidAdvertisingId(id)) {
+        invalid(path, 'invalid_format', 'must be a Google Advertising ID in UUID format');
+      }
+      return id;
+    },
+  },
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+// Any non-array object; only its own enumerable keys are read.
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Normalizes, hashes and checks a friendly user object into the wire `user` of the Conversions API
+ * (plural lists, spec §4).
+ *
+ * Rules, beyond the normalizers (`normalizeEmail`…):
+ * - each field takes a string or an array of strings; `undefined`, `null`, `""` and blank strings
+ *   mean "no value" and are omitted (as is a field whose values are all blank);
+ * - raw values are normalized then hashed; `*Sha256` fields take already-hashed values (checked as
+ *   64 hex chars and lowercased). Both feed the same list, deduplicated after normalization, first
+ *   occurrence order, raw fields first;
+ * - a list may hold at most 3 unique values (the API would silently use only the first 3): more is an
+ *   error (`too_many`) rather than a silent drop;
+ * - a 64-hex value in a raw field is an error (`looks_hashed`): use the `*Sha256` field;
+ * - cities/regions are trimmed (≤ 128 chars), postal codes trimmed, countries trimmed and uppercased
+ *   and must then be an ISO 3166-1 alpha-2 code;
+ * - `obref` and `userAgent` pass unchanged, `ipAddress` and `androidAdvertisingId` are trimmed and
+ *   checked. An all-zero advertising id (limit ad tracking) is kept as given: the API ignores it;
+ * - unknown keys and non-string values are errors.
+ *
+ * Every problem is collected (paths like `user.email[1]`, `user.country`) and thrown together as one
+ * `CapiValidationError`; messages never contain the values.
+ *
+ * @throws CapiValidationError when any field breaks a rule
+ * @throws CapiError when a custom `hasher` returns something other than a SHA-256 hex digest
+ */
+export function hashUser(input: UserInput, options: HashUserOptions = {}): WireUser {
+  const hasher = options.hasher ?? sha256Hex;
+  const root = options.path ?? 'user';
+  if (!isObject(input)) {
+    throw new CapiValidationError([{ path: root, code: 'invalid_type', message: `must be an object, got ${describe(input)}` }]);
+  }
+  const issues: Issue[] = [];
+  const lists = new Map<ListKey, string[]>();
+  const user: WireUser = {};
+
+  const record = (error: unknown): void => {
+    if (!CapiValidationError.isInstance(error)) throw error;
+    issues.push(...error.issues);
+  };
+
+  // Raw fields first, then their `*Sha256` twins, whatever the key order of the input object.
+  let keys: string[];
+  try {
+    keys = Object.keys(input).sort((a, b) => Number(a.endsWith('Sha256')) - Number(b.endsWith('Sha256')));
+  } catch {
+    throw new CapiValidationError([{ path: root, code: 'unreadable', message: 'could not be read (its keys threw)' }]);
+  }
+  for (const key of keys) {
+    const path = `${root}.${key}`;
+    if (!Object.prototype.hasOwnProperty.call(FIELDS, key)) {
+      issues.push({ path, code: 'unknown_field', message: 'is not a user field' });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = (input as Record<string, unknown>)[key];
+    } catch {
+      issues.push({ path, code: 'unreadable', message: 'could not be read (its getter threw)' });
+      continue;
+    }
+    if (value === undefined || value === null) continue;
+    const field = FIELDS[key as keyof UserInput];
+
+    if (field.kind === 'scalar') {
+      if (typeof value !== 'string') {
+        issues.push({ path, code: 'invalid_type', message: `must be a string, got ${describe(value)}` });
+      } else if (isNonBlank(value)) {
+        try {
+          user[field.wire] = field.convert(value, path);
+        } catch (error) {
+          record(error);
+        }
+      }
+      continue;
+    }
+
+    if (typeof value !== 'string' && !Array.isArray(value)) {
+      issues.push({ path, code: 'invalid_type', message: `must be a string or an array of strings, got ${describe(value)}` });
+      continue;
+    }
+    const items: ReadonlyArray<readonly [unknown, string]> = Array.isArray(value)
+      ? value.map((item: unknown, i) => [item, `${path}[${i}]`] as const)
+      : [[value, path]];
+    for (const [item, itemPath] of items) {
+      if (typeof item !== 'string') {
+        issues.push({ path: itemPath, code: 'invalid_type', message: `must be a string, got ${describe(item)}` });
+        continue;
+      }
+      if (!isNonBlank(item)) continue;
+      let converted: string;
+      try {
+        converted = field.convert(item, itemPath, hasher);
+      } catch (error) {
+        record(error);
+        continue;
+      }
+      let list = lists.get(field.wire);
+      if (list === undefined) {
+        list = [];
+        lists.set(field.wire, list);
+      }
+      if (list.includes(converted)) continue;
+      if (list.length === MAX_USER_VALUES) {
+        issues.push({
+          path: itemPath,
+          code: 'too_many',
+          message: `at most ${MAX_USER_VALUES} unique values per field (raw and already-hashed values together); the API would ignore the rest`,
+        });
+        continue;
+      }
+      list.push(converted);
+    }
+  }
+
+  if (issues.length > 0) throw new CapiValidationError(issues);
+  for (const [wire, values] of lists) user[wire] = values;
+  return orderKeys(user);
+}
+
+// Stable key order (the order of spec §4) so equal users serialize to equal JSON.
+const WIRE_ORDER: readonly (keyof WireUser)[] = [
+  'emails_sha256',
+  'phone_numbers_sha256',
+  'external_ids_sha256',
+  'first_names_sha256',
+  'last_names_sha256',
+  'cities',
+  'regions',
+  'postal_codes',
+  'countries',
+  'obref',
+  'ip_address',
+  'user_agent',
+  'android_advertising_id',
+];
+
+function orderKeys(user: WireUser): WireUser {
+  const ordered: Record<string, unknown> = {};
+  for (const key of WIRE_ORDER) if (user[key] !== undefined) ordered[key] = user[key];
+  return ordered as WireUser;
+}
+
+/**
+ * The pixel's singular user object for `oaiq('init', { pixelId, user })` (spec §4): the same rules
+ * and errors as {@link hashUser}, then the first value of each list. `obref`, `ipAddress`,
+ * `userAgent` and `androidAdvertisingId` are checked but left out: they are not pixel fields.
+ * The pixel replaces its stored user on each `init`, so pass the complete object every time.
+ *
+ * @throws CapiValidationError when any field breaks a rule
+ */
+export function toPixelUser(input: UserInput, options: HashUserOptions = {}): PixelUser {
+  const wire = hashUser(input, options);
+  const pixel: PixelUser = {};
+  const pairs: ReadonlyArray<readonly [keyof PixelUser, ListKey]> = [
+    ['email_sha256', 'emails_sha256'],
+    ['phone_number_sha256', 'phone_numbers_sha256'],
+    ['external_id_sha256', 'external_ids_sha256'],
+    ['first_name_sha256', 'first_names_sha256'],
+    ['last_name_sha256', 'last_names_sha256'],
+    ['country', 'countries'],
+    ['city', 'cities'],
+    ['region', 'regions'],
+    ['postal_code', 'postal_codes'],
+  ];
+  for (const [pixelKey, wireKey] of pairs) {
+    const first = wire[wireKey]?.[0];
+    if (first !== undefined) pixel[pixelKey] = first;
+  }
+  return pixel;
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { validateEvent } from './validate.js';
+import { codes, NOW, order } from './__fixtures__/events.js';
+
+const check = (patch: Record<string, unknown>, base = order()) =>
+  codes(validateEvent({ ...base, ...patch }, { now: NOW }));
+
+describe('validateEvent: event fields', () => {
+  it('accepts a valid event and returns the same object', () => {
+    const event = order();
+    const result = validateEvent(event, { now: NOW });
+    expect(result).toEqual({ ok: true, event });
+    if (result.ok) expect(result.event).toBe(event);
+  });
+
+  it.each([
+    ['non-object', null, [':invalid_type']],
+    ['array', [], [':invalid_type']],
+    ['string', 'x', [':invalid_type']],
+  ])('rejects a %s event', (_, event, expected) => {
+    expect(codes(validateEvent(event, { now: NOW }))).toEqual(expected);
+  });
+
+  it('rejects unknown top-level fields, including typos and __proto__', () => {
+    expect(check({ sourceUrl: 'https://a.example' })).toEqual(['sourceUrl:unknown_field']);
+    const evil = JSON.parse('{"__proto__": {"x": 1}, "constructor": 1}') as Record<string, unknown>;
+    expect(codes(validateEvent(Object.assign(evil, order()), { now: NOW }))).toEqual([
+      '__proto__:unknown_field',
+      'constructor:unknown_field',
+    ]);
+  });
+
+  it.each([
+    [{ id: undefined }, ['id:required']],
+    [{ id: 5 }, ['id:invalid_type']],
+    [{ id: '' }, ['id:empty']],
+    [{ id: 'x'.repeat(257) }, ['id:too_long']],
+    [{ id: 'x'.repeat(256) }, []],
+  ])('id %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it.each([
+    [{ type: undefined }, ['type:required']],
+    [{ type: 'purchase' }, ['type:invalid_value']],
+    [{ type: 'Order_Created' }, ['type:invalid_value']],
+    [{ type: 'page_viewed' }, []],
+    [{ type: 'lead_created', data: { type: 'customer_action' } }, []],
+    [{ type: 'subscription_created', data: { type: 'plan_enrollment', plan_id: 'pro' } }, []],
+  ])('type %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it.each([
+    [{ timestamp_ms: undefined }, ['timestamp_ms:required']],
+    [{ timestamp_ms: '1773892800000' }, ['timestamp_ms:invalid_type']],
+    [{ timestamp_ms: NOW + 0.5 }, ['timestamp_ms:not_integer']],
+    [{ timestamp_ms: Number.NaN }, ['timestamp_ms:not_integer']],
+    [{ timestamp_ms: NOW - 604_800_000 }, []],
+    [{ timestamp_ms: NOW - 604_800_001 }, ['timestamp_ms:too_old']],
+    [{ timestamp_ms: NOW + 600_000 }, []],
+    [{ timestamp_ms: NOW + 600_001 }, ['timestamp_ms:in_future']],
+  ])('timestamp_ms %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it('reads the clock when no now is given', () => {
+    expect(validateEvent({ ...order(), timestamp_ms: Date.now() }).ok).toBe(true);
+    expect(codes(validateEvent(order()))).toEqual(Date.now() - NOW > 604_800_000 ? ['timestamp_ms:too_old'] : []);
+  });
+
+  const custom = { type: 'custom', data: { type: 'custom' } };
+  it.each([
+    [{ ...custom, custom_event_name: 'quote_requested' }, []],
+    [{ ...custom, custom_event_name: 'a' }, []],
+    [{ ...custom, custom_event_name: 'a-1_b' }, []],
+    [{ ...custom, custom_event_name: 'x'.repeat(64) }, []],
+    [{ ...custom, custom_event_name: 'x'.repeat(65) }, ['custom_event_name:invalid_format']],
+    [{ ...custom }, ['custom_event_name:required']],
+    [{ ...custom, custom_event_name: 7 }, ['custom_event_name:invalid_type']],
+    [{ ...custom, custom_event_name: '' }, ['custom_event_name:invalid_format']],
+    [{ ...custom, custom_event_name: 'Quote' }, ['custom_event_name:invalid_format']],
+    [{ ...custom, custom_event_name: '_quote' }, ['custom_event_name:invalid_format']],
+    [{ ...custom, custom_event_name: 'quote-' }, ['custom_event_name:invalid_format']],
+    [{ ...custom, custom_event_name: 'quote requested' }, ['custom_event_name:invalid_format']],
+    [{ ...custom, custom_event_name: 'order_created' }, ['custom_event_name:reserved_name']],
+    [{ custom_event_name: 'quote' }, ['custom_event_name:forbidden_field']],
+  ])('custom_event_name %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it.each([
+    [{ action_source: undefined }, ['action_source:required']],
+    [{ action_source: 'app' }, ['action_source:invalid_value']],
+    [{ action_source: 'offline', source_url: undefined }, []],
+    [{ action_source: 'email' }, []],
+    [{ action_source: 'physical_store' }, []],
+    [{ action_source: 'phone_call' }, []],
+    [{ action_source: 'other' }, []],
+    [{ type: 'app_installed', action_source: 'mobile_app', data: { type: 'customer_action' } }, []],
+    [{ type: 'app_opened', action_source: 'web', data: { type: 'customer_action' } }, ['action_source:action_source_mismatch']],
+    [{ type: 'app_installed', action_source: 'offline', data: { type: 'customer_action' } }, ['action_source:action_source_mismatch']],
+  ])('action_source %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it.each([
+    [{ source_url: undefined }, ['source_url:required']],
+    [{ source_url: undefined, action_source: 'mobile_app' }, []],
+    [{ source_url: 'http://localhost:3000/a?b=c#d' }, []],
+    [{ source_url: 'HTTPS://Shop.Example.com/' }, []],
+    [{ source_url: 'https://[::1]/' }, []],
+    [{ source_url: 42 }, ['source_url:invalid_type']],
+    [{ source_url: '/checkout' }, ['source_url:invalid_url']],
+    [{ source_url: 'shop.example.com/checkout' }, ['source_url:invalid_url']],
+    [{ source_url: 'ftp://shop.example.com/' }, ['source_url:invalid_url']],
+    [{ source_url: 'https:shop.example.com' }, ['source_url:invalid_url']],
+    [{ source_url: 'https:///path' }, ['source_url:invalid_url']],
+    [{ source_url: 'https://exa mple.com' }, ['source_url:invalid_url']],
+    [{ source_url: ' https://example.com' }, ['source_url:invalid_url']],
+    [{ source_url: 'https://a b' }, ['source_url:invalid_url']],
+    [{ source_url: 'https://exa%zzmple.com/' }, ['source_url:invalid_url']],
+    [{ source_url: 'mailto:a@b.example', action_source: 'email' }, ['source_url:invalid_url']],
+  ])('source_url %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it.each([
+    [{ oppref: 'oppref_abc' }, []],
+    [{ oppref: ' raw %20 value ' }, []],
+    [{ oppref: '' }, ['oppref:empty']],
+    [{ oppref: 1 }, ['oppref:invalid_type']],
+    [{ opt_out: true }, []],
+    [{ opt_out: false }, []],
+    [{ opt_out: 'true' }, ['opt_out:invalid_type']],
+    [{ user: null }, ['user:invalid_type']],
+    [{ user: [] }, ['user:invalid_type']],
+    [{ user: {} }, []],
+  ])('oppref, opt_out, user %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it('reports every issue at once, with messages naming the field and the rule', () => {
+    const result = validateEvent({ id: '', type: 'nope', timestamp_ms: 1, data: 3, action_source: 'web' }, { now: NOW });
+    expect(codes(result)).toEqual([
+      'id:empty',
+      'type:invalid_value',
+      'timestamp_ms:too_old',
+      'source_url:required',
+      'data:invalid_type',
+    ]);
+    if (!result.ok) {
+      expect(result.issues[2]?.message).toBe('timestamp_ms must be within the last 7 days');
+      expect(result.issues[3]?.message).toBe('source_url is required when action_source is web');
+    }
+  });
+
+  it('turns a throwing getter into an issue instead of throwing', () => {
+    const event = order();
+    Object.defineProperty(event, 'oppref', { enumerable: true, get: () => { throw new Error('boom'); } });
+    expect(codes(validateEvent(event, { now: NOW }))).toEqual([':unreadable']);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Rules of the wire `user` object (spec §4). The predicates come from `user-rules.ts`, shared with
+ * `hashUser`. Policy for lists: 1–3 values, no duplicates (the API would use only the first 3 unique
+ * ones; we refuse to send values it would ignore). Messages never contain the values.
+ */
+import {
+  isAndroidAdvertisingId,
+  isCountryCode,
+  isGeoText,
+  isLowerSha256Hex,
+  isNonBlank,
+  isPostalCode,
+  isValidIp,
+} from './user-rules.js';
+import { addIssue, isObject } from './validate-common.js';
+import type { Issue } from './types.js';
+
+/** Max values in one user list. */
+export const MAX_USER_LIST_VALUES = 3;
+
+type Rule = readonly [test: (value: unknown) => boolean, rule: string, list: boolean];
+
+const HASH: Rule = [isLowerSha256Hex, 'must be 64 lowercase hex chars (a SHA-256 hash)', true];
+const GEO: Rule = [isGeoText, 'must be non-empty, trimmed and at most 128 characters', true];
+const BLANK: Rule = [isNonBlank, 'must not be blank', false];
+
+const RULES = new Map<string, Rule>([
+  ['emails_sha256', HASH],
+  ['phone_numbers_sha256', HASH],
+  ['external_ids_sha256', HASH],
+  ['first_names_sha256', HASH],
+  ['last_names_sha256', HASH],
+  ['cities', GEO],
+  ['regions', GEO],
+  ['postal_codes', [isPostalCode, 'must be 1–32 letters, digits, spaces or hyphens', true]],
+  ['countries', [isCountryCode, 'must be an uppercase ISO 3166-1 alpha-2 code', true]],
+  ['obref', BLANK],
+  ['ip_address', [isValidIp, 'must be an IPv4 or IPv6 address', false]],
+  ['user_agent', BLANK],
+  ['android_advertising_id', [isAndroidAdvertisingId, 'must be a UUID', false]],
+]);
+
+/** Checks a wire `user` object at `path` (e.g. `user` or `events[0].user`). */
+export function checkUser(user: unknown, path: string, issues: Issue[]): void {
+  if (!isObject(user)) return addIssue(issues, path, 'invalid_type', 'must be an object');
+  for (const key of Object.keys(user)) {
+    const rule = RULES.get(key);
+    const p = `${path}.${key}`;
+    const value = user[key];
+    if (rule === undefined) addIssue(issues, p, 'unknown_field', 'is not a user field');
+    else if (value === undefined) continue;
+    else if (!rule[2]) checkValue(value, rule, p, issues);
+    else if (!Array.isArray(value)) addIssue(issues, p, 'invalid_type', 'must be an array of strings');
+    else if (value.length === 0) addIssue(issues, p, 'empty', 'must hold at least 1 value (omit it instead)');
+    else if (value.length > MAX_USER_LIST_VALUES) addIssue(issues, p, 'too_many', `must hold at most ${MAX_USER_LIST_VALUES} values`);
+    else {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (value.indexOf(v) < i) addIssue(issues, `${p}[${i}]`, 'duplicate', 'repeats an earlier value');
+        else checkValue(v, rule, `${p}[${i}]`, issues);
+      }
+    }
+  }
+}
+
+function checkValue(value: unknown, rule: Rule, path: string, issues: Issue[]): void {
+  if (typeof value !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string');
+  else if (!rule[0](value)) addIssue(issues, path, 'invalid_format', rule[1]);
+}

@@ -1,0 +1,69 @@
+/** Wire-form event (as posted to the relay, see RELAY.md) → friendly {@link EventInput}. */
+import { CapiValidationError } from './errors.js';
+import { addIssue, isObject, type Obj } from './validate-common.js';
+import type { EventInput, Issue } from './types.js';
+
+const EVENT_FIELDS = new Map([
+  ['id', 'id'],
+  ['type', 'type'],
+  ['custom_event_name', 'customEventName'],
+  ['timestamp_ms', 'timestamp'],
+  ['source_url', 'sourceUrl'],
+  ['oppref', 'oppref'],
+  ['action_source', 'actionSource'],
+  ['opt_out', 'optOut'],
+  ['data', 'data'],
+]);
+// Left to the caller: `obref` goes into `user.obref`; a client `user` is the relay's decision.
+const LEFT_TO_CALLER = new Set(['obref', 'user']);
+const DATA_FIELDS = new Map([['plan_id', 'planId']]);
+const ITEM_FIELDS = new Map([
+  ['group_id', 'groupId'],
+  ['content_type', 'contentType'],
+  ['variant_dict', 'variantDict'],
+]);
+
+/**
+ * Maps a wire-form event without `user` (the relay payload: `id`, `type`, `custom_event_name`,
+ * `timestamp_ms`, `source_url`, `oppref`, `opt_out`, optional `action_source`, `data` in wire form)
+ * back to an {@link EventInput} for `buildEvent`, which then does the detailed validation.
+ * `obref` and `user` are not mapped (the caller decides about them); `keepSourceUrlQuery` is false.
+ * Data and item keys are renamed snake → camel; other data keys (custom extras) pass unchanged, and
+ * unknown item keys pass unchanged so that `buildEvent` reports them.
+ *
+ * @throws CapiValidationError when `wire` is not an object or has keys that are not event fields
+ */
+export function eventInputFromWire(wire: unknown): EventInput {
+  const issues: Issue[] = [];
+  if (!isObject(wire)) addIssue(issues, '', 'invalid_type', 'must be an object');
+  else {
+    for (const key of Object.keys(wire)) {
+      if (!EVENT_FIELDS.has(key) && !LEFT_TO_CALLER.has(key)) addIssue(issues, key, 'unknown_field', 'is not an event field');
+    }
+  }
+  if (!isObject(wire) || issues.length > 0) throw new CapiValidationError(issues);
+  const input = rename(wire, EVENT_FIELDS, true) as Obj;
+  input.keepSourceUrlQuery = false;
+  const data = wire.data;
+  if (isObject(data)) {
+    const out = rename(data, DATA_FIELDS, false) as Obj;
+    if (Array.isArray(data.contents)) {
+      out.contents = data.contents.map((item: unknown) => (isObject(item) ? rename(item, ITEM_FIELDS, false) : item));
+    }
+    input.data = out;
+  }
+  return input as unknown as EventInput;
+}
+
+/** Copies `obj` with keys renamed by `names`; other keys are dropped (`only`) or kept as they are. */
+function rename(obj: Obj, names: ReadonlyMap<string, string>, only: boolean): Obj {
+  const out: Obj = {};
+  for (const key of Object.keys(obj)) {
+    const name = names.get(key) ?? (only ? undefined : key);
+    const value = obj[key];
+    if (name !== undefined && value !== undefined) {
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out;
+}
