@@ -1,0 +1,81 @@
+/**
+ * What one `track()` costs in a page: happy-dom's Window stands in for the browser, `sendBeacon`
+ * is stubbed (nothing leaves the process) and the pixel's `oaiq` is a no-op, so the numbers are
+ * the tracker's own work: capture, core's `buildEvent` (validation, money, ids), relay batching
+ * and serialization, the pixel call.
+ */
+import { Window } from 'happy-dom';
+import { Bench } from 'tinybench';
+import { createTracker } from '../src/index.js';
+import type { Tracker } from '../src/index.js';
+
+/** One benchmark result. */
+export interface BenchRow {
+  name: string;
+  opsPerSec: number;
+}
+
+function page(): { win: globalThis.Window; close: () => Promise<void> } {
+  const happy = new Window({
+    url: 'https://www.shop.example.com/checkout?oppref=click_123&utm_source=chatgpt',
+    settings: { disableJavaScriptFileLoading: true, handleDisabledFileLoadingAsSuccess: true },
+  });
+  Object.defineProperty(happy.navigator, 'sendBeacon', { configurable: true, value: () => true });
+  // A no-op pixel: the bridge keeps it instead of installing the queue stub, so nothing piles up.
+  (happy as unknown as { oaiq: () => void }).oaiq = () => {};
+  return { win: happy as unknown as globalThis.Window, close: () => happy.happyDOM.close() };
+}
+
+/**
+ * Measures `track` (and `identify`) in happy-dom with tinybench.
+ *
+ * @param options.time - milliseconds per task (default 500)
+ */
+export async function benchBrowserTrack(options: { time?: number } = {}): Promise<BenchRow[]> {
+  const granted = page();
+  const pending = page();
+  const noop = (): void => {};
+  const tracker: Tracker = createTracker({
+    endpoint: '/api/openai-capi',
+    pixelId: 'pixel_1',
+    consent: 'granted',
+    window: granted.win,
+    onError: noop,
+  });
+  const waiting: Tracker = createTracker({ endpoint: '/api/openai-capi', window: pending.win, onError: noop });
+  let n = 0;
+
+  const bench = new Bench({ time: options.time ?? 500, warmupTime: 100 });
+  bench
+    .add('browser track page_viewed (random id) + flush', async () => {
+      tracker.track('page_viewed');
+      await tracker.flush();
+    })
+    .add('browser track order_created (value, 2 items, derived id) + flush', async () => {
+      tracker.track(
+        'order_created',
+        {
+          value: '129.99',
+          currency: 'USD',
+          contents: [
+            { id: 'sku_1', name: 'Shoe', quantity: 1, value: '99.99' },
+            { id: 'sku_2', name: 'Sock', quantity: 3, value: '10.00' },
+          ],
+        },
+        { key: `order_${n++}` },
+      );
+      await tracker.flush();
+    })
+    .add('browser track while consent pending (queued)', () => {
+      waiting.track('page_viewed');
+    })
+    .add('browser identify (email + phone hashed, pixel re-init)', () => {
+      tracker.identify({ email: `user${n++}@example.com`, phone: '+1 (415) 555-2671' });
+    });
+  await bench.run();
+  await Promise.all([granted.close(), pending.close()]);
+  return bench.tasks.map((task) => ({
+    name: task.name,
+    opsPerSec: task.result.state === 'completed' ? Math.round(task.result.throughput.mean) : 0,
+  }));
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { NOW, openPage } from './__tests__/page.js';
+import { connectGoogleConsentMode } from './consent-mode.js';
+import { createTracker } from './tracker.js';
+
+/** A page with gtag's snippet: `gtag(...)` pushes its `arguments` object onto `dataLayer`. */
+function gtagPage(url = 'https://shop.example.com/?oppref=c1') {
+  const page = openPage(url);
+  const holder = page.win as unknown as { dataLayer: unknown[] };
+  holder.dataLayer = holder.dataLayer ?? [];
+  const gtag = function (..._args: unknown[]) {
+    // eslint-disable-next-line prefer-rest-params
+    holder.dataLayer.push(arguments);
+  };
+  const tracker = createTracker({ endpoint: '/r', pixelId: 'p1', window: page.win, now: () => NOW });
+  return { page, gtag, tracker, holder };
+}
+
+describe('connectGoogleConsentMode', () => {
+  it('applies the current state already in the dataLayer', () => {
+    const { page, gtag, tracker } = gtagPage();
+    gtag('consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied' });
+    gtag('js', new Date());
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    connectGoogleConsentMode(tracker, { window: page.win });
+    expect(tracker.consent).toBe('granted');
+    expect(page.win.document.cookie).toBe('__oppref=c1');
+  });
+
+  it('follows later updates: ad_storage drives storage and sending', () => {
+    const { page, gtag, tracker } = gtagPage();
+    connectGoogleConsentMode(tracker, { window: page.win });
+    expect(tracker.consent).toBe('pending');
+    gtag('consent', 'default', { ad_storage: 'denied' });
+    expect(tracker.consent).toBe('denied');
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    expect(tracker.consent).toBe('granted');
+    gtag('consent', 'update', { ad_storage: 'denied' });
+    expect(tracker.consent).toBe('denied');
+    expect(page.win.document.cookie).toBe('');
+  });
+
+  it('an update wins over a later default; region-scoped defaults are ignored', () => {
+    const { page, gtag, tracker } = gtagPage();
+    connectGoogleConsentMode(tracker, { window: page.win });
+    gtag('consent', 'default', { ad_storage: 'denied', region: ['US-CA'] });
+    expect(tracker.consent).toBe('pending');
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    gtag('consent', 'default', { ad_storage: 'denied' });
+    expect(tracker.consent).toBe('granted');
+  });
+
+  it('ad_user_data drives whether identify data reaches the pixel', () => {
+    const { page, gtag, tracker } = gtagPage();
+    connectGoogleConsentMode(tracker, { window: page.win });
+    gtag('consent', 'update', { ad_storage: 'granted', ad_user_data: 'denied' });
+    tracker.identify({ country: 'US' });
+    expect(page.oaiqCalls().filter((c) => c[0] === 'init' && 'user' in (c[1] as object))).toEqual([]);
+    gtag('consent', 'update', { ad_user_data: 'granted' });
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: { country: 'US' } }]);
+  });
+
+  it('keeps dataLayer.push working, ignores other entries, and disconnects', () => {
+    const { page, gtag, tracker, holder } = gtagPage();
+    const disconnect = connectGoogleConsentMode(tracker, { window: page.win });
+    expect(holder.dataLayer.push({ event: 'gtm.js' }, ['consent', 'bogus', {}], null)).toBe(3);
+    expect(holder.dataLayer).toHaveLength(3);
+    disconnect();
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    expect(tracker.consent).toBe('pending');
+    expect(holder.dataLayer).toHaveLength(4);
+  });
+
+  it('creates the dataLayer when missing, and uses a custom name', () => {
+    const page = openPage();
+    const tracker = createTracker({ endpoint: '/r', window: page.win, now: () => NOW });
+    connectGoogleConsentMode(tracker, { window: page.win, dataLayerName: 'myLayer' });
+    const layer = (page.win as unknown as { myLayer: unknown[] }).myLayer;
+    layer.push(['consent', 'default', { ad_storage: 'granted' }]);
+    expect(tracker.consent).toBe('granted');
+  });
+});

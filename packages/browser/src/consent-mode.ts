@@ -1,0 +1,77 @@
+/**
+ * Google Consent Mode v2 adapter: reads the consent commands already in the `dataLayer`
+ * (`gtag('consent', 'default' | 'update', {...})`) and follows new ones by wrapping
+ * `dataLayer.push` (gtag.js and GTM chain to an existing push, so both keep working).
+ * `ad_storage` drives storage and sending; `ad_user_data` drives whether `identify` data is sent.
+ */
+import type { ConsentDecision } from './consent.js';
+import type { Tracker } from './tracker.js';
+
+/** Options of {@link connectGoogleConsentMode}. */
+export interface GoogleConsentModeOptions {
+  /** The window to read (default the global one). */
+  window?: Window;
+  /** Name of the data layer array (default `'dataLayer'`, as in gtag's snippet). */
+  dataLayerName?: string;
+}
+
+type Signal = 'ad_storage' | 'ad_user_data';
+type SignalState = { default?: ConsentDecision; update?: ConsentDecision };
+type DataLayer = unknown[] & { push: (...items: unknown[]) => number };
+
+/**
+ * Connects a tracker to Google Consent Mode: applies the current state now and every later
+ * `consent` command. An `update` wins over a `default` whatever their order, as in gtag.
+ * Region-scoped defaults (`region: [...]`) are ignored: the page cannot know the region rule
+ * gtag applied, so the tracker stays `pending` until a global default or an update arrives.
+ *
+ * @returns a function that disconnects (restores `dataLayer.push` if nothing wrapped it since)
+ */
+export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsentModeOptions = {}): () => void {
+  try {
+    const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
+    if (!win) return () => {};
+    const holder = win as unknown as Record<string, unknown>;
+    const name = options.dataLayerName ?? 'dataLayer';
+    if (!Array.isArray(holder[name])) holder[name] = [];
+    const dataLayer = holder[name] as DataLayer;
+    const signals: Record<Signal, SignalState> = { ad_storage: {}, ad_user_data: {} };
+
+    const apply = (entry: unknown): void => {
+      const command = entry as ArrayLike<unknown> | null;
+      if (typeof command !== 'object' || command === null || command[0] !== 'consent') return;
+      const kind = command[1];
+      const params = command[2] as Record<string, unknown> | null;
+      if ((kind !== 'default' && kind !== 'update') || typeof params !== 'object' || params === null) return;
+      if (kind === 'default' && params['region'] !== undefined) return;
+      for (const signal of ['ad_storage', 'ad_user_data'] as const) {
+        const value = params[signal];
+        if (value === 'granted' || value === 'denied') signals[signal][kind] = value;
+      }
+      const storage = signals.ad_storage.update ?? signals.ad_storage.default;
+      if (storage) tracker.setConsent(storage);
+      const userData = signals.ad_user_data.update ?? signals.ad_user_data.default;
+      if (userData) tracker.setUserDataConsent(userData);
+    };
+
+    for (const entry of [...dataLayer]) apply(entry);
+    const originalPush = dataLayer.push;
+    const push = function (this: unknown, ...items: unknown[]): number {
+      const length = originalPush.apply(this, items);
+      for (const item of items) {
+        try {
+          apply(item);
+        } catch {
+          // the tracker never throws; this only shields the page from a broken data layer entry
+        }
+      }
+      return length;
+    };
+    dataLayer.push = push;
+    return () => {
+      if (dataLayer.push === push) dataLayer.push = originalPush;
+    };
+  } catch {
+    return () => {};
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * First-party cookies, hand-written (no cookie library): read, write, delete, and the write-probe
+ * that finds the registrable domain (the broadest parent domain the browser lets us set a cookie
+ * on, i.e. the one just below the public suffix), as posthog-js and Segment do.
+ */
+
+/** Attributes of a cookie this package writes. `Path=/` and `SameSite=Lax` are always set. */
+export interface CookieAttributes {
+  /** Lifetime in seconds (`Max-Age`); 0 deletes the cookie. */
+  maxAgeSeconds: number;
+  /** `Domain` attribute; absent for a host-only cookie. */
+  domain?: string | undefined;
+  /** Adds `Secure` (set it on https pages). */
+  secure: boolean;
+}
+
+const PROBE_COOKIE = '__oppref_probe';
+
+/**
+ * The value of cookie `name` in `doc.cookie`, URI-decoded (left as is when it is not valid
+ * URI encoding), or `undefined` when absent or empty.
+ */
+export function readCookie(doc: Document, name: string): string | undefined {
+  for (const part of doc.cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      const raw = part.slice(eq + 1).trim();
+      if (raw) return safeDecode(raw);
+    }
+  }
+  return undefined;
+}
+
+/** Sets cookie `name` (value URI-encoded) with `Path=/; SameSite=Lax` and the given attributes. */
+export function writeCookie(doc: Document, name: string, value: string, attributes: CookieAttributes): void {
+  doc.cookie =
+    `${name}=${encodeURIComponent(value)}; Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}` +
+    // An Expires in the past too: some cookie jars (happy-dom among them) keep a cookie on Max-Age=0.
+    (attributes.maxAgeSeconds > 0 ? '' : '; Expires=Thu, 01 Jan 1970 00:00:00 GMT') +
+    '; Path=/; SameSite=Lax' +
+    (attributes.domain ? `; Domain=${attributes.domain}` : '') +
+    (attributes.secure ? '; Secure' : '');
+}
+
+/** Deletes cookie `name` for one domain (or the host-only one when `domain` is absent). */
+export function deleteCookie(doc: Document, name: string, domain: string | undefined, secure: boolean): void {
+  writeCookie(doc, name, '', { maxAgeSeconds: 0, domain, secure });
+}
+
+/**
+ * Parent domains of `hostname` that could carry a cookie, broadest first, from the last two labels
+ * down to the hostname itself (`a.shop.co.uk` → `co.uk`, `shop.co.uk`, `a.shop.co.uk`).
+ * Empty for `localhost`, IP addresses and single-label hosts: they only get host-only cookies.
+ */
+export function cookieDomainCandidates(hostname: string): string[] {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.includes(':') || /^[\d.]+$/.test(host)) return [];
+  const labels = host.split('.');
+  const candidates: string[] = [];
+  for (let i = labels.length - 2; i >= 0; i--) candidates.push(labels.slice(i).join('.'));
+  return candidates;
+}
+
+/**
+ * Finds the registrable domain by write-probe: tries each candidate broadest first, keeps the first
+ * one the browser accepts (public suffixes such as `co.uk` are refused), removes the probe cookie,
+ * and returns that domain, or `undefined` for a host-only cookie.
+ */
+export function probeCookieDomain(doc: Document, hostname: string, secure: boolean): string | undefined {
+  const token = Math.random().toString(36).slice(2);
+  for (const domain of cookieDomainCandidates(hostname)) {
+    writeCookie(doc, PROBE_COOKIE, token, { maxAgeSeconds: 10, domain, secure });
+    const stuck = readCookie(doc, PROBE_COOKIE) === token;
+    deleteCookie(doc, PROBE_COOKIE, domain, secure);
+    if (stuck) return domain;
+  }
+  return undefined;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,134 @@
+import type { WireEvent } from '@x/openai-capi-core';
+import { describe, expect, it } from 'vitest';
+import { NOW, openPage } from './__tests__/page.js';
+import { PIXEL_SCRIPT_URL, createPixelBridge, installPixelStub } from './pixel.js';
+
+const scripts = (doc: Document) => [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src'));
+
+const order: WireEvent = {
+  id: 'order_12345',
+  type: 'order_created',
+  timestamp_ms: NOW,
+  source_url: 'https://shop.example.com/checkout',
+  oppref: 'click',
+  action_source: 'web',
+  data: { type: 'contents', amount: 2599, currency: 'USD' },
+};
+
+describe('installPixelStub', () => {
+  it('installs the official queue shape: a function pushing its arguments onto oaiq.q', () => {
+    const page = openPage();
+    installPixelStub(page.win);
+    const oaiq = (page.win as unknown as { oaiq: ((...a: unknown[]) => void) & { q: unknown[] } }).oaiq;
+    oaiq('init', { pixelId: 'p' });
+    expect(oaiq.q).toHaveLength(1);
+    expect(Object.prototype.toString.call(oaiq.q[0])).toBe('[object Arguments]');
+    expect(page.oaiqCalls()).toEqual([['init', { pixelId: 'p' }]]);
+  });
+
+  it('keeps an existing oaiq (the site installed the snippet itself)', () => {
+    const page = openPage();
+    const calls: unknown[][] = [];
+    const existing = (...args: unknown[]) => void calls.push(args);
+    (page.win as unknown as { oaiq: unknown }).oaiq = existing;
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p'], granted: false, debug: false });
+    expect((page.win as unknown as { oaiq: unknown }).oaiq).toBe(existing);
+    bridge.measure(order);
+    expect(calls.map((c) => c[0])).toEqual(['consent', 'init', 'measure']);
+  });
+});
+
+describe('createPixelBridge', () => {
+  it('queues consent before init, and loads the script only once granted', () => {
+    const page = openPage();
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: false, debug: true });
+    expect(page.oaiqCalls()).toEqual([
+      ['consent', false],
+      ['init', { pixelId: 'p1', debug: true }],
+    ]);
+    expect(scripts(page.win.document)).toEqual([]);
+    bridge.setConsent(true);
+    bridge.setConsent(false);
+    bridge.setConsent(true);
+    expect(page.oaiqCalls().slice(2)).toEqual([
+      ['consent', true],
+      ['consent', false],
+      ['consent', true],
+    ]);
+    expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+  });
+
+  it('loads the script at once when created granted', () => {
+    const page = openPage();
+    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    expect(page.oaiqCalls()).toEqual([['consent', true], ['init', { pixelId: 'p1' }]]);
+    expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+  });
+
+  it('measures with event_id and nothing of source_url, timestamp or oppref', () => {
+    const page = openPage();
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    bridge.measure(order);
+    expect(page.oaiqCalls()[2]).toEqual([
+      'measure',
+      'order_created',
+      { type: 'contents', amount: 2599, currency: 'USD' },
+      { event_id: 'order_12345' },
+    ]);
+    expect(JSON.stringify(page.oaiqCalls())).not.toMatch(/source_url|timestamp|oppref|click/);
+  });
+
+  it('passes custom_event_name and opt_out as options, and no server-only custom data keys', () => {
+    const page = openPage();
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    bridge.measure({
+      ...order,
+      id: 'quote_1',
+      type: 'custom',
+      custom_event_name: 'quote_requested',
+      opt_out: true,
+      data: { type: 'custom', amount: 100, currency: 'EUR', plan_id: 'pro', internal_note: 'x' },
+    });
+    expect(page.oaiqCalls()[2]).toEqual([
+      'measure',
+      'custom',
+      { type: 'custom', amount: 100, currency: 'EUR', plan_id: 'pro' },
+      { event_id: 'quote_1', custom_event_name: 'quote_requested', opt_out: true },
+    ]);
+  });
+
+  it('uses measureSingle per pixel with several pixels, and inits each once', () => {
+    const page = openPage();
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false });
+    bridge.measure(order);
+    expect(page.oaiqCalls()).toEqual([
+      ['consent', true],
+      ['init', { pixelId: 'pA' }],
+      ['init', { pixelId: 'pB' }],
+      ['measureSingle', 'pA', 'order_created', order.data, { event_id: 'order_12345' }],
+      ['measureSingle', 'pB', 'order_created', order.data, { event_id: 'order_12345' }],
+    ]);
+  });
+
+  it('setUser re-inits every pixel with the complete user, undefined clears it', () => {
+    const page = openPage();
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false });
+    bridge.setUser({ country: 'US', city: 'Paris' });
+    bridge.setUser(undefined);
+    expect(page.oaiqCalls().slice(3)).toEqual([
+      ['init', { pixelId: 'pA', user: { country: 'US', city: 'Paris' } }],
+      ['init', { pixelId: 'pB', user: { country: 'US', city: 'Paris' } }],
+      ['init', { pixelId: 'pA' }],
+      ['init', { pixelId: 'pB' }],
+    ]);
+  });
+
+  it('does not add the script twice when the page already has it', () => {
+    const page = openPage();
+    const existing = page.win.document.createElement('script');
+    existing.src = PIXEL_SCRIPT_URL;
+    page.win.document.head.appendChild(existing);
+    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Bridge to OpenAI's Measurement Pixel (spec §8): installs the official `window.oaiq` queue stub,
+ * loads OpenAI's script only once consent is granted, and forwards consent, `init` and `measure`.
+ * The pixel is given only event data and options: never `source_url`, timestamps or `oppref`
+ * (its script adds those itself).
+ */
+import type { PixelUser, WireEvent } from '@x/openai-capi-core';
+
+/** OpenAI's pixel script. */
+export const PIXEL_SCRIPT_URL = 'https://bzrcdn.openai.com/sdk/oaiq.min.js';
+
+/** The `window.oaiq` command function (stub or real), with the stub's queue. */
+export type Oaiq = ((...args: unknown[]) => void) & { q?: unknown[] };
+
+type PixelWindow = Window & { oaiq?: Oaiq };
+
+/** Keys of `data` the pixel accepts: extra keys of custom data are server-only (spec §6). */
+const PIXEL_DATA_KEYS = ['type', 'amount', 'currency', 'contents', 'plan_id'] as const;
+
+/**
+ * Installs OpenAI's queue stub when `window.oaiq` is absent, exactly like the official snippet:
+ * a function that pushes its `arguments` onto `oaiq.q`, which the script drains when it loads.
+ */
+export function installPixelStub(win: Window): void {
+  const w = win as PixelWindow;
+  if (w.oaiq) return;
+  const q: Oaiq = function () {
+    // eslint-disable-next-line prefer-rest-params -- the script expects the arguments objects
+    (q.q as unknown[]).push(arguments);
+  };
+  q.q = [];
+  w.oaiq = q;
+}
+
+/** Adds OpenAI's script (async) unless the page already has it. */
+export function loadPixelScript(doc: Document): void {
+  if (doc.querySelector(`script[src="${PIXEL_SCRIPT_URL}"]`)) return;
+  const script = doc.createElement('script');
+  script.async = true;
+  script.src = PIXEL_SCRIPT_URL;
+  (doc.head ?? doc.documentElement).appendChild(script);
+}
+
+/** Options of {@link createPixelBridge}. */
+export interface PixelBridgeOptions {
+  window: Window;
+  pixelIds: readonly string[];
+  /** Consent at start: `oaiq('consent', granted)` is queued before any `init`. */
+  granted: boolean;
+  /** Passes `debug: true` to each `init` (the pixel then logs to the console). */
+  debug: boolean;
+}
+
+/** The commands the tracker sends to the pixel. */
+export interface PixelBridge {
+  /** `oaiq('consent', granted)`; loads the script on the first grant. */
+  setConsent(granted: boolean): void;
+  /** `measure` (one pixel) or `measureSingle` per pixel, with the event's id as `event_id`. */
+  measure(event: WireEvent): void;
+  /** Re-`init`s every pixel with the complete user (`undefined` clears it: init replaces). */
+  setUser(user: PixelUser | undefined): void;
+}
+
+/** Installs the stub, sends consent then one `init` per pixel, and returns the bridge. */
+export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
+  const { window: win, pixelIds, debug } = options;
+  // Read window.oaiq on every call: the loaded script may replace the stub.
+  const oaiq = (...args: unknown[]): void => (win as PixelWindow).oaiq?.(...args);
+  const init = (user: PixelUser | undefined): void => {
+    for (const pixelId of pixelIds) {
+      oaiq('init', { pixelId, ...(debug ? { debug } : {}), ...(user ? { user } : {}) });
+    }
+  };
+  const setConsent = (granted: boolean): void => {
+    oaiq('consent', granted);
+    // OpenAI's script writes cookies even when told consent is false: load it only once granted.
+    if (granted) loadPixelScript(win.document);
+  };
+
+  installPixelStub(win);
+  setConsent(options.granted);
+  init(undefined);
+
+  return {
+    setConsent,
+    measure(event) {
+      const data: Record<string, unknown> = {};
+      for (const key of PIXEL_DATA_KEYS) if (event.data[key] !== undefined) data[key] = event.data[key];
+      const measureOptions = {
+        event_id: event.id,
+        ...(event.custom_event_name ? { custom_event_name: event.custom_event_name } : {}),
+        ...(event.opt_out !== undefined ? { opt_out: event.opt_out } : {}),
+      };
+      if (pixelIds.length === 1) oaiq('measure', event.type, data, measureOptions);
+      else for (const pixelId of pixelIds) oaiq('measureSingle', pixelId, event.type, data, measureOptions);
+    },
+    setUser: init,
+  };
+}

@@ -1,0 +1,132 @@
+import { CapiApiError, CapiConnectionError } from '@x/openai-capi-core';
+import type { CapiError, WireEvent } from '@x/openai-capi-core';
+import { describe, expect, it } from 'vitest';
+import { NOW, openPage } from './__tests__/page.js';
+import {
+  MAX_RELAY_BYTES,
+  MAX_RELAY_EVENTS,
+  createRelayTransport,
+  toRelayBodies,
+  toRelayEvent,
+} from './relay-transport.js';
+import type { RelayEvent } from './relay-transport.js';
+
+const event = (id: string, extra: Partial<RelayEvent> = {}): RelayEvent => ({
+  id,
+  type: 'page_viewed',
+  timestamp_ms: NOW,
+  source_url: 'https://shop.example.com/',
+  data: { type: 'contents' },
+  ...extra,
+});
+
+describe('toRelayEvent', () => {
+  it('drops user and action_source, adds obref', () => {
+    const wire: WireEvent = {
+      ...event('e1'),
+      action_source: 'web',
+      oppref: 'click',
+      user: { emails_sha256: ['a'.repeat(64)] },
+    };
+    expect(toRelayEvent(wire, 'ob_1')).toEqual({ ...event('e1'), oppref: 'click', obref: 'ob_1' });
+    expect(toRelayEvent(wire, undefined)).not.toHaveProperty('obref');
+  });
+});
+
+describe('toRelayBodies', () => {
+  it('wraps events in the v1 envelope', () => {
+    const [body] = toRelayBodies([event('a'), event('b')]);
+    expect(JSON.parse(body!)).toEqual({ v: 1, events: [event('a'), event('b')] });
+  });
+
+  it(`splits at ${MAX_RELAY_EVENTS} events`, () => {
+    const bodies = toRelayBodies(Array.from({ length: 120 }, (_, i) => event(`e${i}`)));
+    expect(bodies.map((b) => (JSON.parse(b) as { events: unknown[] }).events.length)).toEqual([50, 50, 20]);
+  });
+
+  it('splits before 64 KiB of UTF-8 and keeps every event', () => {
+    const big = (i: number) => event(`e${i}`, { data: { type: 'custom', note: 'é'.repeat(6000) } });
+    const events = Array.from({ length: 12 }, (_, i) => big(i));
+    const bodies = toRelayBodies(events);
+    expect(bodies.length).toBeGreaterThan(1);
+    for (const body of bodies) expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(MAX_RELAY_BYTES);
+    expect(bodies.flatMap((b) => (JSON.parse(b) as { events: RelayEvent[] }).events.map((e) => e.id))).toEqual(
+      events.map((e) => e.id),
+    );
+  });
+});
+
+describe('createRelayTransport', () => {
+  const setup = (options: Parameters<typeof openPage>[1] = {}) => {
+    const page = openPage('https://shop.example.com/', options);
+    const errors: CapiError[] = [];
+    const relay = createRelayTransport({
+      endpoint: '/api/openai-capi',
+      window: page.win,
+      batchDelayMs: 25,
+      onError: (e) => errors.push(e),
+    });
+    return { page, errors, relay };
+  };
+
+  it('batches events and posts them with one beacon after the delay', async () => {
+    const { page, relay } = setup();
+    relay.enqueue(event('a'));
+    relay.enqueue(event('b'));
+    expect(page.beacons).toHaveLength(0);
+    await page.happy.happyDOM.waitUntilComplete(); // runs the pending batch timer
+    expect(page.beacons).toHaveLength(1);
+    expect(page.beacons[0]!.url).toBe('/api/openai-capi');
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
+  it('flush sends now; an empty flush sends nothing', async () => {
+    const { page, relay } = setup();
+    await relay.flush();
+    expect(page.beacons).toHaveLength(0);
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(page.beacons).toHaveLength(1);
+  });
+
+  it('falls back to fetch with keepalive when the beacon is refused', async () => {
+    const { page, relay, errors } = setup({ beaconRefuses: true });
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(page.fetches).toHaveLength(1);
+    expect(page.fetches[0]!.init).toMatchObject({
+      method: 'POST',
+      keepalive: true,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+    });
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['a']);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a relay error status as CapiApiError', async () => {
+    const { relay, errors } = setup({ beaconRefuses: true, fetchStatus: 413 });
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(errors).toHaveLength(1);
+    expect(CapiApiError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as CapiApiError).status).toBe(413);
+  });
+
+  it('reports an unreachable relay as CapiConnectionError', async () => {
+    const { page, relay, errors } = setup({ beaconRefuses: true });
+    Object.defineProperty(page.happy, 'fetch', { value: () => Promise.reject(new TypeError('offline')) });
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(CapiConnectionError.isInstance(errors[0])).toBe(true);
+  });
+
+  it('clear drops the batch', async () => {
+    const { page, relay } = setup();
+    relay.enqueue(event('a'));
+    relay.clear();
+    await page.happy.happyDOM.waitUntilComplete();
+    await relay.flush();
+    expect(page.beacons).toHaveLength(0);
+  });
+});

@@ -1,0 +1,437 @@
+import { CapiError, CapiValidationError, deriveEventId, toPixelUser } from '@x/openai-capi-core';
+import { describe, expect, it, vi } from 'vitest';
+import { NOW, openPage } from './__tests__/page.js';
+import type { Page, PageOptions } from './__tests__/page.js';
+import { PIXEL_SCRIPT_URL } from './pixel.js';
+import { createTracker } from './tracker.js';
+import type { TrackerOptions } from './tracker.js';
+
+const LANDING = 'https://www.shop.example.com/landing?oppref=click_123&utm_source=chatgpt#top';
+const MONTH = 30 * 86_400;
+
+function setup(options: Partial<TrackerOptions> = {}, url = LANDING, pageOptions: PageOptions = {}) {
+  const page = openPage(url, pageOptions);
+  const errors: CapiError[] = [];
+  const tracker = createTracker({
+    endpoint: '/api/openai-capi',
+    window: page.win,
+    now: () => NOW,
+    onError: (e) => errors.push(e),
+    ...options,
+  });
+  return { page, errors, tracker };
+}
+
+const opprefWrites = (page: Page) => page.cookieWrites.filter((w) => w.startsWith('__oppref='));
+const scripts = (page: Page) => [...page.win.document.querySelectorAll('script')].map((s) => s.getAttribute('src'));
+
+describe('capture and storage', () => {
+  it('captures oppref from the URL and stores it once granted, with the documented attributes', () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    expect(tracker.getOppref()).toBe('click_123');
+    expect(opprefWrites(page)).toEqual([
+      `__oppref=click_123; Max-Age=${MONTH}; Path=/; SameSite=Lax; Domain=example.com; Secure`,
+    ]);
+    expect(page.win.document.cookie).toBe('__oppref=click_123');
+  });
+
+  it('keeps the value in memory only while pending, and writes it on grant', () => {
+    const { page, tracker } = setup();
+    expect(tracker.consent).toBe('pending');
+    expect(tracker.getOppref()).toBe('click_123');
+    expect(page.cookieWrites).toEqual([]); // not even a domain probe
+    tracker.setConsent('granted');
+    expect(page.win.document.cookie).toBe('__oppref=click_123');
+  });
+
+  it('honours cookie.maxAgeDays and cookie.domain', () => {
+    const { page } = setup({ consent: 'granted', cookie: { maxAgeDays: 7, domain: 'shop.example.com' } });
+    expect(opprefWrites(page)).toEqual([
+      `__oppref=click_123; Max-Age=${7 * 86_400}; Path=/; SameSite=Lax; Domain=shop.example.com; Secure`,
+    ]);
+  });
+
+  it('writes a host-only, non-Secure cookie on http://localhost', () => {
+    const { page } = setup({ consent: 'granted' }, 'http://localhost:3000/?oppref=abc');
+    expect(opprefWrites(page)).toEqual([`__oppref=abc; Max-Age=${MONTH}; Path=/; SameSite=Lax`]);
+  });
+
+  it('probes past a public suffix for the registrable domain', () => {
+    const { page } = setup({ consent: 'granted' }, 'https://www.shop.co.uk/?oppref=abc');
+    expect(opprefWrites(page)[0]).toContain('; Domain=shop.co.uk;');
+  });
+
+  it('reads a stored oppref when the URL has none, without rewriting it', () => {
+    const page = openPage('https://shop.example.com/cart');
+    page.win.document.cookie = '__oppref=from_cookie; Path=/';
+    page.cookieWrites.length = 0;
+    const tracker = createTracker({ endpoint: '/r', window: page.win, consent: 'granted', now: () => NOW });
+    expect(tracker.getOppref()).toBe('from_cookie');
+    expect(page.cookieWrites).toEqual([]);
+  });
+
+  it('a fresh URL value replaces the stored one and restarts its lifetime (SPA navigation)', () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    tracker.track('page_viewed');
+    expect(opprefWrites(page)).toHaveLength(1); // same URL value: no rewrite
+    page.pushState('/product?oppref=click_456');
+    const id = tracker.track('page_viewed');
+    expect(tracker.getOppref()).toBe('click_456');
+    expect(opprefWrites(page)).toHaveLength(2);
+    expect(opprefWrites(page)[1]).toContain(`__oppref=click_456; Max-Age=${MONTH}`);
+    expect(id).toBeTypeOf('string');
+  });
+
+  it('reads __obref but never creates it', async () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    expect(tracker.getObref()).toBeUndefined();
+    page.win.document.cookie = '__obref=ob_42; Path=/';
+    expect(tracker.getObref()).toBe('ob_42');
+    tracker.track('page_viewed');
+    await tracker.flush();
+    expect(page.relayEvents()[0]!.obref).toBe('ob_42');
+    expect(page.cookieWrites.filter((w) => w.startsWith('__obref=') && !w.startsWith('__obref=ob_42'))).toEqual([]);
+  });
+});
+
+describe('consent', () => {
+  it('denial deletes __oppref on the host and the parent domains, and hides oppref/obref', () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    page.win.document.cookie = '__oppref=host_only; Path=/';
+    page.win.document.cookie = '__obref=ob_1; Path=/';
+    tracker.setConsent('denied');
+    expect(tracker.consent).toBe('denied');
+    expect(page.win.document.cookie).toBe('__obref=ob_1');
+    const deletions = opprefWrites(page).filter((w) => w.includes('Max-Age=0'));
+    expect(deletions.map((w) => /Domain=([^;]+)/.exec(w)?.[1])).toEqual([undefined, 'example.com', 'shop.example.com', 'www.shop.example.com']);
+    expect(tracker.getOppref()).toBeUndefined();
+    expect(tracker.getObref()).toBeUndefined();
+  });
+
+  it('starting denied deletes a stored __oppref and tracks nothing', async () => {
+    const page = openPage(LANDING);
+    page.win.document.cookie = '__oppref=old; Path=/; Domain=example.com';
+    const tracker = createTracker({ endpoint: '/r', window: page.win, consent: 'denied', now: () => NOW });
+    expect(page.win.document.cookie).toBe('');
+    expect(tracker.track('page_viewed')).toBeUndefined();
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+  });
+
+  it('can be granted after a denial (a new choice), writing the cookie again', () => {
+    const { page, tracker } = setup({ consent: 'denied' });
+    tracker.setConsent('granted');
+    expect(page.win.document.cookie).toBe('__oppref=click_123');
+    expect(tracker.track('page_viewed')).toBeTypeOf('string');
+  });
+
+  it('Global Privacy Control is a denial that setConsent("granted") cannot lift', async () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' }, LANDING, { gpc: true });
+    expect(tracker.consent).toBe('denied');
+    tracker.setConsent('granted');
+    expect(tracker.consent).toBe('denied');
+    expect(tracker.track('order_created', { value: '25.99', currency: 'USD' })).toBeUndefined();
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.cookieWrites.filter((w) => !w.includes('Max-Age=0'))).toEqual([]);
+    expect(scripts(page)).toEqual([]);
+    expect(page.oaiqCalls()[0]).toEqual(['consent', false]);
+  });
+
+  it('globalPrivacyControl: false leaves GPC to the site', () => {
+    const { tracker } = setup({ consent: 'granted', globalPrivacyControl: false }, LANDING, { gpc: true });
+    expect(tracker.consent).toBe('granted');
+    expect(tracker.track('page_viewed')).toBeTypeOf('string');
+  });
+
+  it('rejects an unknown consent state through onError', () => {
+    const { tracker, errors } = setup();
+    expect(() => tracker.setConsent('yes' as never)).not.toThrow();
+    expect(tracker.consent).toBe('pending');
+    expect(CapiValidationError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as CapiValidationError).issues[0]!.code).toBe('invalid_consent');
+  });
+});
+
+describe('queueing while pending', () => {
+  it('queues events (with their ids) and replays them in order on grant', async () => {
+    const { page, tracker } = setup({ pixelId: 'p1' });
+    const a = tracker.track('page_viewed');
+    const b = tracker.track('items_added', { value: 10, currency: 'EUR' });
+    expect(a).toBeTypeOf('string');
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'measure')).toEqual([]);
+    tracker.setConsent('granted');
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual([a, b]);
+    expect(page.relayEvents()[1]!.timestamp_ms).toBe(NOW);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'measure').map((c) => (c[3] as { event_id: string }).event_id)).toEqual([a, b]);
+  });
+
+  it('drops the queue on denial', async () => {
+    const { page, tracker } = setup({ pixelId: 'p1' });
+    tracker.track('page_viewed');
+    tracker.setConsent('denied');
+    tracker.setConsent('granted');
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'measure')).toEqual([]);
+  });
+
+  it('revocation also drops events still waiting for their batch', async () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    tracker.track('page_viewed');
+    tracker.setConsent('denied');
+    await page.happy.happyDOM.waitUntilComplete();
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+  });
+
+  it('is bounded: beyond maxQueuedEvents the oldest is dropped and reported', async () => {
+    const { page, tracker, errors } = setup({ maxQueuedEvents: 2 });
+    const ids = [1, 2, 3].map((i) => tracker.track('page_viewed', undefined, { eventId: `e${i}` }));
+    expect(ids).toEqual(['e1', 'e2', 'e3']);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('dropped event e1')]);
+    tracker.setConsent('granted');
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['e2', 'e3']);
+  });
+});
+
+describe('relay payloads', () => {
+  it('posts the agreed relay format with sendBeacon, batched', async () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    page.win.document.cookie = '__obref=ob_1; Path=/';
+    const id = tracker.track(
+      'order_created',
+      { value: '25.99', currency: 'usd', contents: [{ id: 'sku_1', quantity: 2, value: '12.99' }] },
+      { key: 'order_12345', optOut: true },
+    );
+    tracker.track('custom', { plan: 'pro' }, { customEventName: 'quote_requested', eventId: 'quote_1' });
+    expect(page.beacons).toEqual([]);
+    await page.happy.happyDOM.waitUntilComplete();
+    expect(page.beacons).toHaveLength(1);
+    expect(page.beacons[0]!.url).toBe('/api/openai-capi');
+    expect(JSON.parse(page.beacons[0]!.body)).toEqual({
+      v: 1,
+      events: [
+        {
+          id,
+          type: 'order_created',
+          timestamp_ms: NOW,
+          source_url: 'https://www.shop.example.com/landing',
+          oppref: 'click_123',
+          obref: 'ob_1',
+          opt_out: true,
+          data: {
+            type: 'contents',
+            amount: 2599,
+            currency: 'USD',
+            contents: [{ id: 'sku_1', quantity: 2, amount: 1299 }],
+          },
+        },
+        {
+          id: 'quote_1',
+          type: 'custom',
+          custom_event_name: 'quote_requested',
+          timestamp_ms: NOW,
+          source_url: 'https://www.shop.example.com/landing',
+          oppref: 'click_123',
+          obref: 'ob_1',
+          data: { type: 'custom', plan: 'pro' },
+        },
+      ],
+    });
+    expect(id).toBe(deriveEventId('order_created', 'order_12345'));
+  });
+
+  it('keeps the query in source_url only when asked', async () => {
+    const { page, tracker } = setup({ consent: 'granted', keepSourceUrlQuery: true });
+    tracker.track('page_viewed');
+    await tracker.flush();
+    expect(page.relayEvents()[0]!.source_url).toBe(LANDING);
+  });
+
+  it('flushes on pagehide and when the page becomes hidden', async () => {
+    const { page, tracker } = setup({ consent: 'granted', batchDelayMs: 60_000 });
+    tracker.track('page_viewed');
+    page.happy.dispatchEvent(new page.happy.Event('pagehide'));
+    expect(page.beacons).toHaveLength(1);
+    tracker.track('page_viewed');
+    Object.defineProperty(page.win.document, 'visibilityState', { configurable: true, value: 'hidden' });
+    page.happy.document.dispatchEvent(new page.happy.Event('visibilitychange'));
+    expect(page.beacons).toHaveLength(2);
+  });
+
+  it('sends no user, IP or user agent: identify stays out of the relay', async () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    tracker.identify({ email: 'Jane@Example.com' });
+    tracker.track('lead_created');
+    await tracker.flush();
+    const body = page.beacons[0]!.body;
+    expect(body).not.toMatch(/user|email|sha256|action_source/);
+  });
+});
+
+describe('pixel bridge', () => {
+  it('sends consent before init, loads the script only on grant, and measures with the relay id', async () => {
+    const { page, tracker } = setup({ pixelId: 'pix_1' });
+    expect(page.oaiqCalls()).toEqual([['consent', false], ['init', { pixelId: 'pix_1' }]]);
+    expect(scripts(page)).toEqual([]);
+    const id = tracker.track('order_created', { amount: 2599, currency: 'USD' }, { key: 'order_12345' });
+    tracker.setConsent('granted');
+    expect(scripts(page)).toEqual([PIXEL_SCRIPT_URL]);
+    await tracker.flush();
+    expect(page.oaiqCalls().slice(2)).toEqual([
+      ['consent', true],
+      ['measure', 'order_created', { type: 'contents', amount: 2599, currency: 'USD' }, { event_id: id }],
+    ]);
+    expect(page.relayEvents()[0]!.id).toBe(id);
+  });
+
+  it('uses measureSingle per pixel and custom as the pixel event name', () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: ['pA', 'pB'] });
+    tracker.track('custom', undefined, { customEventName: 'quote_requested', eventId: 'q1' });
+    expect(page.oaiqCalls().slice(3)).toEqual([
+      ['measureSingle', 'pA', 'custom', { type: 'custom' }, { event_id: 'q1', custom_event_name: 'quote_requested' }],
+      ['measureSingle', 'pB', 'custom', { type: 'custom' }, { event_id: 'q1', custom_event_name: 'quote_requested' }],
+    ]);
+  });
+
+  it('works with a pixel only (no relay)', () => {
+    const { page, tracker, errors } = setup({ endpoint: undefined as never, consent: 'granted', pixelId: 'p1' });
+    expect(tracker.track('page_viewed', undefined, { eventId: 'pv1' })).toBe('pv1');
+    expect(page.oaiqCalls().at(-1)).toEqual(['measure', 'page_viewed', { type: 'contents' }, { event_id: 'pv1' }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('identify re-inits with the complete, merged, hashed user', () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
+    tracker.identify({ email: 'Jane@Example.com' });
+    tracker.identify({ country: 'us', externalId: 'u_1' });
+    const inits = page.oaiqCalls().filter((c) => c[0] === 'init');
+    expect(inits).toEqual([
+      ['init', { pixelId: 'p1' }],
+      ['init', { pixelId: 'p1', user: toPixelUser({ email: 'Jane@Example.com' }) }],
+      ['init', { pixelId: 'p1', user: toPixelUser({ email: 'Jane@Example.com', country: 'us', externalId: 'u_1' }) }],
+    ]);
+    expect(JSON.stringify(page.oaiqCalls())).not.toContain('Jane');
+  });
+
+  it('holds user data until consent, and follows user-data consent', () => {
+    const { page, tracker } = setup({ pixelId: 'p1' });
+    tracker.identify({ email: 'jane@example.com' });
+    expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toHaveLength(1);
+    tracker.setConsent('granted');
+    const user = toPixelUser({ email: 'jane@example.com' });
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user }]);
+    tracker.setUserDataConsent('denied');
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
+    tracker.identify({ country: 'US' });
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
+    tracker.setUserDataConsent('granted');
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
+  });
+
+  it('reports invalid user data and keeps the previous user', () => {
+    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+    tracker.identify({ email: 'jane@example.com' });
+    tracker.identify({ phone: 'call me maybe' });
+    expect(CapiValidationError.isInstance(errors[0])).toBe(true);
+    expect(errors[0]!.message).not.toContain('call me');
+    tracker.identify({ country: 'US' });
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
+  });
+});
+
+describe('track never throws: bad input goes to onError', () => {
+  const cases: [string, () => [string, unknown?, unknown?], string][] = [
+    ['unknown event name', () => ['purchase'], 'type'],
+    ['custom without a name', () => ['custom'], 'custom_event_name'],
+    ['custom name not lowercase', () => ['custom', undefined, { customEventName: 'Quote' }], 'custom_event_name'],
+    ['custom name on a standard event', () => ['page_viewed', undefined, { customEventName: 'x' }], 'custom_event_name'],
+    ['float amount', () => ['order_created', { amount: 25.99, currency: 'USD' }], 'data.amount'],
+    ['value without currency', () => ['order_created', { value: 25.99 }], 'data.currency'],
+    ['more decimals than the currency has', () => ['order_created', { value: '1.999', currency: 'USD' }], 'data.value'],
+    ['value and amount together', () => ['order_created', { value: 1, amount: 100, currency: 'USD' }], 'data.value'],
+    ['unknown data key on a standard event', () => ['page_viewed', { foo: 1 }], 'data.foo'],
+    ['contents on customer_action', () => ['lead_created', { contents: [] }], 'data.contents'],
+    ['data not an object', () => ['page_viewed', 'cheap'], 'data'],
+    ['blank key', () => ['order_created', undefined, { key: '  ' }], 'key'],
+    ['app_installed in the browser', () => ['app_installed'], 'type'],
+    ['app_opened in the browser', () => ['app_opened'], 'type'],
+  ];
+
+  it.each(cases)('%s', async (_name, args, path) => {
+    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+    const [name, data, options] = args();
+    let result: unknown = 'not called';
+    expect(() => {
+      result = tracker.track(name as never, data as never, options as never);
+    }).not.toThrow();
+    expect(result).toBeUndefined();
+    expect(errors).toHaveLength(1);
+    expect(CapiValidationError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as CapiValidationError).issues.map((i) => i.path)).toContain(path);
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.oaiqCalls().filter((c) => String(c[0]).startsWith('measure'))).toEqual([]);
+  });
+
+  it('logs to the console in debug mode', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const { tracker } = setup({ consent: 'granted', debug: true });
+    tracker.track('purchase' as never);
+    expect(warn).toHaveBeenCalledWith('[openai-capi]', expect.stringContaining('type'));
+    warn.mockRestore();
+  });
+
+  it('survives a throwing onError and a throwing cookie jar', () => {
+    const page = openPage(LANDING);
+    Object.defineProperty(page.win.document, 'cookie', {
+      get: () => {
+        throw new Error('SecurityError');
+      },
+      set: () => {
+        throw new Error('SecurityError');
+      },
+    });
+    const onError = vi.fn(() => {
+      throw new Error('broken handler');
+    });
+    const tracker = createTracker({ endpoint: '/r', window: page.win, consent: 'granted', onError, now: () => NOW });
+    let id: string | undefined;
+    expect(() => (id = tracker.track('page_viewed'))).not.toThrow();
+    expect(id).toBeTypeOf('string'); // cookies failing does not stop tracking
+    expect(onError).toHaveBeenCalled();
+    expect(CapiError.isInstance(onError.mock.calls[0]![0 as never])).toBe(true);
+  });
+
+  it('reports configuration mistakes at creation', () => {
+    const { errors } = setup({ endpoint: '', pixelId: ['ok', ' '], apiKey: 'sk-secret' } as never);
+    const issues = (errors[0] as CapiValidationError).issues.map((i) => i.code);
+    expect(issues).toEqual(['secret_in_browser', 'invalid_endpoint', 'invalid_pixel_id']);
+    expect(errors[0]!.message).not.toContain('sk-secret');
+  });
+
+  it('reports a tracker with nowhere to send', () => {
+    const { errors } = setup({ endpoint: undefined as never });
+    expect((errors[0] as CapiValidationError).issues[0]!.code).toBe('no_destination');
+  });
+});
+
+describe('event ids', () => {
+  it('eventId wins, then key (deriveEventId), else a random id', () => {
+    const { tracker } = setup({ consent: 'granted' });
+    expect(tracker.track('order_created', undefined, { eventId: 'mine', key: 'k' })).toBe('mine');
+    expect(tracker.track('order_created', undefined, { key: 'order_12345' })).toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
+    expect(tracker.track('custom', undefined, { key: 'q1', customEventName: 'quote_requested' })).toBe(
+      deriveEventId('quote_requested', 'q1'),
+    );
+    const a = tracker.track('page_viewed');
+    const b = tracker.track('page_viewed');
+    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).not.toBe(b);
+  });
+});

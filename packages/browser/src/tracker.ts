@@ -1,0 +1,401 @@
+/**
+ * `createTracker`: the browser side of a conversion. Captures `oppref`, keeps it in a first-party
+ * cookie only with consent, builds every event with core's `buildEvent` (validation, money, ids),
+ * and sends the same event (same id) to the site's relay and to OpenAI's pixel. Nothing here
+ * throws into the page: every problem goes to `onError` (and the console in debug mode).
+ */
+import {
+  buildEvent,
+  CapiError,
+  CapiValidationError,
+  isPixelEventType,
+  toPixelUser,
+} from '@x/openai-capi-core';
+import type {
+  EventDataInput,
+  EventInput,
+  EventType,
+  Issue,
+  PixelUser,
+  UserInput,
+  WireEvent,
+} from '@x/openai-capi-core';
+import { readOpprefFromSearch } from './capture.js';
+import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
+import type { ConsentDecision, ConsentState } from './consent.js';
+import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, writeCookie } from './cookies.js';
+import { createPixelBridge } from './pixel.js';
+import type { PixelBridge } from './pixel.js';
+import { createRelayTransport, toRelayEvent } from './relay-transport.js';
+import type { RelayTransport } from './relay-transport.js';
+
+/** Cookie holding OpenAI's click id (same name as OpenAI's own script uses). */
+export const OPPREF_COOKIE = '__oppref';
+/** Cookie holding the pixel's browser id; read, never created. */
+export const OBREF_COOKIE = '__obref';
+
+/** Options of {@link createTracker}. There is deliberately no option for an API key. */
+export interface TrackerOptions {
+  /** URL of the site's own relay (e.g. `/api/openai-capi`); events are posted there. */
+  endpoint?: string;
+  /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several). */
+  pixelId?: string | readonly string[];
+  /** Consent at start (default `'pending'`: events wait in memory until granted or denied). */
+  consent?: ConsentState;
+  /**
+   * Honour Global Privacy Control (`navigator.globalPrivacyControl === true`) as a denial that
+   * `setConsent('granted')` cannot lift (default `true`). Pass `false` only if you handle GPC
+   * yourself (e.g. you ask for and record an explicit opt-in).
+   */
+  globalPrivacyControl?: boolean;
+  /** The `__oppref` cookie: lifetime (default 30 days) and domain (`'auto'`: found by write-probe). */
+  cookie?: { maxAgeDays?: number; domain?: string };
+  /** Keep the query string and fragment in `source_url` (default `false`: origin + path only). */
+  keepSourceUrlQuery?: boolean;
+  /** How long events gather before one relay request (default 25 ms). */
+  batchDelayMs?: number;
+  /** Events kept while consent is pending (default 100); the oldest is dropped beyond that. */
+  maxQueuedEvents?: number;
+  /** Receives every problem (invalid input, delivery failure) as a `CapiError`. */
+  onError?: (error: CapiError) => void;
+  /** Logs problems and sent events to the console, and passes `debug: true` to the pixel. */
+  debug?: boolean;
+  /** The window to use (default the global one); inject for tests or iframes. */
+  window?: Window;
+  /** Clock in Unix ms (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Per-event options of {@link Tracker.track}. */
+export interface TrackOptions {
+  /** The event id; wins over `key`. */
+  eventId?: string;
+  /** Natural key (order id…): the id becomes `deriveEventId(name, key)`, as on the server. */
+  key?: string;
+  /** Required for `'custom'` events: lowercase `[a-z0-9_-]`, 1–64 chars. */
+  customEventName?: string;
+  /** Exclude this event from user-level personalization (still sent and counted). */
+  optOut?: boolean;
+}
+
+/** The tracker returned by {@link createTracker}. No method throws. */
+export interface Tracker {
+  /**
+   * Builds and sends one event; returns its id, or `undefined` when consent is denied or the input
+   * is invalid (reported to `onError`). While consent is pending the event waits in memory.
+   */
+  track(eventName: EventType, data?: EventDataInput, options?: TrackOptions): string | undefined;
+  /** Grants or denies consent (storage and sending). Denial deletes `__oppref` and drops queued events. */
+  setConsent(state: ConsentDecision): void;
+  /** Current consent. */
+  readonly consent: ConsentState;
+  /** Grants or denies sending user data (`identify`) to the pixel (Consent Mode `ad_user_data`). */
+  setUserDataConsent(state: ConsentDecision): void;
+  /** The click id captured from the URL or cookie; `undefined` when absent or consent is denied. */
+  getOppref(): string | undefined;
+  /** The pixel's browser id from the `__obref` cookie; `undefined` when absent or consent is denied. */
+  getObref(): string | undefined;
+  /**
+   * Adds user data for the pixel: merged with earlier calls (a field given again replaces the
+   * previous value), hashed in the browser, and sent as a complete `init` to every pixel. Never
+   * sent to the relay: the server adds identities of its logged-in user there.
+   */
+  identify(user: UserInput): void;
+  /** Posts pending relay events now (also done on `pagehide` and when the page becomes hidden). */
+  flush(): Promise<void>;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
+ * tracker. Safe during server-side rendering: without a `window` the tracker is inert too (its
+ * `track` returns `undefined`).
+ */
+export function createTracker(options: TrackerOptions = {}): Tracker {
+  const report = createReporter(options);
+  try {
+    return startTracker(options, report);
+  } catch (error) {
+    report(error);
+    return inertTracker();
+  }
+}
+
+/** Sends a problem to `onError` (as a `CapiError`) and, in debug mode or without `onError`, to the console. */
+function createReporter(options: TrackerOptions): (error: unknown) => void {
+  return (error) => {
+    const capiError = CapiError.isInstance(error)
+      ? error
+      : new CapiError(`openai-capi: unexpected error: ${String(error)}`, { cause: error });
+    // Without an onError, the console is the only way not to drop a problem silently.
+    if (options.debug || !options.onError) console.warn('[openai-capi]', capiError.message);
+    try {
+      options.onError?.(capiError);
+    } catch {
+      // a throwing onError must not break the page either
+    }
+  };
+}
+
+function startTracker(options: TrackerOptions, report: (error: unknown) => void): Tracker {
+  const debug = options.debug === true;
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R | undefined => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        report(error);
+        return undefined;
+      }
+    };
+
+  const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
+  if (!win) return inertTracker();
+  const doc = win.document;
+  const location = win.location;
+  const now = options.now ?? Date.now;
+  const maxQueued = options.maxQueuedEvents ?? 100;
+  const maxAgeSeconds = (options.cookie?.maxAgeDays ?? 30) * DAY_SECONDS;
+  const configuredDomain = options.cookie?.domain && options.cookie.domain !== 'auto' ? options.cookie.domain : undefined;
+  const honourGpc = options.globalPrivacyControl !== false;
+  const gpcDenies = honourGpc && hasGlobalPrivacyControl(win.navigator);
+  const secure = location.protocol === 'https:';
+  const pixelIds = options.pixelId === undefined ? [] : typeof options.pixelId === 'string' ? [options.pixelId] : [...options.pixelId];
+
+  checkOptions(options, pixelIds, report);
+
+  let consent = initialConsent(options.consent, honourGpc, win.navigator);
+  let userDataConsent: ConsentState = 'pending';
+  let queue: WireEvent[] = [];
+  let userInput: UserInput = {};
+  let pixelUser: PixelUser | undefined;
+  let cookieDomain: string | undefined | null = null; // null: not probed yet
+  let oppref: string | undefined;
+  let lastUrlOppref: string | undefined;
+  let unsaved = false;
+
+  const relay: RelayTransport | undefined = options.endpoint
+    ? createRelayTransport({
+        endpoint: options.endpoint,
+        window: win,
+        batchDelayMs: options.batchDelayMs ?? 25,
+        onError: report,
+      })
+    : undefined;
+  const pixel: PixelBridge | undefined =
+    pixelIds.length > 0 ? createPixelBridge({ window: win, pixelIds, granted: consent === 'granted', debug }) : undefined;
+
+  // Cookie access can throw (sandboxed iframes, disabled cookies): report it, keep tracking.
+  const cookieSafe = <R>(fn: () => R): R | undefined => guard(fn)();
+
+  const saveOppref = (): void =>
+    cookieSafe(() => {
+      if (!unsaved || oppref === undefined || consent !== 'granted') return;
+      if (cookieDomain === null) cookieDomain = configuredDomain ?? probeCookieDomain(doc, location.hostname, secure);
+      writeCookie(doc, OPPREF_COOKIE, oppref, { maxAgeSeconds, domain: cookieDomain, secure });
+      unsaved = false;
+    });
+
+  const deleteOppref = (): void => {
+    unsaved = oppref !== undefined;
+    cookieSafe(() => {
+      deleteCookie(doc, OPPREF_COOKIE, undefined, secure);
+      const domains = configuredDomain ? [configuredDomain] : cookieDomainCandidates(location.hostname);
+      for (const domain of domains) deleteCookie(doc, OPPREF_COOKIE, domain, secure);
+    });
+  };
+
+  const readObref = (): string | undefined => cookieSafe(() => readCookie(doc, OBREF_COOKIE));
+
+  /** Reads `oppref` from the current URL: a fresh value replaces the stored one. */
+  const capture = (): void => {
+    const fromUrl = readOpprefFromSearch(location.search);
+    if (fromUrl === undefined || fromUrl === lastUrlOppref) return;
+    lastUrlOppref = oppref = fromUrl;
+    unsaved = true;
+    saveOppref();
+  };
+
+  const userDataAllowed = (): boolean => consent === 'granted' && userDataConsent !== 'denied';
+
+  const dispatch = (event: WireEvent): void => {
+    relay?.enqueue(toRelayEvent(event, readObref()));
+    if (isPixelEventType(event.type)) pixel?.measure(event);
+    if (debug) console.info('[openai-capi] sent', event.type, event.id);
+  };
+
+  const flush = async (): Promise<void> => {
+    try {
+      await relay?.flush();
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  if (relay) {
+    win.addEventListener('pagehide', () => void flush());
+    doc.addEventListener(
+      'visibilitychange',
+      guard(() => {
+        if (doc.visibilityState === 'hidden') void flush();
+      }),
+    );
+  }
+  oppref = cookieSafe(() => readCookie(doc, OPPREF_COOKIE));
+  guard(() => {
+    capture();
+    if (consent === 'denied') deleteOppref();
+  })();
+
+  const setConsent = (state: ConsentDecision): void => {
+    checkDecision(state, 'consent');
+    if (state === 'granted' && gpcDenies) {
+      if (debug) console.info('[openai-capi] consent stays denied: Global Privacy Control is on');
+      return;
+    }
+    if (state === consent) return;
+    consent = state;
+    if (state === 'granted') {
+      saveOppref();
+      pixel?.setConsent(true);
+      if (pixelUser && userDataAllowed()) pixel?.setUser(pixelUser);
+      const queued = queue;
+      queue = [];
+      for (const event of queued) dispatch(event);
+    } else {
+      queue = [];
+      relay?.clear();
+      deleteOppref();
+      pixel?.setConsent(false);
+    }
+  };
+
+  const track = (eventName: EventType, data?: EventDataInput, trackOptions: TrackOptions = {}): string | undefined => {
+    capture();
+    if (consent === 'denied') return undefined;
+    if (eventName === 'app_installed' || eventName === 'app_opened') {
+      throw new CapiValidationError([
+        {
+          path: 'type',
+          code: 'not_browser_event',
+          message: 'is a mobile app event (action_source mobile_app): send it from the server',
+        },
+      ]);
+    }
+    const timestamp = now();
+    const input: EventInput = {
+      type: eventName,
+      timestamp,
+      sourceUrl: location.href,
+      ...defined({
+        id: trackOptions.eventId,
+        key: trackOptions.key,
+        customEventName: trackOptions.customEventName,
+        optOut: trackOptions.optOut,
+        keepSourceUrlQuery: options.keepSourceUrlQuery,
+        oppref,
+        data,
+      }),
+    };
+    const event = buildEvent(input, { now: timestamp });
+    if (consent === 'granted') {
+      dispatch(event);
+    } else {
+      queue.push(event);
+      const dropped = queue.length > maxQueued ? queue.shift() : undefined;
+      if (dropped) {
+        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.id}`));
+      }
+    }
+    return event.id;
+  };
+
+  const identify = (user: UserInput): void => {
+    const merged = { ...userInput, ...user };
+    pixelUser = toPixelUser(merged);
+    userInput = merged;
+    if (userDataAllowed()) pixel?.setUser(pixelUser);
+  };
+
+  const setUserDataConsent = (state: ConsentDecision): void => {
+    checkDecision(state, 'userDataConsent');
+    if (state === userDataConsent) return;
+    const before = userDataAllowed();
+    userDataConsent = state;
+    if (pixelUser && before !== userDataAllowed()) pixel?.setUser(userDataAllowed() ? pixelUser : undefined);
+  };
+
+  return {
+    track: guard(track),
+    setConsent: guard(setConsent),
+    get consent() {
+      return consent;
+    },
+    setUserDataConsent: guard(setUserDataConsent),
+    getOppref: guard(() => {
+      capture();
+      return consent === 'denied' ? undefined : oppref;
+    }),
+    getObref: guard(() => (consent === 'denied' ? undefined : readObref())),
+    identify: guard(identify),
+    flush,
+  };
+}
+
+function checkDecision(state: unknown, path: string): void {
+  if (!isConsentDecision(state)) {
+    throw new CapiValidationError([{ path, code: 'invalid_consent', message: "must be 'granted' or 'denied'" }]);
+  }
+}
+
+/** Reports configuration mistakes once, at creation. */
+function checkOptions(options: TrackerOptions, pixelIds: string[], report: (error: unknown) => void): void {
+  const issues: Issue[] = [];
+  if ('apiKey' in options) {
+    issues.push({
+      path: 'options.apiKey',
+      code: 'secret_in_browser',
+      message: 'is a server secret: never put it in browser code (ignored)',
+    });
+  }
+  if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
+    issues.push({ path: 'options.endpoint', code: 'invalid_endpoint', message: 'must be a non-empty URL' });
+  }
+  pixelIds.forEach((id, index) => {
+    if (typeof id !== 'string' || !id.trim()) {
+      issues.push({ path: `options.pixelId[${index}]`, code: 'invalid_pixel_id', message: 'must be a non-empty string' });
+    }
+  });
+  if (!options.endpoint && pixelIds.length === 0) {
+    issues.push({
+      path: 'options',
+      code: 'no_destination',
+      message: 'set endpoint and/or pixelId, or events go nowhere',
+    });
+  }
+  if (issues.length > 0) report(new CapiValidationError(issues));
+}
+
+/** The object without its `undefined` properties (for `exactOptionalPropertyTypes`). */
+function defined<T extends object>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) if (value !== undefined) result[key] = value;
+  return result as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/** The tracker used where there is no `window` (server-side rendering) or the setup failed. */
+function inertTracker(): Tracker {
+  const noop = (): undefined => undefined;
+  return {
+    track: noop,
+    setConsent: noop,
+    consent: 'pending',
+    setUserDataConsent: noop,
+    getOppref: noop,
+    getObref: noop,
+    identify: noop,
+    flush: () => Promise.resolve(),
+  };
+}
