@@ -239,8 +239,8 @@ describe('buildEvent: user', () => {
     const { issues, message } = error as CapiValidationError;
     expect(issues.map((i) => `${i.path}:${i.code}`)).toEqual([
       'sourceURL:unknown_field',
-      'user.email:invalid_email',
-      'user.phone:invalid_phone',
+      'user.email:invalid_format',
+      'user.phone:invalid_format',
       'data.value:too_precise',
     ]);
     expect(message).not.toContain('jane');

@@ -1,11 +1,18 @@
-/** Friendly camelCase {@link EventInput} → validated wire event (spec §3–§6). */
-import { CapiError, CapiValidationError } from './errors.js';
+/**
+ * Friendly camelCase {@link EventInput} → validated wire event (spec §3–§6). One pipeline serves
+ * both builders: `buildEvent` adds the user step (`hashUser`), `buildEventWithoutUser` has none,
+ * so browser bundles that only use the latter carry no normalization or user rules.
+ */
+import { addIssue, CapiError, CapiValidationError } from './errors.js';
 import { createEventId, deriveEventId } from './ids.js';
+import { isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
-import { dataShapeOf, isEventType } from './schema.js';
-import { hashUser, type HashUserOptions } from './user.js';
-import { addIssue, isObject, type Obj } from './validate-common.js';
-import { isCustomEventName, validateEvent } from './validate-event.js';
+import { dataShapeOf, isCustomEventName, isEventType } from './schema.js';
+import { hashUser } from './user.js';
+import { isObject, type Obj } from './validate-common.js';
+import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
+import { checkEventSafely, type CheckUser } from './validate-event.js';
+import { checkUser } from './validate-user.js';
 import type { ClockOptions, EventInput, Hasher, Issue, UserInput, WireEvent } from './types.js';
 
 /** Options of {@link buildEvent}. */
@@ -14,15 +21,15 @@ export interface BuildEventOptions extends ClockOptions {
   hasher?: Hasher;
 }
 
-const INPUT_KEYS = new Set([
-  'type', 'id', 'key', 'timestamp', 'customEventName', 'oppref', 'sourceUrl',
-  'keepSourceUrlQuery', 'actionSource', 'optOut', 'user', 'data',
-]);
-const DATA_KEYS = new Set(['type', 'value', 'amount', 'currency', 'contents', 'planId']);
-/** Friendly item key → wire key, in wire order; money and `variantDict` are handled apart. */
-const ITEM_FIELDS = [['id', 'id'], ['groupId', 'group_id'], ['name', 'name'], ['contentType', 'content_type'], ['quantity', 'quantity']] as const;
-const ITEM_KEYS = new Set(['id', 'groupId', 'name', 'contentType', 'quantity', 'value', 'amount', 'currency', 'variantDict']);
-const QUERY_AND_FRAGMENT = /[?#][\s\S]*/;
+/** The user step of the pipeline: turn `input.user` into a wire user, then check the result. */
+interface UserStep {
+  hash: (user: unknown, issues: Issue[]) => unknown;
+  check: CheckUser;
+}
+
+const INPUT_KEYS = [
+  'type', 'id', 'key', 'timestamp', 'customEventName', 'oppref', 'sourceUrl', 'keepSourceUrlQuery', 'actionSource', 'optOut', 'user', 'data',
+];
 
 /**
  * Builds a wire event from friendly input and validates it as of `now`:
@@ -39,46 +46,67 @@ const QUERY_AND_FRAGMENT = /[?#][\s\S]*/;
  *
  * Issue paths name the input field when the problem is in the input (`sourceURL`, `data.value`,
  * `user.email[0]`) and the wire field when the built event breaks a wire rule (`timestamp_ms`).
+ * In the browser, where no identities are sent, use {@link buildEventWithoutUser}: same rules,
+ * smaller bundle.
  *
  * @throws CapiValidationError listing every issue found; never anything else
  */
 export function buildEvent(input: EventInput, options?: BuildEventOptions): WireEvent {
+  const hasher = options?.hasher;
+  return build(input, options?.now, {
+    hash: (user, issues) => attempt(issues, 'user', () => hashUser(user as UserInput, hasher ? { hasher } : {})),
+    check: checkUser,
+  });
+}
+
+/**
+ * {@link buildEvent} without the user step, for code that never sends identities (the browser
+ * tracker): the same rules, defaults and conversions (validation, money, ids), but no
+ * normalization or hashing code in the bundle. `input.user` is rejected with a `forbidden_field`
+ * issue at `user` that points to `buildEvent` (user data is added server-side).
+ *
+ * @throws CapiValidationError listing every issue found; never anything else
+ */
+export function buildEventWithoutUser(input: EventInput, options?: ClockOptions): WireEvent {
+  return build(input, options?.now);
+}
+
+function build(input: unknown, clock: number | undefined, user?: UserStep): WireEvent {
   const issues: Issue[] = [];
-  const now = options?.now ?? Date.now();
+  const now = clock ?? Date.now();
   let event: Obj | undefined;
-  if (!isObject(input)) addIssue(issues, '', 'invalid_type', 'input must be an object');
+  if (!isObject(input)) addIssue(issues, '', 'invalid_type', 'must be an object');
   else {
     try {
-      event = assemble(input, now, options?.hasher, issues);
-      const result = validateEvent(event, { now });
-      if (!result.ok) issues.push(...result.issues);
+      event = assemble(input, now, user, issues);
+      checkEventSafely(event, now, '', issues, user?.check);
     } catch {
-      addIssue(issues, '', 'unreadable', 'input could not be read');
+      addIssue(issues, '', 'unreadable', 'could not be read');
     }
   }
-  if (issues.length > 0 || event === undefined) throw new CapiValidationError(unique(issues));
+  if (issues.length || !event) throw new CapiValidationError(issues);
   return event as unknown as WireEvent;
 }
 
-function assemble(input: Obj, now: number, hasher: Hasher | undefined, issues: Issue[]): Obj {
+function assemble(input: Obj, now: number, user: UserStep | undefined, issues: Issue[]): Obj {
   for (const key of Object.keys(input)) {
-    if (!INPUT_KEYS.has(key)) addIssue(issues, key, 'unknown_field', 'is not an event input field');
+    if (!INPUT_KEYS.includes(key)) addIssue(issues, key, 'unknown_field', 'is not an input field');
   }
-  const { type, customEventName: name, timestamp, sourceUrl, keepSourceUrlQuery: keep } = input;
+  const { type, customEventName: name, timestamp: ts, sourceUrl: url, keepSourceUrlQuery: keep } = input;
   const event: Obj = { id: eventId(input, issues), type };
   if (name !== undefined) event.custom_event_name = name;
-  event.timestamp_ms = timestamp === undefined ? now : timestamp instanceof Date ? timestamp.getTime() : timestamp;
+  event.timestamp_ms = ts === undefined ? now : ts instanceof Date ? ts.getTime() : ts;
   if (input.oppref !== undefined) event.oppref = input.oppref;
   if (keep !== undefined && typeof keep !== 'boolean') addIssue(issues, 'keepSourceUrlQuery', 'invalid_type', 'must be a boolean');
-  if (sourceUrl !== undefined) {
-    event.source_url = typeof sourceUrl === 'string' && keep !== true ? sourceUrl.replace(QUERY_AND_FRAGMENT, '') : sourceUrl;
-  }
+  if (url !== undefined) event.source_url = typeof url === 'string' && keep !== true ? url.replace(/[?#][\s\S]*/, '') : url;
   event.action_source = input.actionSource ?? 'web';
   if (input.optOut !== undefined) event.opt_out = input.optOut;
   if (input.user !== undefined) {
-    const hashOptions: HashUserOptions = hasher === undefined ? {} : { hasher };
-    const user = attempt(issues, 'user', () => hashUser(input.user as UserInput, hashOptions));
-    if (user !== undefined && Object.keys(user).length > 0) event.user = user;
+    if (!user) addIssue(issues, 'user', 'forbidden_field', 'is not allowed in buildEventWithoutUser: use buildEvent');
+    else {
+      const wire = user.hash(input.user, issues);
+      if (isObject(wire) && Object.keys(wire).length) event.user = wire;
+    }
   }
   event.data = buildData(input.data, isEventType(type) ? dataShapeOf(type) : undefined, issues);
   return event;
@@ -86,47 +114,46 @@ function assemble(input: Obj, now: number, hasher: Hasher | undefined, issues: I
 
 // After a recorded failure the id is a placeholder: the event is rejected with that issue anyway.
 function eventId(input: Obj, issues: Issue[]): unknown {
-  if (input.id !== undefined) return input.id;
-  if (input.key === undefined) return attempt(issues, 'id', createEventId) ?? '-';
-  const { type, customEventName: name } = input;
-  const eventName = type === 'custom' ? name : type;
+  const { id, key, type, customEventName: name } = input;
+  if (id !== undefined) return id;
+  if (key === undefined) return attempt(issues, 'id', createEventId) ?? '-';
+  // With an invalid name the event fails anyway (the validator reports the name); still check the key.
   const valid = type === 'custom' ? isCustomEventName(name) : isEventType(type);
-  // With an invalid name the event fails anyway (validateEvent reports the name); still check the key.
-  return attempt(issues, 'key', () => deriveEventId(valid ? (eventName as string) : 'x', input.key as string)) ?? '-';
+  return attempt(issues, 'key', () => deriveEventId(valid ? ((type === 'custom' ? name : type) as string) : 'x', key as string)) ?? '-';
 }
 
 function buildData(data: unknown, shape: string | undefined, issues: Issue[]): unknown {
   if (data === undefined) return { type: shape ?? 'custom' };
   if (!isObject(data)) return data;
-  if (shape !== undefined && data.type !== undefined && data.type !== shape) {
+  if (shape && data.type !== undefined && data.type !== shape) {
     addIssue(issues, 'data.type', 'shape_mismatch', `must be "${shape}" for this event type`);
   }
-  const out: Obj = { type: shape ?? data.type ?? 'custom' };
-  money(data, out, 'data.', issues, undefined);
-  const { contents, planId } = data;
-  if (contents !== undefined) {
-    out.contents = Array.isArray(contents)
-      ? contents.map((item: unknown, i) => buildItem(item, `data.contents[${i}].`, issues, out.currency))
-      : contents;
-  }
-  if (planId !== undefined) out.plan_id = planId;
-  for (const key of Object.keys(data)) {
-    if (DATA_KEYS.has(key)) continue;
-    if (shape === 'custom') setOwn(out, key, data[key]);
-    else addIssue(issues, 'data.' + key, 'unknown_field', 'is not a data input field (extra keys: custom events only)');
-  }
-  return out;
+  return convert(data, DATA_KEYS, 'data.', issues, undefined, shape);
 }
 
-function buildItem(item: unknown, prefix: string, issues: Issue[], currency: unknown): unknown {
-  if (!isObject(item)) return item;
-  for (const key of Object.keys(item)) {
-    if (!ITEM_KEYS.has(key)) addIssue(issues, prefix + key, 'unknown_field', 'is not a contents item input field');
-  }
+/**
+ * Friendly `data` or `contents` item → wire object, keys in the wire order of `keys`: camelCase
+ * keys become snake_case, money goes through {@link money}, `data.type` is the event's `shape`
+ * and `contents` items are converted in turn. Unknown keys are reported, except on custom data
+ * (`shape` `custom`), which keeps them unchanged.
+ */
+function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Issue[], fallback: unknown, shape?: string): Obj {
   const out: Obj = {};
-  for (const [from, to] of ITEM_FIELDS) if (item[from] !== undefined) out[to] = item[from];
-  money(item, out, prefix, issues, currency);
-  if (item.variantDict !== undefined) out.variant_dict = item.variantDict;
+  for (const wire of keys) {
+    const value = src[wire.replace(/_(.)/g, (_, c: string) => c.toUpperCase())];
+    if (wire === 'type') out.type = shape ?? value ?? 'custom';
+    else if (wire === 'amount') money(src, out, prefix, issues, fallback);
+    else if (wire === 'contents' && Array.isArray(value)) {
+      out.contents = value.map((item: unknown, i) =>
+        isObject(item) ? convert(item, ITEM_KEYS, `${prefix}contents[${i}].`, issues, out.currency) : item,
+      );
+    } else if (value !== undefined && wire !== 'currency') out[wire] = value;
+  }
+  for (const key of Object.keys(src)) {
+    if (key === 'value' || (!key.includes('_') && keys.has(key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())))) continue;
+    if (shape === 'custom') Object.defineProperty(out, key, { value: src[key], enumerable: true, writable: true, configurable: true });
+    else addIssue(issues, prefix + key, 'unknown_field', 'is not an input field (extra data keys: custom events only)');
+  }
   return out;
 }
 
@@ -135,16 +162,14 @@ function money(src: Obj, out: Obj, prefix: string, issues: Issue[], fallback: un
   const { value, amount } = src;
   const currency = typeof src.currency === 'string' ? src.currency.toUpperCase() : src.currency;
   if (value === undefined || amount !== undefined) {
-    if (value !== undefined) addIssue(issues, prefix + 'value', 'conflict', 'must not be given together with amount');
+    if (value !== undefined) addIssue(issues, prefix + 'value', 'conflict', 'must not be given with amount');
     if (amount !== undefined) out.amount = amount;
   } else if (currency === undefined && fallback === undefined) {
     addIssue(issues, prefix + 'currency', 'required', 'is required with value');
-  } else {
-    const code = (currency ?? fallback) as string;
-    const currencyPath = currency === undefined ? 'data.currency' : prefix + 'currency';
-    const minor = attempt(issues, prefix + 'value', () => toMinorUnits(value as number | string, code, prefix + 'value', currencyPath));
+  } else if (isKnownCurrency(currency ?? fallback)) {
+    const minor = attempt(issues, prefix + 'value', () => toMinorUnits(value as number, (currency ?? fallback) as string, prefix + 'value'));
     if (minor !== undefined) out.amount = minor;
-  }
+  } // else the validator reports the unknown currency, once, where it is written
   if (currency !== undefined) out.currency = currency;
 }
 
@@ -154,17 +179,7 @@ function attempt<T>(issues: Issue[], path: string, step: () => T): T | undefined
     return step();
   } catch (error) {
     if (CapiValidationError.isInstance(error)) issues.push(...error.issues);
-    else addIssue(issues, path, 'failed', CapiError.isInstance(error) ? `failed: ${error.message}` : 'could not be processed');
+    else addIssue(issues, path, 'failed', CapiError.isInstance(error) ? `could not be computed: ${error.message}` : 'could not be computed');
     return undefined;
   }
-}
-
-/** Sets an own property even for the key `__proto__` (which `out[key] = v` would not). */
-function setOwn(obj: Obj, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
-function unique(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => !seen.has(i.path + '\n' + i.code) && !!seen.add(i.path + '\n' + i.code));
 }

@@ -1,4 +1,4 @@
-import { CapiValidationError } from './errors.js';
+import { fail } from './errors.js';
 
 /**
  * The ISO 4217 edition the exponent table below is pinned to: List One as published by the
@@ -7,36 +7,28 @@ import { CapiValidationError } from './errors.js';
 export const ISO_4217_EDITION = 'ISO 4217 List One, published 2025-05-12';
 
 /*
- * Every active code of that list with a defined minor unit, grouped by exponent (the number of
- * decimals of the minor unit). Excluded on purpose, because they have no minor unit ("N.A.") and
- * are not a price a shop charges in: precious metals (XAU XAG XPD XPT), bond-market units
- * (XBA XBB XBC XBD), XDR, XSU, XUA, the test code XTS, XXX ("no currency"), and XAD (the Arab
- * Monetary Fund's accounting dinar). Kept as one string per exponent: it ships in browser bundles.
+ * Every active code of that list with a defined minor unit, and its exponent (the number of decimals
+ * of the minor unit). Compact because it ships in browser bundles: one group per first letter, then
+ * the last two letters of each code, followed by its exponent when that is not 2
+ * ("B AM ... HD3 IF0" is BAM: 2, BHD: 3, BIF: 0).
+ * Excluded on purpose, because they have no minor unit ("N.A.") and are not a price a shop charges
+ * in: precious metals (XAU XAG XPD XPT), bond-market units (XBA XBB XBC XBD), XDR, XSU, XUA, the
+ * test code XTS, XXX ("no currency"), and XAD (the Arab Monetary Fund's accounting dinar).
  */
-const EXPONENT_0 = 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF';
-const EXPONENT_3 = 'BHD IQD JOD KWD LYD OMR TND';
-const EXPONENT_4 = 'CLF UYW';
-const EXPONENT_2 =
-  'AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD ' +
-  'CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS ' +
-  'GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL ' +
-  'MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK ' +
-  'PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS ' +
-  'TMT TOP TRY TTD TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG';
+const TABLE =
+  'AEDFNLLMDOARSUDWGZN BAMBDDTGNHD3IF0MDNDOBOVRLSDTNWPYNZD CADDFHEHFHWLF4LP0NYOPOURCUPVEZK DJF0KKOPZD EGPRNTBUR ' +
+  'FJDKP GBPELHSIPMDNF0TQYD HKDNLTGUF IDRLSNRQD3RRSK0 JMDOD3PY0 KESGSHRMF0PWRW0WD3YDZT LAKBPKRRDSLYD3 ' +
+  'MADDLGAKDMKNTOPRUURVRWKXNXVYRZN NADGNIOOKPRZD OMR3 PABENGKHPKRLNYG0 QAR RONSDUBWF0 ' +
+  'SARBDCRDGEKGDHPLEOSRDSPTNVCYPZL THBJSMTND3OPRYTDWDZS UAHGX0SDSNYI0YUYW4ZS VEDESND0UV0 WST XAF0CDCGOF0PF0 YER ZARMWWG';
 
-let table: ReadonlyMap<string, number> | undefined;
+let table: Map<string, number> | undefined;
 
-function exponents(): ReadonlyMap<string, number> {
-  if (table === undefined) {
-    const map = new Map<string, number>();
-    const groups: ReadonlyArray<readonly [string, number]> = [
-      [EXPONENT_0, 0],
-      [EXPONENT_2, 2],
-      [EXPONENT_3, 3],
-      [EXPONENT_4, 4],
-    ];
-    for (const [codes, exponent] of groups) for (const code of codes.split(' ')) map.set(code, exponent);
-    table = map;
+function exponents(): Map<string, number> {
+  if (!table) {
+    table = new Map();
+    for (const group of TABLE.split(' ')) {
+      for (const [, code, digit] of group.slice(1).matchAll(/([A-Z]{2})(\d?)/g)) table.set(group[0]! + code, digit ? +digit : 2);
+    }
   }
   return table;
 }
@@ -51,7 +43,7 @@ export function knownCurrencies(): readonly string[] {
  * Lowercase codes are not accepted here: callers that accept them uppercase first.
  */
 export function isKnownCurrency(code: unknown): code is string {
-  return typeof code === 'string' && code.length === 3 && exponents().has(code);
+  return exponents().has(code as string);
 }
 
 /**
@@ -62,15 +54,5 @@ export function isKnownCurrency(code: unknown): code is string {
  * @throws CapiValidationError (`unknown_currency`) when the code is not in the pinned table
  */
 export function currencyExponent(code: string, path = 'currency'): number {
-  const exponent = typeof code === 'string' ? exponents().get(code) : undefined;
-  if (exponent === undefined) {
-    throw new CapiValidationError([
-      {
-        path,
-        code: 'unknown_currency',
-        message: `must be an uppercase ISO 4217 currency code with a minor unit (${ISO_4217_EDITION})`,
-      },
-    ]);
-  }
-  return exponent;
+  return exponents().get(code) ?? fail(path, 'unknown_currency', 'must be an uppercase ISO 4217 code');
 }

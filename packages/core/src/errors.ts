@@ -1,13 +1,17 @@
-import type { Issue } from './types.js';
+import type { Issue, IssueCode } from './types.js';
 
 const BRAND = Symbol.for('x.openai-capi.error');
 
-type Branded = { [BRAND]?: readonly string[] };
-
+/** True when `value` carries the brand `name` (set by this package, or by another copy of it). */
 function hasBrand(value: unknown, name: string): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const brands = (value as Branded)[BRAND];
+  const brands: unknown = (value as { [BRAND]?: unknown } | null | undefined)?.[BRAND];
   return Array.isArray(brands) && brands.includes(name);
+}
+
+// Brands are explicit strings, not class names, so minified bundles keep them intact.
+function mark(error: CapiError, name: string): void {
+  error.name = name;
+  (error[BRAND] as string[]).push(name);
 }
 
 /**
@@ -15,23 +19,19 @@ function hasBrand(value: unknown, name: string): boolean {
  * copies of the package (it checks a `Symbol.for` brand, not the prototype chain).
  */
 export class CapiError extends Error {
+  /** @internal The brand names `isInstance` checks (a `Symbol.for` key shared by every copy). */
   declare readonly [BRAND]: readonly string[];
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'CapiError';
-    Object.defineProperty(this, BRAND, { value: ['CapiError'], enumerable: false });
+    Object.defineProperty(this, BRAND, { value: [] });
+    mark(this, 'CapiError');
   }
 
   /** True when `value` is a `CapiError` from any copy of this package. */
   static isInstance(value: unknown): value is CapiError {
     return hasBrand(value, 'CapiError');
   }
-}
-
-// Brands are explicit strings, not class names, so minified bundles keep them intact.
-function addBrand(error: CapiError, name: string): void {
-  (error[BRAND] as string[]).push(name);
 }
 
 /** Input broke one or more rules of the spec; `.issues` lists every one of them. */
@@ -41,8 +41,7 @@ export class CapiValidationError extends CapiError {
 
   constructor(issues: readonly Issue[], message?: string) {
     super(message ?? formatIssues(issues));
-    this.name = 'CapiValidationError';
-    addBrand(this, 'CapiValidationError');
+    mark(this, 'CapiValidationError');
     this.issues = issues;
   }
 
@@ -62,8 +61,7 @@ export class CapiApiError extends CapiError {
 
   constructor(message: string, init: { status: number; body?: unknown; requestId?: string | undefined }) {
     super(message);
-    this.name = 'CapiApiError';
-    addBrand(this, 'CapiApiError');
+    mark(this, 'CapiApiError');
     this.status = init.status;
     this.body = init.body;
     this.requestId = init.requestId;
@@ -78,8 +76,7 @@ export class CapiApiError extends CapiError {
 export class CapiConnectionError extends CapiError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'CapiConnectionError';
-    addBrand(this, 'CapiConnectionError');
+    mark(this, 'CapiConnectionError');
   }
 
   static override isInstance(value: unknown): value is CapiConnectionError {
@@ -91,8 +88,7 @@ export class CapiConnectionError extends CapiError {
 export class CapiTimeoutError extends CapiConnectionError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'CapiTimeoutError';
-    addBrand(this, 'CapiTimeoutError');
+    mark(this, 'CapiTimeoutError');
   }
 
   static override isInstance(value: unknown): value is CapiTimeoutError {
@@ -100,9 +96,30 @@ export class CapiTimeoutError extends CapiConnectionError {
   }
 }
 
-/** One line per issue: `path: message`. */
+/**
+ * One line listing every issue as `path: message`, e.g.
+ * `Invalid input (2 issues): id: must not be empty; data.contents[0].quantity: must be a non-negative integer`.
+ * An issue about the input itself (empty path) prints its message alone.
+ */
 export function formatIssues(issues: readonly Issue[]): string {
-  if (issues.length === 0) return 'Invalid input';
-  const head = issues.length === 1 ? 'Invalid input: ' : `Invalid input (${issues.length} issues): `;
-  return head + issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  const n = issues.length;
+  return (
+    (n > 1 ? `Invalid input (${n} issues)` : 'Invalid input') +
+    (n ? ': ' : '') +
+    issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
+  );
+}
+
+/**
+ * Records an issue (internal helper of every rule in core). `message` states the rule without the
+ * field (`must not be empty`): the path names the field, and `formatIssues` prints both. Messages
+ * never quote the offending value.
+ */
+export function addIssue(issues: Issue[], path: string, code: IssueCode, message: string): void {
+  issues.push({ path, code, message });
+}
+
+/** Throws a {@link CapiValidationError} holding the one issue `{ path, code, message }`. */
+export function fail(path: string, code: IssueCode, message: string): never {
+  throw new CapiValidationError([{ path, code, message }]);
 }

@@ -146,12 +146,16 @@ describe('fromGa4', () => {
     ]);
   });
 
-  it.each(['Purchase', 'add to cart', 'order_created', '', '_x', 'x'.repeat(65), '__proto__', 'toString', 'page-view!'])(
+  it.each(['Purchase', 'add to cart', '', '_x', 'x'.repeat(65), '__proto__', 'toString', 'page-view!'])(
     'rejects the event name %j (never a silent rename)',
     (name) => {
       expect(issuesOf(() => fromGa4(name, {}))).toEqual([expect.objectContaining({ path: 'eventName', code: 'invalid_format' })]);
     },
   );
+
+  it.each(['order_created', 'lead_created', 'custom'])('rejects the reserved name %j (an OpenAI type, not a GA4 event)', (name) => {
+    expect(issuesOf(() => fromGa4(name, {}))).toEqual([expect.objectContaining({ path: 'eventName', code: 'reserved_name' })]);
+  });
 
   it('does not resolve names through Object.prototype', () => {
     expect(fromGa4('constructor', {})).toEqual({ type: 'custom', customEventName: 'constructor', data: {} });

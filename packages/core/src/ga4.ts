@@ -1,14 +1,14 @@
 /**
  * Opt-in mapping of a GA4 (gtag / dataLayer) event to this SDK's friendly event input (spec §9).
  */
-import { CapiValidationError } from './errors.js';
+import { addIssue, CapiValidationError, fail } from './errors.js';
 import { toMinorUnits } from './money.js';
-import { dataShapeOf, isStandardEventType } from './schema.js';
+import { dataShapeOf, EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
+import { isObject } from './validate-common.js';
 import type { ContentItemInput, EventDataInput, EventInput, Issue, StandardEventType } from './types.js';
-import { isCustomEventName } from './validate-event.js';
 
 /** GA4 event names with an OpenAI standard equivalent. `refund` and `add_payment_info` never map. */
-export const GA4_EVENT_MAP: Readonly<Record<string, StandardEventType>> = Object.freeze({
+export const GA4_EVENT_MAP: Readonly<Record<string, StandardEventType>> = /* @__PURE__ */ Object.freeze({
   page_view: 'page_viewed',
   view_item: 'contents_viewed',
   add_to_cart: 'items_added',
@@ -20,10 +20,15 @@ export const GA4_EVENT_MAP: Readonly<Record<string, StandardEventType>> = Object
 
 /** One GA4 `items[]` entry. Only the keys below are mapped; other item params are not sent. */
 export interface Ga4Item {
+  /** Becomes the content item's `id`. */
   item_id?: string;
+  /** Becomes the content item's `name`. */
   item_name?: string;
+  /** Becomes `content_type` (default `"product"`). */
   item_category?: string;
+  /** Becomes `variant_dict.variant`. */
   item_variant?: string;
+  /** Number of units (default 1 in the order total). */
   quantity?: number;
   /** Unit price in major units. */
   price?: number | string;
@@ -34,9 +39,11 @@ export interface Ga4Item {
 export interface Ga4Params {
   /** Major units, with `currency`. */
   value?: number | string;
+  /** ISO 4217 code of `value` and of the items' `price`. */
   currency?: string;
   /** The natural dedupe key of a purchase: becomes the event `key`. */
   transaction_id?: string;
+  /** The GA4 items; become `contents[]`. */
   items?: readonly Ga4Item[];
   [param: string]: unknown;
 }
@@ -48,11 +55,7 @@ const RESERVED_DATA_KEYS = new Set(['type', 'amount', 'contents', 'planId']);
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function own(obj: object, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
 }
 
 /**
@@ -60,7 +63,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  *
  * - Names: {@link GA4_EVENT_MAP}; any other name becomes a `custom` event with the GA4 name as
  *   `customEventName` when it is a valid custom name (lowercase `[a-z0-9_-]`, 1–64, letter or digit
- *   at both ends, not a standard name), else a `CapiValidationError` (never a silent rename).
+ *   at both ends, neither `custom` nor a standard name), else a `CapiValidationError` (never a silent rename).
  *   `refund` and `add_payment_info` therefore become custom events of the same name.
  * - `transaction_id` → `key` (the event id is then derived from it).
  * - `value` + `currency` → data `value` (major units, converted exactly by the builder) + `currency`.
@@ -87,17 +90,14 @@ export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
   } else if (isCustomEventName(eventName)) {
     input = { type: 'custom', customEventName: eventName };
   } else {
-    throw new CapiValidationError([
-      {
-        path: 'eventName',
-        code: 'invalid_format',
-        message:
-          'is neither a mapped GA4 event nor a valid custom event name (1-64 lowercase a-z 0-9 _ -, letter or digit at both ends, not an OpenAI event type)',
-      },
-    ]);
+    // Not mapped, and not usable as a custom event name: never a silent rename.
+    if (typeof eventName === 'string' && EVENT_NAME.test(eventName)) {
+      fail('eventName', 'reserved_name', 'must not be custom or an OpenAI event type (those are not GA4 events)');
+    }
+    fail('eventName', 'invalid_format', `must be a mapped GA4 event or a custom event name: ${EVENT_NAME_RULE}`);
   }
-  if (!isRecord(params)) {
-    throw new CapiValidationError([{ path: 'params', code: 'invalid_type', message: 'must be an object' }]);
+  if (!isObject(params)) {
+    fail('params', 'invalid_type', 'must be an object');
   }
 
   const data: EventDataInput = {};
@@ -108,24 +108,20 @@ export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
 
   if (currency !== undefined) {
     if (typeof currency === 'string') data.currency = currency.toUpperCase();
-    else issues.push({ path: 'params.currency', code: 'invalid_type', message: 'must be a string' });
+    else addIssue(issues, 'params.currency', 'invalid_type', 'must be a string');
   }
   if (value !== undefined) {
     if (typeof value === 'number' || typeof value === 'string') data.value = value;
-    else issues.push({ path: 'params.value', code: 'invalid_type', message: 'must be a number or a decimal string' });
+    else addIssue(issues, 'params.value', 'invalid_type', 'must be a number or a decimal string');
   }
   if (transactionId !== undefined) {
     if (typeof transactionId === 'string' && transactionId.trim() !== '') input.key = transactionId;
-    else issues.push({ path: 'params.transaction_id', code: 'invalid_type', message: 'must be a non-blank string' });
+    else addIssue(issues, 'params.transaction_id', 'invalid_type', 'must be a non-blank string');
   }
   if (items !== undefined) {
     const contents = mapItems(items, issues);
     if (dataShapeOf(input.type) === 'customer_action') {
-      issues.push({
-        path: 'params.items',
-        code: 'forbidden_field',
-        message: `cannot be sent with ${input.type} (its data has no contents)`,
-      });
+      addIssue(issues, 'params.items', 'forbidden_field', `is not allowed on ${input.type} (its data has no contents)`);
     } else if (contents !== undefined) {
       data.contents = contents;
       if (value === undefined) sumItems(items as readonly unknown[], data, issues);
@@ -140,14 +136,14 @@ export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
 
 function mapItems(items: unknown, issues: Issue[]): ContentItemInput[] | undefined {
   if (!Array.isArray(items)) {
-    issues.push({ path: 'params.items', code: 'invalid_type', message: 'must be an array of items' });
+    addIssue(issues, 'params.items', 'invalid_type', 'must be an array of items');
     return undefined;
   }
   const contents: ContentItemInput[] = [];
   items.forEach((item: unknown, i) => {
     const path = `params.items[${i}]`;
-    if (!isRecord(item)) {
-      issues.push({ path, code: 'invalid_type', message: 'must be an object' });
+    if (!isObject(item)) {
+      addIssue(issues, path, 'invalid_type', 'must be an object');
       return;
     }
     const content: ContentItemInput = {};
@@ -155,7 +151,7 @@ function mapItems(items: unknown, issues: Issue[]): ContentItemInput[] | undefin
       const v = own(item, key);
       if (v === undefined) return undefined;
       if (typeof v === 'string') return v;
-      issues.push({ path: `${path}.${key}`, code: 'invalid_type', message: 'must be a string' });
+      addIssue(issues, `${path}.${key}`, 'invalid_type', 'must be a string');
       return undefined;
     };
     const id = text('item_id');
@@ -168,12 +164,12 @@ function mapItems(items: unknown, issues: Issue[]): ContentItemInput[] | undefin
     const quantity = own(item, 'quantity');
     if (quantity !== undefined) {
       if (typeof quantity === 'number') content.quantity = quantity;
-      else issues.push({ path: `${path}.quantity`, code: 'invalid_type', message: 'must be an integer' });
+      else addIssue(issues, `${path}.quantity`, 'invalid_type', 'must be a non-negative integer');
     }
     const price = own(item, 'price');
     if (price !== undefined) {
       if (typeof price === 'number' || typeof price === 'string') content.value = price;
-      else issues.push({ path: `${path}.price`, code: 'invalid_type', message: 'must be a number or a decimal string' });
+      else addIssue(issues, `${path}.price`, 'invalid_type', 'must be a number or a decimal string');
     }
     if (variant !== undefined) content.variantDict = { variant };
     contents.push(content);
@@ -184,10 +180,10 @@ function mapItems(items: unknown, issues: Issue[]): ContentItemInput[] | undefin
 // Exact Σ price × quantity in minor units, only when every item has a price (a partial sum would
 // understate the order; the items still carry their own prices).
 function sumItems(items: readonly unknown[], data: EventDataInput, issues: Issue[]): void {
-  const priced = items.every((item) => isRecord(item) && own(item, 'price') !== undefined);
+  const priced = items.every((item) => isObject(item) && own(item, 'price') !== undefined);
   if (!priced || items.length === 0) return;
   if (typeof data.currency !== 'string') {
-    issues.push({ path: 'params.currency', code: 'required', message: 'is required when items have a price' });
+    addIssue(issues, 'params.currency', 'required', 'is required when items have a price');
     return;
   }
   let total = 0;
@@ -199,7 +195,7 @@ function sumItems(items: readonly unknown[], data: EventDataInput, issues: Issue
     // Wrong types were reported by mapItems.
     if ((typeof price !== 'number' && typeof price !== 'string') || typeof quantity !== 'number') return;
     if (!Number.isSafeInteger(quantity) || quantity < 0) {
-      issues.push({ path: `${path}.quantity`, code: 'not_integer', message: 'must be a non-negative integer' });
+      addIssue(issues, `${path}.quantity`, 'not_integer', 'must be a non-negative integer');
       return;
     }
     try {
@@ -210,7 +206,7 @@ function sumItems(items: readonly unknown[], data: EventDataInput, issues: Issue
       return;
     }
     if (!Number.isSafeInteger(total)) {
-      issues.push({ path: 'params.items', code: 'too_large', message: 'the order total exceeds the largest safe integer in minor units' });
+      addIssue(issues, 'params.items', 'too_large', 'must total at most 2^53 - 1 in minor units');
       return;
     }
   }
@@ -224,11 +220,11 @@ function copyCustomParams(params: Record<string, unknown>, data: EventDataInput,
     const path = `params.${key}`;
     if (value === undefined) continue;
     if (RESERVED_DATA_KEYS.has(key)) {
-      issues.push({ path, code: 'reserved_name', message: 'is a reserved data key; rename the GA4 param' });
+      addIssue(issues, path, 'reserved_name', 'must not be named like a data key (rename the GA4 param)');
     } else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
       data[key] = value;
     } else {
-      issues.push({ path, code: 'invalid_type', message: 'custom params must be strings, finite numbers or booleans' });
+      addIssue(issues, path, 'invalid_type', 'must be a string, a finite number or a boolean');
     }
   }
 }

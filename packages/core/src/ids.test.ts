@@ -72,7 +72,7 @@ describe('deriveEventId', () => {
     ['a\nb', 'k', 'eventName', 'invalid_format'],
     ['_x', 'k', 'eventName', 'invalid_format'],
     ['x'.repeat(65), 'k', 'eventName', 'invalid_format'],
-    ['custom', 'k', 'eventName', 'custom_needs_name'],
+    ['custom', 'k', 'eventName', 'reserved_name'],
     ['order_created', '', 'key', 'empty'],
     ['order_created', '  ', 'key', 'empty'],
     ['order_created', 42, 'key', 'invalid_type'],

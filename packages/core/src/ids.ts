@@ -2,8 +2,9 @@
  * Event ids: random ones for events without a natural key, derived ones so the browser and the
  * server compute the same id for the same conversion (spec §7).
  */
-import { CapiError, CapiValidationError } from './errors.js';
+import { addIssue, CapiError, CapiValidationError } from './errors.js';
 import { nobleSha256Hex } from './hash.js';
+import { EVENT_NAME, EVENT_NAME_RULE } from './schema.js';
 import type { Issue } from './types.js';
 
 /** The subset of Web Crypto this module needs, read from `globalThis` (no DOM/Node types in core). */
@@ -20,25 +21,19 @@ interface MinimalCrypto {
  */
 export function createEventId(): string {
   const crypto = (globalThis as { crypto?: MinimalCrypto }).crypto;
-  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
-  if (typeof crypto?.getRandomValues === 'function') {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
-    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // variant 10xx
-    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  if (crypto?.randomUUID) return crypto.randomUUID();
+  if (!crypto?.getRandomValues) {
+    throw new CapiError('No Web Crypto (globalThis.crypto) to create a random event id: pass an id or a key');
   }
-  throw new CapiError(
-    'No cryptographic random generator: globalThis.crypto.randomUUID/getRandomValues are missing. Pass an explicit event id or key.',
-  );
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10xx
+  const hex = Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
+  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
 /** Prefix of every derived id; the `1` is the algorithm version. */
 export const DERIVED_EVENT_ID_PREFIX = 'oac1_';
-
-// Event types and custom event names both match this (lowercase, no newline), which keeps the
-// hashed message unambiguous: the first newline always ends the name.
-const EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
 
 /**
  * The deterministic event id of a conversion, identical in every runtime, so a browser event and
@@ -53,31 +48,20 @@ const EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
  * Test vector: `deriveEventId('order_created', 'order_12345')` →
  * `'oac1_a54e4d7264f50a9cfad3ab5b936e1333'`.
  *
- * @param eventName - the event type, or for custom events the custom event name (not `custom`):
- *   1–64 chars of `[a-z0-9_-]`, starting and ending with a letter or digit
+ * @param eventName - the event type, or for custom events the custom event name (`custom` itself
+ *   is reserved): 1–64 chars of `[a-z0-9_-]`, starting and ending with a letter or digit
  * @param key - the natural key (order id, lead id…): a non-blank string
- * @throws CapiValidationError `invalid_format` | `custom_needs_name` | `empty` | `invalid_type`
+ * @throws CapiValidationError `invalid_format` | `reserved_name` (for `custom`) | `invalid_type` | `empty`
  */
 export function deriveEventId(eventName: string, key: string): string {
   const issues: Issue[] = [];
   if (typeof eventName !== 'string' || !EVENT_NAME.test(eventName)) {
-    issues.push({
-      path: 'eventName',
-      code: 'invalid_format',
-      message: 'must be an event type or a custom event name: 1-64 chars of a-z 0-9 _ -, starting and ending with a letter or digit',
-    });
+    addIssue(issues, 'eventName', 'invalid_format', EVENT_NAME_RULE);
   } else if (eventName === 'custom') {
-    issues.push({
-      path: 'eventName',
-      code: 'custom_needs_name',
-      message: 'for custom events pass the custom event name, not "custom"',
-    });
+    addIssue(issues, 'eventName', 'reserved_name', 'must be the custom event name, not custom');
   }
-  if (typeof key !== 'string') {
-    issues.push({ path: 'key', code: 'invalid_type', message: 'must be a string' });
-  } else if (key.trim() === '') {
-    issues.push({ path: 'key', code: 'empty', message: 'must not be empty or whitespace only' });
-  }
-  if (issues.length > 0) throw new CapiValidationError(issues);
+  if (typeof key !== 'string') addIssue(issues, 'key', 'invalid_type', 'must be a string');
+  else if (!key.trim()) addIssue(issues, 'key', 'empty', 'must not be blank');
+  if (issues.length) throw new CapiValidationError(issues);
   return DERIVED_EVENT_ID_PREFIX + nobleSha256Hex(`openai-capi:v1\n${eventName}\n${key}`).slice(0, 32);
 }

@@ -22,13 +22,14 @@ export {
   isEventType,
   isStandardEventType,
   isPixelEventType,
+  isCustomEventName,
   MAX_BATCH_EVENTS,
   MAX_EVENT_ID_LENGTH,
   MAX_PAST_MS,
   MAX_FUTURE_MS,
 } from './schema.js';
 export { validateEvent, validateBatch, validateIntegrationSource } from './validate.js';
-export { buildEvent, type BuildEventOptions } from './build-event.js';
+export { buildEvent, buildEventWithoutUser, type BuildEventOptions } from './build-event.js';
 export { eventInputFromWire } from './wire-input.js';
 export { normalizeEmail, normalizePhone, normalizeName, normalizeExternalId } from './normalize.js';
 export { sha256Hex, nobleSha256Hex } from './hash.js';

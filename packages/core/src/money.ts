@@ -3,15 +3,11 @@
  * units (`1999`), spec §6. Decimal-string arithmetic only: never `x * 100` on floats.
  */
 import { currencyExponent } from './currency.js';
-import { CapiValidationError } from './errors.js';
+import { fail } from './errors.js';
 
 // Digits, an optional fraction, an optional exponent (as printed by `String(number)`: 1e-7, 1e+21).
-const DECIMAL = /^([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-function fail(path: string, code: string, message: string): never {
-  throw new CapiValidationError([{ path, code, message }]);
-}
+const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+const TOO_LARGE = 'must be at most 2^53 - 1 in minor units';
 
 /**
  * Converts a non-negative decimal amount in major units to integer minor units of `currency`,
@@ -29,62 +25,31 @@ function fail(path: string, code: string, message: string): never {
  * @example toMinorUnits(500, 'JPY') // 500
  * @param path - the field named in errors about the amount (default `value`)
  * @param currencyPath - the field named in errors about the currency (default `currency`)
- * @throws CapiValidationError `invalid_type` | `invalid_number` | `negative` | `too_precise` | `too_large` |
- *   `unknown_currency`
+ * @throws CapiValidationError `unknown_currency` | `invalid_type` | `negative` | `invalid_format` |
+ *   `too_precise` | `too_large`
  */
-export function toMinorUnits(
-  amount: number | string,
-  currency: string,
-  path = 'value',
-  currencyPath = 'currency',
-): number {
+export function toMinorUnits(amount: number | string, currency: string, path = 'value', currencyPath = 'currency'): number {
   const exponent = currencyExponent(currency, currencyPath);
-  const text = decimalText(amount, path);
+  if (typeof amount !== 'number' && typeof amount !== 'string') fail(path, 'invalid_type', 'must be a number or a decimal string');
+  const text = String(amount); // -0 prints as "0"; NaN and Infinity fail the format
+  if (text[0] === '-') fail(path, 'negative', 'must not be negative');
   const match = DECIMAL.exec(text);
-  if (match === null) {
-    fail(path, 'invalid_number', 'must be a non-negative decimal number like 19.99 (no sign, spaces, separators or symbols)');
-  }
-  const intDigits = match[1] ?? '';
-  const fracDigits = match[2] ?? '';
-  const shift = Number(match[3] ?? '0') + exponent;
-  if (!Number.isSafeInteger(shift)) fail(path, 'too_large', 'is out of range');
+  if (!match) fail(path, 'invalid_format', 'must be a plain decimal number like 19.99');
+  const [, int = '', frac = '', exp = '0'] = match;
+  const shift = +exp + exponent;
+  if (!Number.isSafeInteger(shift)) fail(path, 'too_large', TOO_LARGE);
 
-  // All digits with the decimal point moved `shift` places right (into minor units).
-  const digits = intDigits + fracDigits;
-  const point = intDigits.length + shift;
-  let whole: string;
-  let rest: string;
-  if (point <= 0) {
-    whole = '0';
-    rest = digits;
-  } else if (point >= digits.length) {
-    whole = digits + '0'.repeat(Math.min(point - digits.length, 400));
-    rest = '';
-  } else {
-    whole = digits.slice(0, point);
-    rest = digits.slice(point);
+  // All digits with the decimal point moved `shift` places right (into minor units): `point` is
+  // where it lands; every digit after it must be 0.
+  const digits = int + frac;
+  const point = int.length + shift;
+  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
+    fail(path, 'too_precise', `must have at most ${exponent} decimals in ${currency}`);
   }
-  if (/[1-9]/.test(rest)) {
-    fail(path, 'too_precise', `has more decimals than ${currency} allows (${exponent})`);
-  }
-  whole = whole.replace(/^0+(?=[0-9])/, '');
-  const minor = whole.length > 16 ? Infinity : Number(whole);
-  if (minor > MAX_SAFE) fail(path, 'too_large', `must be at most ${MAX_SAFE} in minor units`);
-  return minor;
-}
-
-function decimalText(amount: unknown, path: string): string {
-  if (typeof amount === 'number') {
-    if (Number.isNaN(amount) || !Number.isFinite(amount)) fail(path, 'invalid_number', 'must be a finite number');
-    if (amount < 0) fail(path, 'negative', 'must not be negative');
-    return String(Object.is(amount, -0) ? 0 : amount);
-  }
-  if (typeof amount === 'string') {
-    if (amount === '') fail(path, 'invalid_number', 'must not be empty');
-    if (amount.startsWith('-')) fail(path, 'negative', 'must not be negative');
-    return amount;
-  }
-  return fail(path, 'invalid_type', 'must be a number or a decimal string');
+  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
+  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
+  if (whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER) fail(path, 'too_large', TOO_LARGE);
+  return +whole;
 }
 
 /**
@@ -96,7 +61,7 @@ function decimalText(amount: unknown, path: string): string {
  */
 export function fromMinorUnits(amount: number, currency: string, path = 'amount'): string {
   const exponent = currencyExponent(currency);
-  if (!Number.isSafeInteger(amount)) fail(path, 'not_integer', 'must be an integer (minor units)');
+  if (!Number.isSafeInteger(amount)) fail(path, 'not_integer', 'must be a safe integer (minor units)');
   const sign = amount < 0 ? '-' : '';
   const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
   if (exponent === 0) return sign + digits;

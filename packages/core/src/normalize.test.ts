@@ -43,9 +43,9 @@ describe('normalizeEmail', () => {
   });
 
   it.each(['', '   ', 'user', '@example.com', 'user@', 'user@@example.com', 'a@b@example.com', 'user@example', 'user@.com', 'user@example.', 'us er@example.com', 'user@exa..mple.com'])(
-    'rejects %j with invalid_email',
+    'rejects %j with invalid_format',
     (input) => {
-      expect(issuesOf(() => normalizeEmail(input))).toEqual([expect.objectContaining({ path: 'email', code: 'invalid_email' })]);
+      expect(issuesOf(() => normalizeEmail(input))).toEqual([expect.objectContaining({ path: 'email', code: 'invalid_format' })]);
     },
   );
 
@@ -85,8 +85,8 @@ describe('normalizePhone', () => {
     '١٤١٥٥٥٥٢٦٧١',
     '+',
     '000000',
-  ])('rejects %j with invalid_phone (never strips)', (input) => {
-    expect(issuesOf(() => normalizePhone(input))).toEqual([expect.objectContaining({ path: 'phone', code: 'invalid_phone' })]);
+  ])('rejects %j with invalid_format (never strips)', (input) => {
+    expect(issuesOf(() => normalizePhone(input))).toEqual([expect.objectContaining({ path: 'phone', code: 'invalid_format' })]);
   });
 });
 
@@ -106,8 +106,8 @@ describe('normalizeName', () => {
     expect(normalizeName(input)).toBe(expected);
   });
 
-  it.each(['', '   ', "'-.", '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'])('rejects %j with invalid_name', (input) => {
-    expect(issuesOf(() => normalizeName(input))).toEqual([expect.objectContaining({ path: 'name', code: 'invalid_name' })]);
+  it.each(['', '   ', "'-.", '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'])('rejects %j with invalid_format', (input) => {
+    expect(issuesOf(() => normalizeName(input))).toEqual([expect.objectContaining({ path: 'name', code: 'invalid_format' })]);
   });
 });
 

@@ -2,7 +2,7 @@
  * Normalization of personal data before hashing (spec §4). Each function returns the normalized
  * string or throws a `CapiValidationError`; error messages name the rule, never the value.
  */
-import { CapiValidationError } from './errors.js';
+import { fail } from './errors.js';
 
 /** Max length of a normalized email address (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254;
@@ -13,10 +13,6 @@ const WHITESPACE = /\s/gu;
 const PHONE_SEPARATORS = /[\s().-]/gu;
 const PHONE_DIGITS = /^[0-9]{8,15}$/;
 const CONTROL_OR_SPACE = /[\s\p{Cc}]/u;
-
-function fail(path: string, code: string, message: string): never {
-  throw new CapiValidationError([{ path, code, message }]);
-}
 
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string') fail(path, 'invalid_type', 'must be a string');
@@ -31,7 +27,7 @@ function requireString(value: unknown, path: string): string {
  *
  * @example normalizeEmail(' Ada@Example.COM ') // 'ada@example.com'
  * @param field - path named in the error (default `email`)
- * @throws CapiValidationError `invalid_email` | `invalid_type` | `too_long`
+ * @throws CapiValidationError `invalid_format` | `invalid_type` | `too_long`
  */
 export function normalizeEmail(value: string, field = 'email'): string {
   const email = requireString(value, field).trim().normalize('NFC').toLowerCase();
@@ -46,7 +42,7 @@ export function normalizeEmail(value: string, field = 'email'): string {
     domain.split('.').every((label) => label !== '') &&
     local !== '';
   if (!looksLikeEmail) {
-    fail(field, 'invalid_email', 'must be an email address: one @ between a non-empty local part and a domain like example.com');
+    fail(field, 'invalid_format', 'must be an email address: one @ between a non-empty local part and a domain like example.com');
   }
   if (email.length > MAX_EMAIL_LENGTH) fail(field, 'too_long', `must be at most ${MAX_EMAIL_LENGTH} characters`);
   return email;
@@ -59,7 +55,7 @@ export function normalizeEmail(value: string, field = 'email'): string {
  *
  * @example normalizePhone('+1 (415) 555-2671') // '14155552671'
  * @param field - path named in the error (default `phone`)
- * @throws CapiValidationError `invalid_phone` | `invalid_type`
+ * @throws CapiValidationError `invalid_format` | `invalid_type`
  */
 export function normalizePhone(value: string, field = 'phone'): string {
   let phone = requireString(value, field).replace(PHONE_SEPARATORS, '');
@@ -68,8 +64,8 @@ export function normalizePhone(value: string, field = 'phone'): string {
   if (!PHONE_DIGITS.test(phone)) {
     fail(
       field,
-      'invalid_phone',
-      'must be a phone number with country calling code: 8-15 digits after removing spaces, ( ) . - , a leading + and leading zeros; no letters, extensions or other characters',
+      'invalid_format',
+      'must be a phone number with country calling code: 8-15 digits once spaces, ( ) . -, a leading + and leading zeros are removed; no letters or extensions',
     );
   }
   return phone;
@@ -81,7 +77,7 @@ export function normalizePhone(value: string, field = 'phone'): string {
  * `Mary Jane` → `maryjane`). Must not be empty afterwards.
  *
  * @param field - path named in the error (default `name`)
- * @throws CapiValidationError `invalid_name` | `invalid_type`
+ * @throws CapiValidationError `invalid_format` | `invalid_type`
  */
 export function normalizeName(value: string, field = 'name'): string {
   const name = requireString(value, field)
@@ -89,7 +85,7 @@ export function normalizeName(value: string, field = 'name'): string {
     .toLowerCase()
     .replace(WHITESPACE, '')
     .replace(ASCII_PUNCTUATION, '');
-  if (name === '') fail(field, 'invalid_name', 'must contain at least one letter or digit besides whitespace and punctuation');
+  if (name === '') fail(field, 'invalid_format', 'must hold a letter or digit besides whitespace and punctuation');
   return name;
 }
 
@@ -102,6 +98,6 @@ export function normalizeName(value: string, field = 'name'): string {
  */
 export function normalizeExternalId(value: string, field = 'externalId'): string {
   const id = requireString(value, field).trim();
-  if (id === '') fail(field, 'empty', 'must not be empty or whitespace only');
+  if (id === '') fail(field, 'empty', 'must not be blank');
   return id;
 }

@@ -4,6 +4,7 @@ import {
   dataShapeOf,
   EVENT_TYPES,
   isActionSource,
+  isCustomEventName,
   isEventType,
   isPixelEventType,
   isStandardEventType,
@@ -49,6 +50,16 @@ describe('schema', () => {
     expect(isPixelEventType('app_installed')).toBe(false);
     expect(isPixelEventType('app_opened')).toBe(false);
     expect(isPixelEventType('nope')).toBe(false);
+  });
+
+  it('reserves custom and the standard types as custom event names', () => {
+    expect(isCustomEventName('quote_requested')).toBe(true);
+    expect(isCustomEventName('a')).toBe(true);
+    expect(isCustomEventName('custom')).toBe(false);
+    expect(isCustomEventName('order_created')).toBe(false);
+    expect(isCustomEventName('Quote')).toBe(false);
+    expect(isCustomEventName('quote-')).toBe(false);
+    expect(isCustomEventName(7)).toBe(false);
   });
 
   it('lists the action sources and the limits', () => {

@@ -1,6 +1,6 @@
 /**
  * The static schema of the Conversions API (spec §3, §5): event types, their data shapes, action
- * sources and the limits this project enforces.
+ * sources, the custom event name rule and the limits this project enforces.
  */
 import type { ActionSource, DataShape, EventType, StandardEventType } from './types.js';
 
@@ -21,21 +21,13 @@ const SHAPES: Readonly<Record<EventType, DataShape>> = {
 };
 
 /** The 13 event types, in the order of spec §5 (`custom` last). */
-export const EVENT_TYPES: readonly EventType[] = Object.keys(SHAPES) as EventType[];
+export const EVENT_TYPES: readonly EventType[] = /* @__PURE__ */ Object.keys(SHAPES) as EventType[];
 
 /** The 12 standard (non-custom) event types. */
-export const STANDARD_EVENT_TYPES: readonly StandardEventType[] = EVENT_TYPES.slice(0, -1) as StandardEventType[];
+export const STANDARD_EVENT_TYPES: readonly StandardEventType[] = /* @__PURE__ */ EVENT_TYPES.slice(0, -1) as StandardEventType[];
 
 /** Every `action_source` value (§3). */
-export const ACTION_SOURCES: readonly ActionSource[] = [
-  'web',
-  'mobile_app',
-  'offline',
-  'physical_store',
-  'phone_call',
-  'email',
-  'other',
-];
+export const ACTION_SOURCES: readonly ActionSource[] = ['web', 'mobile_app', 'offline', 'physical_store', 'phone_call', 'email', 'other'];
 
 /** Max events in one request (§2). */
 export const MAX_BATCH_EVENTS = 1000;
@@ -46,6 +38,15 @@ export const MAX_PAST_MS = 604_800_000;
 /** How far in the future `timestamp_ms` may be: 10 minutes. */
 export const MAX_FUTURE_MS = 600_000;
 
+/**
+ * The form of every event name: 1–64 of `[a-z0-9_-]`, a letter or digit at both ends. Event types
+ * match it too, and it holds no newline, which keeps `deriveEventId`'s hashed message unambiguous.
+ */
+export const EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+
+/** The rule of `EVENT_NAME`, in words, for issue messages. */
+export const EVENT_NAME_RULE = 'must be 1-64 of a-z 0-9 _ -, with a letter or digit at both ends';
+
 /** The `data.type` an event of type `type` must carry (`order_created` → `contents`). */
 export function dataShapeOf(type: EventType): DataShape {
   return SHAPES[type];
@@ -53,7 +54,7 @@ export function dataShapeOf(type: EventType): DataShape {
 
 /** True for one of the 13 event types. */
 export function isEventType(value: unknown): value is EventType {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SHAPES, value);
+  return typeof value === 'string' && Object.hasOwn(SHAPES, value);
 }
 
 /** True for a standard event type (every type but `custom`). */
@@ -68,5 +69,13 @@ export function isPixelEventType(value: unknown): value is EventType {
 
 /** True for one of the 7 `action_source` values. */
 export function isActionSource(value: unknown): value is ActionSource {
-  return (ACTION_SOURCES as readonly unknown[]).includes(value);
+  return ACTION_SOURCES.includes(value as ActionSource);
+}
+
+/**
+ * True for a valid `custom_event_name`: `EVENT_NAME` form (lowercase, since the pixel drops
+ * other names) and not reserved, i.e. neither `custom` nor a standard event type.
+ */
+export function isCustomEventName(value: unknown): value is string {
+  return typeof value === 'string' && EVENT_NAME.test(value) && !isEventType(value);
 }

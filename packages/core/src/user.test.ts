@@ -113,10 +113,10 @@ describe('hashUser', () => {
     } as unknown as UserInput;
     const issues = issuesOf(() => hashUser(input));
     expect(issues.map((i) => [i.path, i.code])).toEqual([
-      ['user.email[1]', 'invalid_email'],
-      ['user.phone', 'invalid_phone'],
+      ['user.email[1]', 'invalid_format'],
+      ['user.phone', 'invalid_format'],
       ['user.externalId', 'looks_hashed'],
-      ['user.firstName', 'invalid_name'],
+      ['user.firstName', 'invalid_format'],
       ['user.lastName', 'invalid_type'],
       ['user.city', 'too_long'],
       ['user.postalCode', 'invalid_format'],
@@ -253,7 +253,7 @@ describe('toPixelUser', () => {
 
   it('applies the same rules as hashUser, including for fields it leaves out', () => {
     expect(issuesOf(() => toPixelUser({ ipAddress: 'nope' }))[0]?.path).toBe('user.ipAddress');
-    expect(issuesOf(() => toPixelUser({ email: 'nope' }))[0]?.code).toBe('invalid_email');
+    expect(issuesOf(() => toPixelUser({ email: 'nope' }))[0]?.code).toBe('invalid_format');
   });
 
   it('hashes with the default hasher', () => {

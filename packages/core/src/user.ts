@@ -1,7 +1,7 @@
 /**
  * Friendly `UserInput` → wire `user` (plural lists) and pixel `user` (singular keys), spec §4.
  */
-import { CapiError, CapiValidationError } from './errors.js';
+import { addIssue, CapiError, CapiValidationError, fail } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { normalizeEmail, normalizeExternalId, normalizeName, normalizePhone } from './normalize.js';
 import type { Hasher, Issue, PixelUser, UserInput, WireUser } from './types.js';
@@ -14,6 +14,7 @@ import {
   isSha256Hex,
   isValidIp,
 } from './user-rules.js';
+import { isObject } from './validate-common.js';
 
 /** Options of {@link hashUser} and {@link toPixelUser}. */
 export interface HashUserOptions {
@@ -53,14 +54,10 @@ interface ScalarField {
   convert: (value: string, path: string) => string;
 }
 
-function invalid(path: string, code: string, message: string): never {
-  throw new CapiValidationError([{ path, code, message }]);
-}
-
 function hashed(normalize: (value: string, field: string) => string, hashedField: string): Convert {
   return (value, path, hasher) => {
     if (isSha256Hex(value.trim())) {
-      invalid(path, 'looks_hashed', `looks like a SHA-256 hash: pass already-hashed values in \`${hashedField}\``);
+      fail(path, 'looks_hashed', `must not be a SHA-256 digest: pass already-hashed values in ${hashedField}`);
     }
     return runHasher(hasher, normalize(value, path));
   };
@@ -73,20 +70,20 @@ function runHasher(hasher: Hasher, text: string): string {
 }
 
 const preHashed: Convert = (value, path) => {
-  if (!isSha256Hex(value)) invalid(path, 'invalid_format', 'must be a SHA-256 digest: 64 hexadecimal characters');
+  if (!isSha256Hex(value)) fail(path, 'invalid_format', 'must be a SHA-256 digest: 64 hex chars');
   return value.toLowerCase();
 };
 
 const geoText: Convert = (value, path) => {
   const text = value.trim();
-  if (!isGeoText(text)) invalid(path, 'too_long', 'must be at most 128 characters');
+  if (!isGeoText(text)) fail(path, 'too_long', 'must be at most 128 characters');
   return text;
 };
 
 const postalCode: Convert = (value, path) => {
   const code = value.trim();
   if (!isPostalCode(code)) {
-    invalid(path, 'invalid_format', 'must be 1-32 letters, digits, spaces or hyphens');
+    fail(path, 'invalid_format', 'must be 1-32 letters, digits, spaces or hyphens');
   }
   return code;
 };
@@ -94,12 +91,17 @@ const postalCode: Convert = (value, path) => {
 const country: Convert = (value, path) => {
   const code = value.trim().toUpperCase();
   if (!isCountryCode(code)) {
-    invalid(path, 'invalid_format', 'must be an ISO 3166-1 alpha-2 country code like US (not a country name)');
+    fail(path, 'invalid_format', 'must be an ISO 3166-1 alpha-2 country code like US (not a country name)');
   }
   return code;
 };
 
-const FIELDS: Readonly<Record<keyof UserInput, ListField | ScalarField>> = {
+type Fields = Readonly<Record<keyof UserInput, ListField | ScalarField>>;
+
+// Built on first use, so that importing this module runs no code (bundlers can drop it unused).
+let fields: Fields | undefined;
+
+const userFields = (): Fields => (fields ??= {
   email: { kind: 'list', wire: 'emails_sha256', convert: hashed(normalizeEmail, 'emailSha256') },
   phone: { kind: 'list', wire: 'phone_numbers_sha256', convert: hashed(normalizePhone, 'phoneSha256') },
   externalId: {
@@ -124,7 +126,7 @@ const FIELDS: Readonly<Record<keyof UserInput, ListField | ScalarField>> = {
     wire: 'ip_address',
     convert: (value, path) => {
       const ip = value.trim();
-      if (!isValidIp(ip)) invalid(path, 'invalid_format', 'must be an IPv4 or IPv6 address');
+      if (!isValidIp(ip)) fail(path, 'invalid_format', 'must be an IPv4 or IPv6 address');
       return ip;
     },
   },
@@ -135,23 +137,12 @@ const FIELDS: Readonly<Record<keyof UserInput, ListField | ScalarField>> = {
     convert: (value, path) => {
       const id = value.trim();
       if (!isAndroidAdvertisingId(id)) {
-        invalid(path, 'invalid_format', 'must be a Google Advertising ID in UUID format');
+        fail(path, 'invalid_format', 'must be a Google Advertising ID in UUID format');
       }
       return id;
     },
   },
-};
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-// Any non-array object; only its own enumerable keys are read.
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+});
 
 /**
  * Normalizes, hashes and checks a friendly user object into the wire `user` of the Conversions API
@@ -182,8 +173,9 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
   const hasher = options.hasher ?? sha256Hex;
   const root = options.path ?? 'user';
   if (!isObject(input)) {
-    throw new CapiValidationError([{ path: root, code: 'invalid_type', message: `must be an object, got ${describe(input)}` }]);
+    fail(root, 'invalid_type', 'must be an object');
   }
+  const table = userFields();
   const issues: Issue[] = [];
   const lists = new Map<ListKey, string[]>();
   const user: WireUser = {};
@@ -198,27 +190,27 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
   try {
     keys = Object.keys(input).sort((a, b) => Number(a.endsWith('Sha256')) - Number(b.endsWith('Sha256')));
   } catch {
-    throw new CapiValidationError([{ path: root, code: 'unreadable', message: 'could not be read (its keys threw)' }]);
+    fail(root, 'unreadable', 'could not be read');
   }
   for (const key of keys) {
     const path = `${root}.${key}`;
-    if (!Object.prototype.hasOwnProperty.call(FIELDS, key)) {
-      issues.push({ path, code: 'unknown_field', message: 'is not a user field' });
+    if (!Object.hasOwn(table, key)) {
+      addIssue(issues, path, 'unknown_field', 'is not a user field');
       continue;
     }
     let value: unknown;
     try {
       value = (input as Record<string, unknown>)[key];
     } catch {
-      issues.push({ path, code: 'unreadable', message: 'could not be read (its getter threw)' });
+      addIssue(issues, path, 'unreadable', 'could not be read');
       continue;
     }
     if (value === undefined || value === null) continue;
-    const field = FIELDS[key as keyof UserInput];
+    const field = table[key as keyof UserInput];
 
     if (field.kind === 'scalar') {
       if (typeof value !== 'string') {
-        issues.push({ path, code: 'invalid_type', message: `must be a string, got ${describe(value)}` });
+        addIssue(issues, path, 'invalid_type', 'must be a string');
       } else if (isNonBlank(value)) {
         try {
           user[field.wire] = field.convert(value, path);
@@ -230,7 +222,7 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
     }
 
     if (typeof value !== 'string' && !Array.isArray(value)) {
-      issues.push({ path, code: 'invalid_type', message: `must be a string or an array of strings, got ${describe(value)}` });
+      addIssue(issues, path, 'invalid_type', 'must be a string or an array of strings');
       continue;
     }
     const items: ReadonlyArray<readonly [unknown, string]> = Array.isArray(value)
@@ -238,7 +230,7 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
       : [[value, path]];
     for (const [item, itemPath] of items) {
       if (typeof item !== 'string') {
-        issues.push({ path: itemPath, code: 'invalid_type', message: `must be a string, got ${describe(item)}` });
+        addIssue(issues, itemPath, 'invalid_type', 'must be a string');
         continue;
       }
       if (!isNonBlank(item)) continue;
@@ -256,11 +248,7 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
       }
       if (list.includes(converted)) continue;
       if (list.length === MAX_USER_VALUES) {
-        issues.push({
-          path: itemPath,
-          code: 'too_many',
-          message: `at most ${MAX_USER_VALUES} unique values per field (raw and already-hashed values together); the API would ignore the rest`,
-        });
+        addIssue(issues, itemPath, 'too_many', `must hold at most ${MAX_USER_VALUES} unique values, raw and already-hashed together (the API ignores the rest)`);
         continue;
       }
       list.push(converted);

@@ -21,7 +21,7 @@ describe('validateEvent: data', () => {
 
   it('names the expected shape in the message', () => {
     const result = validateEvent({ ...order(), data: { type: 'custom' } }, { now: NOW });
-    expect(result.ok ? [] : result.issues.map((i) => i.message)).toEqual(['type must be "contents" for this event type']);
+    expect(result.ok ? [] : result.issues.map((i) => i.message)).toEqual(['must be "contents" for this event type']);
   });
 
   it('checks data.type against the known shapes when the event type is invalid', () => {

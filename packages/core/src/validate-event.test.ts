@@ -78,6 +78,7 @@ describe('validateEvent: event fields', () => {
     [{ ...custom, custom_event_name: 'quote-' }, ['custom_event_name:invalid_format']],
     [{ ...custom, custom_event_name: 'quote requested' }, ['custom_event_name:invalid_format']],
     [{ ...custom, custom_event_name: 'order_created' }, ['custom_event_name:reserved_name']],
+    [{ ...custom, custom_event_name: 'custom' }, ['custom_event_name:reserved_name']],
     [{ custom_event_name: 'quote' }, ['custom_event_name:forbidden_field']],
   ])('custom_event_name %#', (patch, expected) => expect(check(patch)).toEqual(expected));
 
@@ -136,8 +137,8 @@ describe('validateEvent: event fields', () => {
       'data:invalid_type',
     ]);
     if (!result.ok) {
-      expect(result.issues[2]?.message).toBe('timestamp_ms must be within the last 7 days');
-      expect(result.issues[3]?.message).toBe('source_url is required when action_source is web');
+      expect(result.issues[2]?.message).toBe('must be an integer (Unix ms) from 7 days ago to 10 minutes ahead');
+      expect(result.issues[3]?.message).toBe('is required when action_source is web');
     }
   });
 

@@ -12,15 +12,16 @@ import {
   isPostalCode,
   isValidIp,
 } from './user-rules.js';
-import { addIssue, isObject } from './validate-common.js';
+import { addIssue } from './errors.js';
+import { isObject } from './validate-common.js';
 import type { Issue } from './types.js';
 
 /** Max values in one user list. */
 export const MAX_USER_LIST_VALUES = 3;
 
-type Rule = readonly [test: (value: unknown) => boolean, rule: string, list: boolean];
+type Rule = readonly [test: (value: unknown) => boolean, message: string, list: boolean];
 
-const HASH: Rule = [isLowerSha256Hex, 'must be 64 lowercase hex chars (a SHA-256 hash)', true];
+const HASH: Rule = [isLowerSha256Hex, 'must be a SHA-256 digest: 64 lowercase hex chars', true];
 const GEO: Rule = [isGeoText, 'must be non-empty, trimmed and at most 128 characters', true];
 const BLANK: Rule = [isNonBlank, 'must not be blank', false];
 
@@ -32,7 +33,7 @@ const RULES = new Map<string, Rule>([
   ['last_names_sha256', HASH],
   ['cities', GEO],
   ['regions', GEO],
-  ['postal_codes', [isPostalCode, 'must be 1–32 letters, digits, spaces or hyphens', true]],
+  ['postal_codes', [isPostalCode, 'must be 1-32 letters, digits, spaces or hyphens', true]],
   ['countries', [isCountryCode, 'must be an uppercase ISO 3166-1 alpha-2 code', true]],
   ['obref', BLANK],
   ['ip_address', [isValidIp, 'must be an IPv4 or IPv6 address', false]],
@@ -56,7 +57,7 @@ export function checkUser(user: unknown, path: string, issues: Issue[]): void {
     else {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (value.indexOf(v) < i) addIssue(issues, `${p}[${i}]`, 'duplicate', 'repeats an earlier value');
+        if (value.indexOf(v) < i) addIssue(issues, `${p}[${i}]`, 'duplicate', 'must not repeat an earlier value');
         else checkValue(v, rule, `${p}[${i}]`, issues);
       }
     }

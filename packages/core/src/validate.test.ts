@@ -35,7 +35,7 @@ describe('validateBatch', () => {
     ]);
     const result = validateBatch([order(), { ...order(), type: 'checkout_started' }, custom('a'), custom('b'), custom('a')], { now: NOW });
     expect(codes(result)).toEqual(['events[4].id:duplicate_event']);
-    if (!result.ok) expect(result.issues[0]?.message).toBe('id repeats the type and id of events[2]');
+    if (!result.ok) expect(result.issues[0]?.message).toBe('must not repeat the type and id of events[2]');
   });
 
   it('applies the time window as of the injected now', () => {

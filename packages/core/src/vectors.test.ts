@@ -19,7 +19,7 @@ describe('golden vectors', () => {
     expect(skeleton?.body.events).toEqual([]);
     expect(validateBatch(skeleton?.body.events, { now })).toEqual({
       ok: false,
-      issues: [{ path: 'events', code: 'empty', message: 'events must hold at least 1 event' }],
+      issues: [{ path: 'events', code: 'empty', message: 'must hold at least 1 event' }],
     });
   });
 

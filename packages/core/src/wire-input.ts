@@ -1,6 +1,6 @@
 /** Wire-form event (as posted to the relay, see RELAY.md) → friendly {@link EventInput}. */
-import { CapiValidationError } from './errors.js';
-import { addIssue, isObject, type Obj } from './validate-common.js';
+import { addIssue, CapiValidationError } from './errors.js';
+import { isObject, type Obj } from './validate-common.js';
 import type { EventInput, Issue } from './types.js';
 
 const EVENT_FIELDS = new Map([
