@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { clientIp, readAttribution } from './attribution.js';
+import type { NodeRequestLike } from './request-like.js';
+
+const req = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
+const nodeReq = (headers: NodeRequestLike['headers'], remoteAddress?: string, encrypted = false): NodeRequestLike => ({
+  method: 'GET',
+  url: '/landing?oppref=fromnode',
+  headers: { host: 'shop.example', ...headers },
+  socket: { remoteAddress, encrypted },
+});
+
+describe('readAttribution: oppref and obref', () => {
+  it('takes oppref from the URL first and re-issues it as a 30-day server cookie (Secure on https)', () => {
+    const a = readAttribution(req('https://shop.example/p?oppref=A%2BB&x=1', { cookie: '__oppref=old; __obref=ob-1' }));
+    expect(a).toMatchObject({ oppref: 'A+B', opprefSource: 'url', obref: 'ob-1', gpc: false });
+    expect(a.setCookies).toEqual(['__oppref=A%2BB; Max-Age=2592000; Path=/; SameSite=Lax; Secure']);
+    expect(a.setCookies[0]).not.toMatch(/HttpOnly/);
+  });
+
+  it('falls back to the Referer query, then to the __oppref cookie (which is not re-issued)', () => {
+    const fromReferer = readAttribution(req('http://shop.example/api', { referer: 'http://shop.example/p?oppref=R1', cookie: '__oppref=C1' }));
+    expect(fromReferer).toMatchObject({ oppref: 'R1', opprefSource: 'referer' });
+    expect(fromReferer.setCookies).toEqual(['__oppref=R1; Max-Age=2592000; Path=/; SameSite=Lax']);
+    const fromCookie = readAttribution(req('http://shop.example/api', { cookie: '__oppref=C1' }));
+    expect(fromCookie).toMatchObject({ oppref: 'C1', opprefSource: 'cookie', setCookies: [] });
+    expect(readAttribution(req('http://shop.example/api')).oppref).toBeUndefined();
+  });
+
+  it('honours cookie options: domain, lifetime, secure', () => {
+    const a = readAttribution(req('http://shop.example/?oppref=z'), { cookie: { domain: 'shop.example', maxAgeDays: 7, secure: true } });
+    expect(a.setCookies).toEqual(['__oppref=z; Max-Age=604800; Domain=shop.example; Path=/; SameSite=Lax; Secure']);
+  });
+
+  it('reads a Node IncomingMessage too', () => {
+    const a = readAttribution(nodeReq({ 'user-agent': 'UA/1', 'sec-gpc': '1', cookie: '__obref=ob' }, '203.0.113.9', true));
+    expect(a).toMatchObject({ oppref: 'fromnode', obref: 'ob', ipAddress: '203.0.113.9', userAgent: 'UA/1', gpc: true });
+    expect(a.setCookies[0]).toMatch(/; Secure$/);
+  });
+});
+
+describe('readAttribution: client IP', () => {
+  const xff = { 'x-forwarded-for': '198.51.100.7, 10.0.0.1' };
+
+  it('uses the socket address and ignores X-Forwarded-For unless trustProxy is set', () => {
+    expect(clientIp(nodeReq(xff, '10.0.0.2'))).toBe('10.0.0.2');
+    expect(clientIp(req('http://x/', xff))).toBeUndefined();
+    expect(clientIp(req('http://x/', xff), { remoteAddress: '192.0.2.1' })).toBe('192.0.2.1');
+  });
+
+  it('with trustProxy n, takes the first untrusted hop', () => {
+    expect(clientIp(nodeReq(xff, '10.0.0.2'), { trustProxy: 1 })).toBe('10.0.0.1');
+    expect(clientIp(nodeReq(xff, '10.0.0.2'), { trustProxy: 2 })).toBe('198.51.100.7');
+    expect(clientIp(nodeReq(xff, '10.0.0.2'), { trustProxy: 9 })).toBe('198.51.100.7');
+  });
+
+  it('with a predicate, skips trusted addresses; with true, takes the left-most', () => {
+    const isPrivate = (ip: string) => ip.startsWith('10.');
+    expect(clientIp(nodeReq(xff, '10.0.0.2'), { trustProxy: isPrivate })).toBe('198.51.100.7');
+    expect(clientIp(nodeReq({ 'x-forwarded-for': '1.2.3.4, 198.51.100.7, 10.0.0.1' }, '10.0.0.2'), { trustProxy: isPrivate })).toBe('198.51.100.7');
+    expect(clientIp(nodeReq(xff, '10.0.0.2'), { trustProxy: true })).toBe('198.51.100.7');
+  });
+
+  it('normalizes ports, brackets and IPv4-mapped addresses, and rejects garbage', () => {
+    expect(clientIp(nodeReq({}, '::ffff:127.0.0.1'))).toBe('127.0.0.1');
+    expect(clientIp(nodeReq({ 'x-forwarded-for': '[2001:db8::1]:443' }, '10.0.0.2'), { trustProxy: 1 })).toBe('2001:db8::1');
+    expect(clientIp(nodeReq({ 'x-forwarded-for': '198.51.100.7:5555' }, '10.0.0.2'), { trustProxy: 1 })).toBe('198.51.100.7');
+    expect(clientIp(nodeReq({ 'x-forwarded-for': 'evil<script>' }, '10.0.0.2'), { trustProxy: 1 })).toBeUndefined();
+  });
+
+  it('reads GPC only from Sec-GPC: 1', () => {
+    expect(readAttribution(req('http://x/', { 'sec-gpc': '1' })).gpc).toBe(true);
+    expect(readAttribution(req('http://x/', { 'sec-gpc': '0' })).gpc).toBe(false);
+  });
+});

@@ -1,0 +1,183 @@
+import { hashUser } from '@x/openai-capi-core';
+import { parseCookies, serializeCookie } from './cookies.js';
+import { headerOf, socketAddress, urlOf, type AnyRequest } from './request-like.js';
+
+/** Name of the click-id cookie the pixel writes (spec §8). */
+export const OPPREF_COOKIE = '__oppref';
+/** Name of the browser-id cookie the pixel writes (spec §8). */
+export const OBREF_COOKIE = '__obref';
+
+/**
+ * Which proxies to believe about the client IP (`X-Forwarded-For`):
+ * - `false` (default): none; the IP is the socket peer address.
+ * - a number n: the n proxies nearest to the app are trusted; the client is the address n hops
+ *   before the socket peer in the chain `X-Forwarded-For…, peer`.
+ * - a predicate: walking from the peer towards the client, every address it trusts is skipped; the
+ *   first untrusted one is the client.
+ * - `true`: every proxy is trusted; the left-most `X-Forwarded-For` entry is the client. Only safe
+ *   when your edge proxy overwrites (not appends to) the header.
+ */
+export type TrustProxy = boolean | number | ((address: string) => boolean);
+
+/** Attributes of the `__oppref` cookie re-issued by the server. */
+export interface OpprefCookieOptions {
+  /** Lifetime in days. Default 30 (the pixel's observed lifetime). */
+  maxAgeDays?: number;
+  /** `Domain` attribute, e.g. `example.com` for every subdomain. Default: none (host-only). */
+  domain?: string;
+  /** `Secure`: `'auto'` (default) sets it on https requests. */
+  secure?: boolean | 'auto';
+  /** `SameSite`. Default `Lax`. */
+  sameSite?: 'Strict' | 'Lax' | 'None';
+  /** `Path`. Default `/`. */
+  path?: string;
+}
+
+/** Options of {@link readAttribution}. */
+export interface AttributionOptions {
+  /** Proxies to believe about the client IP and protocol. Default `false`. */
+  trustProxy?: TrustProxy;
+  /**
+   * The socket peer address, for Fetch requests (which do not carry it), e.g. Deno's
+   * `info.remoteAddr.hostname` or Bun's `server.requestIP(req)`. Node requests use their socket.
+   */
+  remoteAddress?: string;
+  /** How to re-issue the `__oppref` cookie. */
+  cookie?: OpprefCookieOptions;
+}
+
+/** Where `oppref` came from. */
+export type OpprefSource = 'url' | 'referer' | 'cookie';
+
+/** Attribution read from one incoming request. */
+export interface Attribution {
+  /** Click id: URL `?oppref=`, else the Referer's `?oppref=`, else the `__oppref` cookie. Unchanged. */
+  oppref?: string;
+  /** Where `oppref` came from. */
+  opprefSource?: OpprefSource;
+  /** Browser id from the `__obref` cookie. */
+  obref?: string;
+  /** Client IP (see `trustProxy`); only a valid IPv4/IPv6 address. */
+  ipAddress?: string;
+  /** `User-Agent` header. */
+  userAgent?: string;
+  /** True when the request carries `Sec-GPC: 1` (Global Privacy Control). */
+  gpc: boolean;
+  /**
+   * `Set-Cookie` values to add to the response: `__oppref` re-issued by the server when a fresh
+   * click id came in the URL or Referer, so it outlives Safari's 7-day cap on script-set cookies.
+   */
+  setCookies: string[];
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Reads `oppref`, `obref`, client IP, user agent and GPC from a Fetch `Request` or a Node
+ * `IncomingMessage`, and prepares the `Set-Cookie` that re-issues `__oppref` from the server
+ * (default 30 days, `Path=/`, `SameSite=Lax`, `Secure` on https, not `HttpOnly` so the pixel can
+ * still read it). A fresh URL value wins over an older cookie. Never throws for request content.
+ *
+ * @throws CapiValidationError for an invalid `cookie.domain` or `cookie.path` option
+ */
+export function readAttribution(request: AnyRequest, options: AttributionOptions = {}): Attribution {
+  const url = urlOf(request);
+  const cookies = parseCookies(headerOf(request, 'cookie'));
+  const result: Attribution = { gpc: headerOf(request, 'sec-gpc')?.trim() === '1', setCookies: [] };
+
+  const fromUrl = nonEmpty(url?.searchParams.get('oppref'));
+  const fromReferer = fromUrl === undefined ? nonEmpty(refererParam(headerOf(request, 'referer'))) : undefined;
+  const fromCookie = nonEmpty(cookies.get(OPPREF_COOKIE));
+  if (fromUrl !== undefined) Object.assign(result, { oppref: fromUrl, opprefSource: 'url' });
+  else if (fromReferer !== undefined) Object.assign(result, { oppref: fromReferer, opprefSource: 'referer' });
+  else if (fromCookie !== undefined) Object.assign(result, { oppref: fromCookie, opprefSource: 'cookie' });
+
+  const obref = nonEmpty(cookies.get(OBREF_COOKIE));
+  if (obref !== undefined) result.obref = obref;
+  const ip = clientIp(request, options);
+  if (ip !== undefined) result.ipAddress = ip;
+  const userAgent = nonEmpty(headerOf(request, 'user-agent'));
+  if (userAgent !== undefined) result.userAgent = userAgent;
+
+  if (result.oppref !== undefined && result.opprefSource !== 'cookie') {
+    const c = options.cookie ?? {};
+    const secure = c.secure === undefined || c.secure === 'auto' ? isHttps(request, url, options) : c.secure;
+    result.setCookies.push(
+      serializeCookie(OPPREF_COOKIE, result.oppref, {
+        maxAgeSeconds: Math.round((c.maxAgeDays ?? 30) * DAY_SECONDS),
+        path: c.path ?? '/',
+        sameSite: c.sameSite ?? 'Lax',
+        secure,
+        ...(c.domain === undefined ? {} : { domain: c.domain }),
+      }),
+    );
+  }
+  return result;
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : value;
+}
+
+function refererParam(referer: string | undefined): string | null | undefined {
+  if (referer === undefined) return undefined;
+  try {
+    return new URL(referer).searchParams.get('oppref');
+  } catch {
+    return undefined;
+  }
+}
+
+function isHttps(request: AnyRequest, url: URL | undefined, options: AttributionOptions): boolean {
+  if (options.trustProxy !== undefined && options.trustProxy !== false) {
+    const proto = headerOf(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+    if (proto === 'https') return true;
+    if (proto === 'http') return false;
+  }
+  return url?.protocol === 'https:';
+}
+
+/** The client IP per `trustProxy`, or `undefined` when unknown or not a valid address. */
+export function clientIp(request: AnyRequest, options: AttributionOptions = {}): string | undefined {
+  const peer = socketAddress(request) ?? options.remoteAddress;
+  const trust = options.trustProxy ?? false;
+  let candidate: string | undefined = peer;
+  if (trust !== false) {
+    const forwarded = (headerOf(request, 'x-forwarded-for') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    // Nearest first: the peer (maybe unknown for Fetch requests), then the header right to left.
+    const chain: Array<string | undefined> = [peer, ...forwarded.reverse()];
+    if (trust === true) candidate = chain[chain.length - 1];
+    else if (typeof trust === 'number') candidate = chain[Math.min(Math.max(0, Math.floor(trust)), chain.length - 1)];
+    else {
+      let i = 0;
+      while (i < chain.length - 1 && (chain[i] === undefined || trust(normalizeIp(chain[i]!)))) i++;
+      candidate = chain[i];
+    }
+  }
+  if (candidate === undefined) return undefined;
+  const ip = normalizeIp(candidate);
+  return isIp(ip) ? ip : undefined;
+}
+
+/** Strips brackets, ports and the IPv4-mapped IPv6 prefix: `[::1]:80` → `::1`, `::ffff:1.2.3.4` → `1.2.3.4`. */
+function normalizeIp(address: string): string {
+  let ip = address.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
+  if (bracketed) ip = bracketed[1]!;
+  else if (/^\d{1,3}(?:\.\d{1,3}){3}:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'));
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  return mapped ? mapped[1]! : ip;
+}
+
+// Core owns the IP rule; hashUser applies it (and throws on an invalid address).
+function isIp(value: string): boolean {
+  try {
+    hashUser({ ipAddress: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

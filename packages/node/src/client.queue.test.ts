@@ -1,0 +1,183 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { CapiValidationError, type EventInput } from '@x/openai-capi-core';
+import { createClient } from './client.js';
+import type { ErrorContext } from './report.js';
+import { baseOptions, fakeClock, manualTimers, memoryLogger, mockApi, NOW, server } from './__tests__/helpers.js';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const lead = (id: string, extra: Partial<EventInput> = {}): EventInput => ({
+  type: 'lead_created',
+  id,
+  sourceUrl: 'https://shop.example/thanks',
+  ...extra,
+});
+
+/** Lets queued microtasks and msw responses run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('track and the queue', () => {
+  it('builds the event, returns its id and sends nothing before a flush trigger', async () => {
+    const seen = mockApi();
+    const client = createClient({ ...baseOptions(), flushAt: 3 });
+    expect(client.track(lead('a', { user: { email: ' Ada@Example.COM ' } }))).toBe('a');
+    await settle();
+    expect(seen).toHaveLength(0);
+    expect(client.stats()).toMatchObject({ queued: 1, tracked: 1 });
+    const report = await client.flush();
+    expect(report.delivered).toEqual(['a']);
+    expect(seen[0]!.body.events[0]!.user).toEqual({
+      emails_sha256: ['b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72'],
+    });
+  });
+
+  it('derives the id from key, as buildEvent does', () => {
+    mockApi();
+    const client = createClient(baseOptions());
+    const id = client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' });
+    expect(id).toMatch(/\S/);
+    expect(client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' })).toBe(id);
+  });
+
+  it('throws CapiValidationError at the call site for bad input', () => {
+    const client = createClient(baseOptions());
+    expect(() => client.track({ type: 'purchase' } as never)).toThrow(CapiValidationError);
+    expect(client.stats().queued).toBe(0);
+  });
+
+  it('flushes when flushAt events are queued', async () => {
+    const seen = mockApi();
+    const client = createClient({ ...baseOptions(), flushAt: 3 });
+    for (const id of ['a', 'b', 'c']) client.track(lead(id));
+    await settle();
+    expect(seen.map((r) => r.body.events.map((e) => e.id))).toEqual([['a', 'b', 'c']]);
+    expect(client.stats()).toMatchObject({ queued: 0, delivered: 3 });
+  });
+
+  it('flushes flushIntervalMs after the first queued event', async () => {
+    const seen = mockApi();
+    const timers = manualTimers();
+    const client = createClient({ ...baseOptions(), timers, flushIntervalMs: 1234 });
+    client.track(lead('a'));
+    client.track(lead('b'));
+    expect(timers.pending.size).toBe(1);
+    timers.fire();
+    await settle();
+    expect(seen.map((r) => r.body.events.length)).toEqual([2]);
+  });
+
+  it('clamps nonsense values with a warning', async () => {
+    const seen = mockApi();
+    const logger = memoryLogger();
+    const client = createClient({ ...baseOptions(), logger, logLevel: 'warn', flushAt: 0, maxQueueSize: -5, timeoutMs: Number.NaN });
+    expect(logger.lines.some((l) => l.includes('flushAt=0'))).toBe(true);
+    client.track(lead('a'));
+    await settle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('sends duplicates (same name and id) inside the queue once', async () => {
+    const seen = mockApi();
+    const client = createClient(baseOptions());
+    client.track(lead('a'));
+    client.track(lead('a'));
+    client.track(lead('a', { type: 'custom', customEventName: 'quote_requested' }));
+    const report = await client.flush();
+    expect(seen[0]!.body.events.map((e) => e.type)).toEqual(['lead_created', 'custom']);
+    expect(report.delivered).toEqual(['a', 'a']);
+    expect(client.stats().deduplicated).toBe(1);
+  });
+
+  it('reports an overflowing event through onError (queue_full), never silently', () => {
+    mockApi();
+    const errors: ErrorContext[] = [];
+    const client = createClient({ ...baseOptions(), maxQueueSize: 2, onError: (_e, ctx) => errors.push(ctx) });
+    client.track(lead('a'));
+    client.track(lead('b'));
+    expect(client.track(lead('c'))).toBe('c');
+    expect(errors).toEqual([expect.objectContaining({ reason: 'queue_full', eventIds: ['c'] })]);
+    expect(client.stats()).toMatchObject({ queued: 2, dropped: 1 });
+  });
+
+  it('leaves out an event that went stale in the queue so it cannot poison its batch', async () => {
+    const seen = mockApi();
+    const clock = fakeClock();
+    const errors: ErrorContext[] = [];
+    const client = createClient({ ...baseOptions(clock), onError: (_e, ctx) => errors.push(ctx) });
+    client.track(lead('old', { timestamp: NOW - 6 * 86_400_000 }));
+    client.track(lead('new'));
+    clock.t += 2 * 86_400_000;
+    const report = await client.flush();
+    expect(report.delivered).toEqual(['new']);
+    expect(report.rejected).toEqual([expect.objectContaining({ id: 'old', reason: 'stale' })]);
+    expect(seen[0]!.body.events.map((e) => e.id)).toEqual(['new']);
+    expect(errors[0]).toMatchObject({ reason: 'stale', eventIds: ['old'] });
+  });
+});
+
+describe('shutdown', () => {
+  it('flushes pending events, resolves with the report, and is idempotent', async () => {
+    const seen = mockApi();
+    const client = createClient(baseOptions());
+    client.track(lead('a'));
+    client.track(lead('b'));
+    const first = client.shutdown();
+    expect(client.shutdown()).toBe(first);
+    const report = await first;
+    expect(report.delivered).toEqual(['a', 'b']);
+    expect(seen).toHaveLength(1);
+    expect(client.stats().closed).toBe(true);
+  });
+
+  it('includes the flush already in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    mockApi(async (_body, n) => {
+      if (n === 0) await gate;
+      return HttpResponse.json({});
+    });
+    const client = createClient(baseOptions());
+    client.track(lead('a'));
+    void client.flush();
+    await settle();
+    client.track(lead('b'));
+    const done = client.shutdown();
+    release();
+    expect((await done).delivered.sort()).toEqual(['a', 'b']);
+  });
+
+  it('reports events still undelivered at the deadline as shutdown', async () => {
+    mockApi(() => HttpResponse.json({}, { status: 503 }));
+    const clock = fakeClock();
+    const client = createClient({ ...baseOptions(clock), maxRetries: 20, retryMaxDelayMs: 1000 });
+    client.track(lead('a'));
+    const report = await client.shutdown({ timeoutMs: 5000 });
+    expect(report.delivered).toEqual([]);
+    expect(report.rejected).toEqual([expect.objectContaining({ id: 'a', reason: 'shutdown' })]);
+    expect(clock.t - NOW).toBeLessThanOrEqual(5000);
+  });
+
+  it('stops the timer and reports track after shutdown as a drop', async () => {
+    mockApi();
+    const timers = manualTimers();
+    const errors: ErrorContext[] = [];
+    const client = createClient({ ...baseOptions(), timers, onError: (_e, ctx) => errors.push(ctx) });
+    client.track(lead('a'));
+    expect(timers.pending.size).toBe(1);
+    await client.shutdown();
+    expect(timers.pending.size).toBe(0);
+    expect(client.track(lead('late'))).toBe('late');
+    expect(errors).toEqual([expect.objectContaining({ reason: 'shutdown', eventIds: ['late'] })]);
+    expect(client.stats().queued).toBe(0);
+  });
+
+  it('resolves at once with an empty report when nothing is queued', async () => {
+    const seen = mockApi();
+    const report = await createClient(baseOptions()).shutdown();
+    expect(report).toEqual({ delivered: [], rejected: [], retries: 0, requests: 0 });
+    expect(seen).toHaveLength(0);
+  });
+});

@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { CapiValidationError } from '@x/openai-capi-core';
+import { createClient } from './client.js';
+import { API_KEY, baseOptions, ENDPOINT, fakeClock, mockApi, NOW, server, wireEvent } from './__tests__/helpers.js';
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+describe('send', () => {
+  it('POSTs to endpoint?pid=<encoded pixel id> with the bearer key and the JSON envelope', async () => {
+    const seen = mockApi();
+    const client = createClient(baseOptions());
+    const report = await client.send([wireEvent('a'), wireEvent('b')]);
+    expect(report).toEqual({ delivered: ['a', 'b'], rejected: [], retries: 0, requests: 1 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe(`${ENDPOINT}?pid=px%201%2F2`);
+    expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
+    expect(seen[0]!.headers.get('content-type')).toBe('application/json');
+    expect(seen[0]!.text).toBe(
+      JSON.stringify({ integration_source: 'x-openai-capi-node', events: [wireEvent('a'), wireEvent('b')] }),
+    );
+  });
+
+  it('sends validate_only from the client option, the per-call option and validate()', async () => {
+    const seen = mockApi();
+    const client = createClient({ ...baseOptions(), validateOnly: false });
+    await client.send([wireEvent('a')]);
+    await client.send([wireEvent('b')], { validateOnly: true });
+    const report = await client.validate([wireEvent('c')]);
+    expect(seen.map((r) => r.body.validate_only)).toEqual([false, true, true]);
+    expect(report.delivered).toEqual(['c']);
+  });
+
+  it('omits validate_only by default, and integration_source when set to false', async () => {
+    const seen = mockApi();
+    await createClient({ ...baseOptions(), integrationSource: false }).send([wireEvent('a')]);
+    expect(Object.keys(seen[0]!.body)).toEqual(['events']);
+  });
+
+  it('sends a custom integrationSource and refuses one breaking the spec rule', async () => {
+    const seen = mockApi();
+    await createClient({ ...baseOptions(), integrationSource: 'acme_measurement' }).send([wireEvent('a')]);
+    expect(seen[0]!.body.integration_source).toBe('acme_measurement');
+    expect(() => createClient({ ...baseOptions(), integrationSource: '-bad source' })).toThrow(CapiValidationError);
+  });
+
+  it('reports invalid events with their local issues and never sends them', async () => {
+    const seen = mockApi();
+    const client = createClient(baseOptions());
+    const bad = { ...wireEvent('bad'), type: 'purchase' } as unknown as ReturnType<typeof wireEvent>;
+    const report = await client.send([bad, wireEvent('good')]);
+    expect(report.delivered).toEqual(['good']);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]).toMatchObject({ id: 'bad', reason: 'invalid' });
+    expect(report.rejected[0]!.issues!.some((i) => i.path === 'type')).toBe(true);
+    expect(seen[0]!.body.events.map((e) => e.id)).toEqual(['good']);
+  });
+
+  it('checks the timestamp window at send time: a stale event is reported, not sent', async () => {
+    const seen = mockApi();
+    const clock = fakeClock();
+    const client = createClient(baseOptions(clock));
+    const old = wireEvent('old', NOW - 8 * 86_400_000);
+    const future = wireEvent('future', NOW + 11 * 60_000);
+    const report = await client.send([old, future, wireEvent('ok')]);
+    expect(report.delivered).toEqual(['ok']);
+    expect(report.rejected.map((r) => [r.id, r.reason, r.issues?.[0]?.code])).toEqual([
+      ['old', 'stale', 'too_old'],
+      ['future', 'stale', 'in_future'],
+    ]);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('sends an event duplicated in one call once', async () => {
+    const seen = mockApi();
+    const report = await createClient(baseOptions()).send([wireEvent('a'), wireEvent('a'), wireEvent('a', NOW, { type: 'custom', custom_event_name: 'quote', data: { type: 'custom' } })]);
+    expect(seen[0]!.body.events).toHaveLength(2);
+    expect(report.delivered).toEqual(['a', 'a']);
+  });
+
+  it('splits by count (1000 per request) and by bytes (maxBatchBytes)', async () => {
+    const seen = mockApi();
+    const events = Array.from({ length: 2500 }, (_, i) => wireEvent(`e${i}`));
+    const report = await createClient(baseOptions()).send(events);
+    expect(seen.map((r) => r.body.events.length)).toEqual([1000, 1000, 500]);
+    expect(report.delivered).toHaveLength(2500);
+
+    const small = mockApi();
+    const bytes = createClient({ ...baseOptions(), maxBatchBytes: 2048 });
+    await bytes.send(events.slice(0, 40));
+    expect(small.length).toBeGreaterThan(1);
+    for (const r of small) expect(new TextEncoder().encode(r.text).length).toBeLessThanOrEqual(2048);
+    expect(small.flatMap((r) => r.body.events.map((e) => e.id))).toEqual(events.slice(0, 40).map((e) => e.id));
+  });
+
+  it('reports an event larger than maxBatchBytes on its own as too_large', async () => {
+    mockApi();
+    const client = createClient({ ...baseOptions(), maxBatchBytes: 1024 });
+    const huge = wireEvent('huge', NOW, { source_url: `https://shop.example/${'x'.repeat(2000)}` });
+    const report = await client.send([huge, wireEvent('ok')]);
+    expect(report.delivered).toEqual(['ok']);
+    expect(report.rejected[0]).toMatchObject({ id: 'huge', reason: 'too_large' });
+  });
+
+  it('throws for programmer errors only: a non-array, bad options', async () => {
+    const client = createClient(baseOptions());
+    await expect(client.send('nope' as never)).rejects.toThrow(CapiValidationError);
+    expect(() => createClient({ ...baseOptions(), apiKey: '' })).toThrow(/Conversions API key/);
+    expect(() => createClient({ ...baseOptions(), pixelId: undefined as never })).toThrow(CapiValidationError);
+    expect(() => createClient({ ...baseOptions(), endpoint: 'ftp://x' })).toThrow(/endpoint/);
+    expect(() => createClient({ ...baseOptions(), flushAt: 'ten' as never })).toThrow(/flushAt/);
+  });
+
+  it('calls onDelivered once per successful request, with the request id', async () => {
+    mockApi(() => HttpResponse.json({}, { headers: { 'x-request-id': 'req_1' } }));
+    const seen: unknown[] = [];
+    const client = createClient({ ...baseOptions(), maxBatchEvents: 2, onDelivered: (info) => seen.push(info) });
+    await client.send([wireEvent('a'), wireEvent('b'), wireEvent('c')], { validateOnly: true });
+    expect(seen).toEqual([
+      { eventIds: ['a', 'b'], status: 200, validateOnly: true, requestId: 'req_1' },
+      { eventIds: ['c'], status: 200, validateOnly: true, requestId: 'req_1' },
+    ]);
+    expect(client.stats()).toMatchObject({ delivered: 3, requests: 2 });
+  });
+
+  it('resolves (never rejects) when the API is down', async () => {
+    mockApi(() => HttpResponse.error());
+    const report = await createClient({ ...baseOptions(), maxRetries: 1 }).send([wireEvent('a')]);
+    expect(report.rejected[0]).toMatchObject({ id: 'a', reason: 'network' });
+    expect(report.retries).toBe(1);
+  });
+});

@@ -1,0 +1,353 @@
+import {
+  buildEvent,
+  CapiError,
+  CapiValidationError,
+  MAX_FUTURE_MS,
+  MAX_PAST_MS,
+  validateEvent,
+  type EventInput,
+  type Issue,
+  type WireEvent,
+} from '@x/openai-capi-core';
+import { Envelope } from './batcher.js';
+import { deliver, toRejected, type DeliveryContext } from './deliver.js';
+import { createLogger } from './logger.js';
+import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
+import { unrefTimeout } from './platform.js';
+import { dedupeKey, EventQueue } from './queue.js';
+import { emptyReport, mergeReport, type DropReason, type RejectedEvent, type SendReport } from './report.js';
+
+/** Per-call options of `send`. */
+export interface SendOptions {
+  /** Overrides the client's `validateOnly` for this call. */
+  validateOnly?: boolean;
+}
+
+/** Options of `shutdown`. */
+export interface ShutdownOptions {
+  /** One deadline for the whole final flush, retries included. Default: the client's `shutdownTimeoutMs` (10 s). */
+  timeoutMs?: number;
+}
+
+/** Counters since the client was created. */
+export interface ClientStats {
+  /** Events waiting in the queue. */
+  queued: number;
+  /** Events taken from the queue and not yet settled. */
+  inFlight: number;
+  /** Events accepted by `track` into the queue. */
+  tracked: number;
+  /** Events the API accepted (every path: track, send, validate). */
+  delivered: number;
+  /** Events not delivered (every reason, including drops). */
+  rejected: number;
+  /** `track` calls whose event was dropped (`queue_full` or `shutdown`). */
+  dropped: number;
+  /** `track` calls whose (name, id) was already queued: sent once. */
+  deduplicated: number;
+  /** HTTP requests made. */
+  requests: number;
+  /** Retried attempts. */
+  retries: number;
+  /** True once `shutdown()` was called. */
+  closed: boolean;
+}
+
+/** The Conversions API client returned by {@link createClient}. */
+export interface CapiClient {
+  /**
+   * Builds the event with core's `buildEvent` (hashing `user`), queues it and returns its id.
+   * Throws `CapiValidationError` at once for bad input. A full queue, or a closed client, reports
+   * the event through `onError` (`queue_full`/`shutdown`) and still returns its id.
+   */
+  track(input: EventInput): string;
+  /**
+   * Delivers already-built wire events now. Each is validated at send time (the timestamp window
+   * included); invalid or stale ones are reported and not sent. Resolves to the report; never
+   * rejects for API or network failures. Throws `CapiValidationError` only for a non-array argument
+   * or bad options.
+   */
+  send(events: readonly WireEvent[], options?: SendOptions): Promise<SendReport>;
+  /** `send` with `validate_only: true`: the API validates the events and saves nothing. */
+  validate(events: readonly WireEvent[]): Promise<SendReport>;
+  /** Delivers every queued event now; resolves to the report of the events this flush took. */
+  flush(): Promise<SendReport>;
+  /**
+   * Stops the timer, refuses further `track` calls and flushes everything under one deadline.
+   * Idempotent: every call returns the same promise. Resolves to what was delivered and what was
+   * not (undelivered at the deadline: reason `shutdown`).
+   */
+  shutdown(options?: ShutdownOptions): Promise<SendReport>;
+  /** Counters since creation. */
+  stats(): ClientStats;
+}
+
+interface Lifetime {
+  deadline: number;
+  signal: AbortSignal;
+  reason: DropReason;
+}
+
+/**
+ * Creates a Conversions API client: batching queue, retries with backoff, bisection of refused
+ * batches, time-bounded shutdown. The API key stays inside: it is absent from logs, errors,
+ * `JSON.stringify(client)` and `util.inspect(client)`.
+ *
+ * @throws CapiValidationError for bad options (missing `pixelId`/`apiKey`, invalid `integrationSource`…)
+ */
+export function createClient(options: ClientOptions): CapiClient {
+  const { options: o, clamped } = resolveOptions(options);
+  const log = createLogger(o.logger, o.logLevel, [o.apiKey]);
+  for (const c of clamped) log.warn(`option ${c.option}=${c.given} is out of range; using ${c.used}`);
+
+  const queue = new EventQueue(o.maxQueueSize);
+  const counters = { tracked: 0, delivered: 0, rejected: 0, dropped: 0, deduplicated: 0, requests: 0, retries: 0, inFlight: 0 };
+  const lifetimeController = new AbortController();
+  const lifetime: Lifetime = { deadline: Number.POSITIVE_INFINITY, signal: lifetimeController.signal, reason: 'shutdown' };
+  const envelopes = new Map<boolean | undefined, Envelope>();
+  let timer: unknown;
+  let closed = false;
+  let running: Promise<SendReport> | undefined;
+  let next: Promise<SendReport> | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+  let shutdownPromise: Promise<SendReport> | undefined;
+
+  const envelope = (validateOnly: boolean | undefined): Envelope => {
+    let e = envelopes.get(validateOnly);
+    if (e === undefined) envelopes.set(validateOnly, (e = new Envelope(validateOnly, o.integrationSource)));
+    return e;
+  };
+
+  const onRejected = (error: CapiError, rejected: RejectedEvent[]): void => {
+    counters.rejected += rejected.length;
+    const first = rejected[0];
+    if (first === undefined) return;
+    const eventIds = rejected.map((r) => r.id);
+    const meta = { reason: first.reason, count: rejected.length, status: first.status, eventIds: eventIds.slice(0, 10) };
+    if (first.reason === 'auth') log.error(error.message, meta);
+    else log.warn(`${rejected.length} event(s) not delivered (${first.reason}): ${error.message}`, meta);
+    if (o.onError === undefined) return;
+    try {
+      o.onError(error, first.status === undefined
+        ? { reason: first.reason, eventIds, events: rejected }
+        : { reason: first.reason, eventIds, events: rejected, status: first.status });
+    } catch (hookError) {
+      log.error('onError hook threw', { error: hookError });
+    }
+  };
+
+  const context = (validateOnly: boolean | undefined): DeliveryContext => ({
+    transport: { url: o.url, apiKey: o.apiKey, pixelId: o.pixelId, fetch: o.fetch, timeoutMs: o.timeoutMs, now: o.now },
+    envelope: envelope(validateOnly),
+    limits: { maxEvents: o.maxBatchEvents, maxBytes: o.maxBatchBytes },
+    backoff: { initialDelayMs: o.retryInitialDelayMs, maxDelayMs: o.retryMaxDelayMs, retryAfterMaxMs: o.retryAfterMaxMs },
+    maxRetries: o.maxRetries,
+    retryDeadlineMs: o.retryDeadlineMs,
+    sleep: o.sleep,
+    random: o.random,
+    now: o.now,
+    outer: lifetime,
+    onDelivered: (events, status, requestId) => {
+      counters.delivered += events.length;
+      log.debug(`delivered ${events.length} event(s) (HTTP ${status})`, { requestId });
+      if (o.onDelivered === undefined) return;
+      const info = { eventIds: events.map((e) => e.id), status, validateOnly: validateOnly === true };
+      try {
+        o.onDelivered(requestId === undefined ? info : { ...info, requestId });
+      } catch (hookError) {
+        log.error('onDelivered hook threw', { error: hookError });
+      }
+    },
+    onRejected,
+  });
+
+  const run = async (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport): Promise<SendReport> => {
+    if (items.length === 0) return report;
+    counters.inFlight += items.length;
+    try {
+      const delivered = await deliver(items, context(validateOnly));
+      counters.requests += delivered.requests;
+      counters.retries += delivered.retries;
+      return mergeReport(report, delivered);
+    } finally {
+      counters.inFlight -= items.length;
+    }
+  };
+
+  const drainQueue = (): Promise<SendReport> => {
+    const report = emptyReport();
+    const fresh = withoutStale(queue.drain(), o.now(), report, onRejected);
+    return run(fresh, o.validateOnly, report);
+  };
+
+  const clearTimer = () => {
+    if (timer !== undefined) o.timers.clearTimeout(timer);
+    timer = undefined;
+  };
+
+  const flush = (): Promise<SendReport> => {
+    clearTimer();
+    if (next !== undefined) return next;
+    const p = tail.then(() => {
+      next = undefined;
+      running = drainQueue().finally(() => {
+        running = undefined;
+      });
+      return running;
+    });
+    next = p;
+    tail = p.catch(() => undefined);
+    return p;
+  };
+
+  const flushInBackground = () => {
+    flush().catch((error: unknown) => log.error('flush failed', { error }));
+  };
+
+  const dropFromTrack = (event: WireEvent, reason: 'queue_full' | 'shutdown') => {
+    counters.dropped++;
+    const message = reason === 'queue_full'
+      ? `Event dropped: the queue is full (maxQueueSize ${o.maxQueueSize})`
+      : 'Event dropped: track() was called after shutdown()';
+    const error = new CapiError(message);
+    onRejected(error, [toRejected(event, reason, error)]);
+  };
+
+  const track = (input: EventInput): string => {
+    const event = buildEvent(input, { now: o.now(), hasher: o.hasher });
+    if (closed) {
+      dropFromTrack(event, 'shutdown');
+      return event.id;
+    }
+    const pushed = queue.push(event);
+    if (pushed === 'full') dropFromTrack(event, 'queue_full');
+    else if (pushed === 'duplicate') {
+      counters.deduplicated++;
+      log.debug('event already queued with the same name and id: sent once', { eventId: event.id });
+    } else {
+      counters.tracked++;
+      if (!isAttributable(event)) log.debug('event has no oppref, obref, hashed email or external id: unlikely to be attributed', { eventId: event.id });
+      if (queue.size >= o.flushAt) flushInBackground();
+      else if (timer === undefined) timer = o.timers.setTimeout(flushInBackground, o.flushIntervalMs);
+    }
+    return event.id;
+  };
+
+  const send = async (events: readonly WireEvent[], sendOptions?: SendOptions): Promise<SendReport> => {
+    if (!Array.isArray(events)) {
+      throw new CapiValidationError([{ path: 'events', code: 'invalid_type', message: 'send() takes an array of wire events' }]);
+    }
+    const validateOnly = sendOptions?.validateOnly ?? o.validateOnly;
+    if (validateOnly !== undefined && typeof validateOnly !== 'boolean') {
+      throw new CapiValidationError([{ path: 'validateOnly', code: 'invalid_type', message: 'validateOnly must be a boolean' }]);
+    }
+    const report = emptyReport();
+    const now = o.now();
+    const ready: WireEvent[] = [];
+    const seen = new Set<string>();
+    const invalid: RejectedEvent[] = [];
+    const stale: RejectedEvent[] = [];
+    for (const candidate of events as readonly unknown[]) {
+      const checked = validateEvent(candidate, { now });
+      if (!checked.ok) {
+        const r = invalidEvent(candidate, checked.issues);
+        (r.reason === 'stale' ? stale : invalid).push(r);
+        continue;
+      }
+      const key = dedupeKey(checked.event);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ready.push(checked.event);
+    }
+    for (const group of [invalid, stale]) {
+      for (const r of group) report.rejected.push(r);
+      if (group[0] !== undefined) onRejected(group[0].error, group);
+    }
+    return run(ready, validateOnly, report);
+  };
+
+  const shutdown = (shutdownOptions?: ShutdownOptions): Promise<SendReport> => {
+    if (shutdownPromise !== undefined) return shutdownPromise;
+    closed = true;
+    clearTimer();
+    const given = shutdownOptions?.timeoutMs;
+    const timeoutMs = typeof given === 'number' && given >= 0 ? Math.min(given, 600_000) : o.shutdownTimeoutMs;
+    lifetime.deadline = o.now() + timeoutMs;
+    const deadlineTimer = unrefTimeout(() => lifetimeController.abort(), timeoutMs);
+    const inFlight = running;
+    shutdownPromise = Promise.all([inFlight ?? Promise.resolve(emptyReport()), flush()]).then(([a, b]) => {
+      clearTimeout(deadlineTimer as Parameters<typeof clearTimeout>[0]);
+      const report = mergeReport(mergeReport(emptyReport(), a), b);
+      log.info(`shut down: ${report.delivered.length} delivered, ${report.rejected.length} not delivered`);
+      return report;
+    });
+    return shutdownPromise;
+  };
+
+  const stats = (): ClientStats => ({ ...counters, queued: queue.size, closed });
+
+  const describe = () => ({ pixelId: o.pixelId, endpoint: o.url, apiKey: '[redacted]', stats: stats() });
+  const client: CapiClient & { toJSON(): unknown } = {
+    track,
+    send,
+    validate: (events) => send(events, { validateOnly: true }),
+    flush,
+    shutdown,
+    stats,
+    toJSON: describe,
+  };
+  Object.defineProperty(client, Symbol.for('nodejs.util.inspect.custom'), { value: () => ({ CapiClient: describe() }) });
+  return client;
+}
+
+const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
+
+function invalidEvent(candidate: unknown, issues: readonly Issue[]): RejectedEvent {
+  const stale = issues.length > 0 && issues.every((i) => i.path === 'timestamp_ms' && TIMESTAMP_CODES.has(i.code));
+  const obj = (typeof candidate === 'object' && candidate !== null ? candidate : {}) as Partial<WireEvent>;
+  const error = new CapiValidationError(issues);
+  const r: RejectedEvent = {
+    id: typeof obj.id === 'string' ? obj.id : '',
+    type: obj.type as WireEvent['type'],
+    reason: stale ? 'stale' : 'invalid',
+    error,
+    issues,
+  };
+  if (typeof obj.custom_event_name === 'string') r.customEventName = obj.custom_event_name;
+  return r;
+}
+
+/**
+ * Drops the queued events whose timestamp left the accepted window while they waited (checked at
+ * send time with core's window constants) and reports them as `stale`.
+ */
+function withoutStale(
+  items: WireEvent[],
+  now: number,
+  report: SendReport,
+  onRejected: (error: CapiError, rejected: RejectedEvent[]) => void,
+): WireEvent[] {
+  const fresh: WireEvent[] = [];
+  const stale: RejectedEvent[] = [];
+  for (const item of items) {
+    const ts = item.timestamp_ms;
+    if (ts >= now - MAX_PAST_MS && ts <= now + MAX_FUTURE_MS) {
+      fresh.push(item);
+      continue;
+    }
+    const issue: Issue = ts < now
+      ? { path: 'timestamp_ms', code: 'too_old', message: 'must be at most 7 days in the past when sent (the event waited too long)' }
+      : { path: 'timestamp_ms', code: 'in_future', message: 'must be at most 10 minutes in the future when sent' };
+    stale.push(toRejected(item, 'stale', new CapiValidationError([issue]), { issues: [issue] }));
+  }
+  for (const r of stale) report.rejected.push(r);
+  if (stale[0] !== undefined) onRejected(stale[0].error, stale);
+  return fresh;
+}
+
+function isAttributable(event: WireEvent): boolean {
+  const u = event.user;
+  return event.oppref !== undefined || u?.obref !== undefined || u?.emails_sha256 !== undefined || u?.external_ids_sha256 !== undefined;
+}
+
+export type { ClientOptions, ResolvedOptions };

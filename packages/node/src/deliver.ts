@@ -1,0 +1,142 @@
+import { CapiTimeoutError, CapiValidationError, type CapiError, type Issue, type WireEvent } from '@x/openai-capi-core';
+import { splitIntoBatches, utf8Length, type Batch, type BatchLimits, type Envelope } from './batcher.js';
+import type { DropReason, RejectedEvent, SendReport } from './report.js';
+import { emptyReport } from './report.js';
+import { retryDelay, type BackoffOptions } from './retry.js';
+import { attempt, type AttemptResult, type TransportContext } from './transport.js';
+import type { Sleep } from './platform.js';
+
+/** Everything one delivery run needs. */
+export interface DeliveryContext {
+  transport: TransportContext;
+  envelope: Envelope;
+  limits: BatchLimits;
+  backoff: BackoffOptions & { retryAfterMaxMs: number };
+  maxRetries: number;
+  /** Deadline of one batch (its attempts and waits), from its first attempt. */
+  retryDeadlineMs: number;
+  sleep: Sleep;
+  random: () => number;
+  now: () => number;
+  /** Outer deadline (clock ms) and its signal, e.g. from `shutdown({ timeoutMs })`. */
+  outer?: { deadline: number; signal: AbortSignal; reason: DropReason };
+  /** A request succeeded. */
+  onDelivered(events: readonly WireEvent[], status: number, requestId: string | undefined): void;
+  /** A group of events was given up on, for one cause. */
+  onRejected(error: CapiError, rejected: RejectedEvent[]): void;
+}
+
+type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
+
+/**
+ * Delivers `events` in batches (count and byte caps), one request at a time. Retryable failures
+ * are retried with backoff under the batch deadline; a batch refused as a whole (400/422/413) is
+ * bisected until the offending events are isolated, so every valid event still gets delivered.
+ * Never throws: the outcome is the report.
+ */
+export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext): Promise<SendReport> {
+  const report = emptyReport();
+  const { batches, oversized } = splitIntoBatches(events, ctx.envelope, ctx.limits);
+  for (const e of oversized) {
+    const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
+    const issue: Issue = {
+      path: '',
+      code: 'too_large',
+      message: `a request with this event alone is ${bytes} bytes; at most ${ctx.limits.maxBytes} are allowed (maxBatchBytes)`,
+    };
+    reject(report, ctx, [e], 'too_large', new CapiValidationError([issue]), { issues: [issue] });
+  }
+  let authFailure: Failure | undefined;
+  for (const batch of batches) {
+    if (authFailure !== undefined) {
+      // The key was refused: the remaining batches would be refused the same way.
+      rejectFailure(report, ctx, batch.events, authFailure);
+      continue;
+    }
+    const failure = await deliverBatch(batch, ctx, report);
+    if (failure?.kind === 'fatal' && failure.reason === 'auth') authFailure = failure;
+  }
+  return report;
+}
+
+/** Delivers one batch, bisecting on whole-batch refusals. Returns the auth failure, if any. */
+async function deliverBatch(batch: Batch, ctx: DeliveryContext, report: SendReport): Promise<Failure | undefined> {
+  const result = await sendWithRetry(batch.body, ctx, report);
+  if (result.kind === 'ok') {
+    for (const e of batch.events) report.delivered.push(e.id);
+    ctx.onDelivered(batch.events, result.status, result.requestId);
+    return undefined;
+  }
+  if (result.kind === 'split' && batch.events.length > 1) {
+    const middle = Math.ceil(batch.events.length / 2);
+    const right = batch.events.slice(middle);
+    const left = await deliverBatch(ctx.envelope.batch(batch.events.slice(0, middle)), ctx, report);
+    if (left !== undefined) {
+      rejectFailure(report, ctx, right, left);
+      return left;
+    }
+    return deliverBatch(ctx.envelope.batch(right), ctx, report);
+  }
+  rejectFailure(report, ctx, batch.events, result);
+  return result.kind === 'fatal' && result.reason === 'auth' ? result : undefined;
+}
+
+/** Sends `body` (the same bytes on every attempt), retrying under the batch and outer deadlines. */
+async function sendWithRetry(body: string, ctx: DeliveryContext, report: SendReport): Promise<AttemptResult> {
+  const batchDeadline = ctx.now() + ctx.retryDeadlineMs;
+  for (let retry = 0; ; retry++) {
+    if (ctx.outer !== undefined && (ctx.outer.signal.aborted || ctx.now() >= ctx.outer.deadline)) return { kind: 'aborted' };
+    const result = await attempt(ctx.transport, body, ctx.outer?.signal);
+    if (result.kind !== 'aborted') report.requests++;
+    if (result.kind !== 'retryable' || retry >= ctx.maxRetries) return result;
+    const delay = retryDelay(retry, result.retryAfterMs, ctx.backoff, ctx.random);
+    const resumeAt = ctx.now() + delay;
+    if (resumeAt > batchDeadline) return result;
+    if (ctx.outer !== undefined && resumeAt > ctx.outer.deadline) return { kind: 'aborted' };
+    await ctx.sleep(delay, ctx.outer?.signal);
+    report.retries++;
+  }
+}
+
+function rejectFailure(report: SendReport, ctx: DeliveryContext, events: readonly WireEvent[], failure: Failure): void {
+  if (failure.kind === 'aborted') {
+    const reason = ctx.outer?.reason ?? 'timeout';
+    const error = new CapiTimeoutError(
+      reason === 'shutdown' ? 'Not delivered before the shutdown deadline' : 'Not delivered before the delivery deadline',
+    );
+    reject(report, ctx, events, reason, error, {});
+    return;
+  }
+  const extra: { status?: number; body?: unknown } = {};
+  if (failure.status !== undefined) extra.status = failure.status;
+  if (failure.body !== undefined) extra.body = failure.body;
+  reject(report, ctx, events, failure.reason, failure.error, extra);
+}
+
+function reject(
+  report: SendReport,
+  ctx: DeliveryContext,
+  events: readonly WireEvent[],
+  reason: DropReason,
+  error: CapiError,
+  extra: { status?: number; body?: unknown; issues?: readonly Issue[] },
+): void {
+  const rejected = events.map((e) => toRejected(e, reason, error, extra));
+  for (const r of rejected) report.rejected.push(r);
+  if (rejected.length > 0) ctx.onRejected(error, rejected);
+}
+
+/** A {@link RejectedEvent} for `event`. */
+export function toRejected(
+  event: WireEvent,
+  reason: DropReason,
+  error: CapiError,
+  extra: { status?: number; body?: unknown; issues?: readonly Issue[] } = {},
+): RejectedEvent {
+  const r: RejectedEvent = { id: event.id, type: event.type, reason, error };
+  if (event.custom_event_name !== undefined) r.customEventName = event.custom_event_name;
+  if (extra.issues !== undefined) r.issues = extra.issues;
+  if (extra.status !== undefined) r.status = extra.status;
+  if (extra.body !== undefined) r.body = extra.body;
+  return r;
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { nobleSha256Hex } from '@x/openai-capi-core';
+import { endpointUrl, resolveOptions } from './options.js';
+import { defaultHasher, nodeCryptoHasher } from './hasher.js';
+import { createLogger, type Logger } from './logger.js';
+
+const base = { pixelId: 'px', apiKey: 'k', fetch: async () => new Response('') };
+
+describe('options', () => {
+  it('documents its defaults in code: posthog-like flushAt 20 / 5 s, 1 MiB, 10 s timeout', () => {
+    const { options, clamped } = resolveOptions(base);
+    expect(options).toMatchObject({
+      url: 'https://bzr.openai.com/v1/events?pid=px',
+      integrationSource: 'x-openai-capi-node',
+      validateOnly: undefined,
+      flushAt: 20,
+      flushIntervalMs: 5000,
+      maxQueueSize: 10_000,
+      maxBatchEvents: 1000,
+      maxBatchBytes: 1_048_576,
+      timeoutMs: 10_000,
+      maxRetries: 5,
+      logLevel: 'warn',
+    });
+    expect(clamped).toEqual([]);
+  });
+
+  it('clamps out-of-range numbers and reports each clamp', () => {
+    const { options, clamped } = resolveOptions({ ...base, flushAt: 5000, maxBatchEvents: 0, maxQueueSize: 10, maxRetries: -1 });
+    expect(options).toMatchObject({ flushAt: 10, maxBatchEvents: 1, maxQueueSize: 10, maxRetries: 0 });
+    expect(clamped.map((c) => c.option).sort()).toEqual(['flushAt', 'maxBatchEvents', 'maxRetries']);
+  });
+
+  it('appends pid to an endpoint that already has a query', () => {
+    expect(endpointUrl('http://127.0.0.1:9/v1/events?x=1', 'a&b')).toBe('http://127.0.0.1:9/v1/events?x=1&pid=a%26b');
+  });
+
+  it('rejects bad hooks and log levels', () => {
+    expect(() => resolveOptions({ ...base, onError: 'x' as never })).toThrow(/onError/);
+    expect(() => resolveOptions({ ...base, logLevel: 'verbose' as never })).toThrow(/logLevel/);
+  });
+});
+
+describe('hasher', () => {
+  it('uses node:crypto when present, equal to core noble hasher', () => {
+    const node = nodeCryptoHasher();
+    expect(node).toBeDefined();
+    for (const text of ['', 'user@example.com', 'josé 😀']) expect(node!(text)).toBe(nobleSha256Hex(text));
+    expect(defaultHasher()).not.toBe(nobleSha256Hex);
+  });
+});
+
+describe('logger', () => {
+  it('filters by level, redacts secrets and survives a throwing sink', () => {
+    const lines: string[] = [];
+    const sink: Logger = {
+      error: (m, c) => lines.push(`E ${m} ${JSON.stringify(c)}`),
+      warn: (m) => lines.push(`W ${m}`),
+      info: (m) => lines.push(`I ${m}`),
+      debug: () => {
+        throw new Error('boom');
+      },
+    };
+    const log = createLogger(sink, 'warn', ['s3cret']);
+    log.error('key s3cret leaked', { nested: { header: 'Bearer s3cret' } });
+    log.warn('w');
+    log.info('i');
+    createLogger(sink, 'debug', []).debug('d');
+    expect(lines).toEqual(['E [openai-capi] key [redacted] leaked {"nested":{"header":"Bearer [redacted]"}}', 'W [openai-capi] w']);
+    createLogger(sink, 'off', []).error('x');
+    expect(lines).toHaveLength(2);
+  });
+});

@@ -1,0 +1,262 @@
+import { CapiValidationError, validateIntegrationSource, type Hasher, type Issue } from '@x/openai-capi-core';
+import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.js';
+import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
+import type { DeliveredHook, ErrorHook } from './report.js';
+import { defaultHasher } from './hasher.js';
+
+/** Default Conversions API endpoint (spec §2). */
+export const DEFAULT_ENDPOINT = 'https://bzr.openai.com/v1/events';
+/** The `integration_source` this package sends unless told otherwise. */
+export const DEFAULT_INTEGRATION_SOURCE = 'x-openai-capi-node';
+
+/** Options of {@link createClient}. Numbers outside their range are clamped (with a warning). */
+export interface ClientOptions {
+  /** Pixel id (public), sent as `?pid=`. Required. */
+  pixelId: string;
+  /**
+   * Conversions API key (secret), sent as `Authorization: Bearer …`. Required. It is the key made
+   * for the Conversions API, not the Advertiser (management) API key. Never logged.
+   */
+  apiKey: string;
+  /** Endpoint URL. Default `https://bzr.openai.com/v1/events`; point it at the emulator in tests. */
+  endpoint?: string;
+  /**
+   * Send every request with `validate_only: true` (validated, not saved). Default: the field is not
+   * sent (the API then saves the events). `false` sends `validate_only: false` explicitly.
+   */
+  validateOnly?: boolean;
+  /**
+   * `integration_source` of every request, checked against the spec's rule (1–64 chars of
+   * `[A-Za-z0-9._-]`, starting with a letter or digit). Default `x-openai-capi-node`; `false` omits it.
+   */
+  integrationSource?: string | false;
+  /** Flush when this many events are queued. Default 20; clamped to 1…1000 and ≤ `maxQueueSize`. */
+  flushAt?: number;
+  /** Flush this long after the first queued event. Default 5000 ms; clamped to 10 ms…1 h. */
+  flushIntervalMs?: number;
+  /**
+   * Most events the queue holds; when full, `track` reports the event as dropped (`queue_full`)
+   * through `onError`. Default 10 000; clamped to 1…1 000 000.
+   */
+  maxQueueSize?: number;
+  /** Most events per request. Default 1000 (the API's limit); clamped to 1…1000. */
+  maxBatchEvents?: number;
+  /** Most bytes per request body (UTF-8). Default 1 MiB (1 048 576); clamped to 1 KiB…10 MiB. */
+  maxBatchBytes?: number;
+  /** Timeout of one HTTP attempt, enforced with an `AbortSignal`. Default 10 000 ms; clamped to 10 ms…10 min. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for 408, 429, 5xx, timeouts and network errors. Default 5; clamped to 0…20. */
+  maxRetries?: number;
+  /** Backoff base: attempt n waits a random time in [0, min(max, base·2ⁿ)] (full jitter). Default 500 ms; clamped to 0…60 s. */
+  retryInitialDelayMs?: number;
+  /** Backoff cap. Default 30 000 ms; clamped to `retryInitialDelayMs`…5 min. */
+  retryMaxDelayMs?: number;
+  /** Longest `Retry-After` honoured (seconds or HTTP date); longer values are cut to this. Default 60 000 ms; clamped to 0…10 min. */
+  retryAfterMaxMs?: number;
+  /**
+   * Deadline for one batch, attempts and waits included: no retry starts (or waits) past it.
+   * Default 120 000 ms; clamped to `timeoutMs`…1 h.
+   */
+  retryDeadlineMs?: number;
+  /** Default deadline of `shutdown()`. Default 10 000 ms; clamped to 0…10 min. */
+  shutdownTimeoutMs?: number;
+  /** Called with each error that cost events (typed reason and ids). Default: none (errors are logged). */
+  onError?: ErrorHook;
+  /** Called after each successful request. Default: none. */
+  onDelivered?: DeliveredHook;
+  /** Log sink. Default: the global `console`. */
+  logger?: Logger;
+  /** Log verbosity. Default `'warn'`. */
+  logLevel?: LogLevel;
+  /** `fetch` implementation. Default: the global `fetch`. */
+  fetch?: FetchLike;
+  /** Clock in Unix ms, used for timestamps, the send-time window check and deadlines. Default `Date.now`. */
+  now?: () => number;
+  /** Sleep between retries. Default: unref'd `setTimeout`. */
+  sleep?: Sleep;
+  /** Random source in [0, 1) for the backoff jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Timer used for `flushIntervalMs`. Default: global `setTimeout`, `unref()`'d. */
+  timers?: TimerApi;
+  /**
+   * SHA-256 used to hash user data in `track`. Default: `node:crypto` when the runtime has it,
+   * else core's pure-JS `nobleSha256Hex`.
+   */
+  hasher?: Hasher;
+}
+
+/** Options after defaults and clamping. */
+export interface ResolvedOptions {
+  pixelId: string;
+  apiKey: string;
+  url: string;
+  validateOnly: boolean | undefined;
+  integrationSource: string | undefined;
+  flushAt: number;
+  flushIntervalMs: number;
+  maxQueueSize: number;
+  maxBatchEvents: number;
+  maxBatchBytes: number;
+  timeoutMs: number;
+  maxRetries: number;
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+  retryAfterMaxMs: number;
+  retryDeadlineMs: number;
+  shutdownTimeoutMs: number;
+  onError: ErrorHook | undefined;
+  onDelivered: DeliveredHook | undefined;
+  logger: Logger;
+  logLevel: LogLevel;
+  fetch: FetchLike;
+  now: () => number;
+  sleep: Sleep;
+  random: () => number;
+  timers: TimerApi;
+  hasher: Hasher;
+}
+
+/** A clamp that happened, reported as a warning once the logger exists. */
+export interface Clamped {
+  option: string;
+  given: number;
+  used: number;
+}
+
+type NumberKey =
+  | 'flushAt' | 'flushIntervalMs' | 'maxQueueSize' | 'maxBatchEvents' | 'maxBatchBytes' | 'timeoutMs'
+  | 'maxRetries' | 'retryInitialDelayMs' | 'retryMaxDelayMs' | 'retryAfterMaxMs' | 'retryDeadlineMs'
+  | 'shutdownTimeoutMs';
+
+const FUNCTION_KEYS = ['onError', 'onDelivered', 'fetch', 'now', 'sleep', 'random', 'hasher'] as const;
+
+/**
+ * Applies defaults and clamps numbers. Throws `CapiValidationError` for programmer errors:
+ * missing `pixelId`/`apiKey`, a bad endpoint, an invalid `integrationSource`, wrong types.
+ */
+export function resolveOptions(options: ClientOptions): { options: ResolvedOptions; clamped: Clamped[] } {
+  const issues: Issue[] = [];
+  const clamped: Clamped[] = [];
+  const o = (options ?? {}) as Partial<ClientOptions>;
+
+  if (typeof o.pixelId !== 'string' || o.pixelId.trim() === '') {
+    issues.push({ path: 'pixelId', code: 'required', message: 'pixelId is required (a non-empty string)' });
+  }
+  if (typeof o.apiKey !== 'string' || o.apiKey.trim() === '') {
+    issues.push({
+      path: 'apiKey',
+      code: 'required',
+      message: 'apiKey is required: the Conversions API key (not the Advertiser API key)',
+    });
+  }
+  const endpoint = o.endpoint ?? DEFAULT_ENDPOINT;
+  if (!isHttpUrl(endpoint)) {
+    issues.push({ path: 'endpoint', code: 'invalid_url', message: 'endpoint must be an absolute http(s) URL' });
+  }
+  if (o.validateOnly !== undefined && typeof o.validateOnly !== 'boolean') {
+    issues.push({ path: 'validateOnly', code: 'not_boolean', message: 'validateOnly must be a boolean' });
+  }
+  let integrationSource: string | undefined = DEFAULT_INTEGRATION_SOURCE;
+  if (o.integrationSource === false) integrationSource = undefined;
+  else if (o.integrationSource !== undefined) {
+    for (const issue of validateIntegrationSource(o.integrationSource)) {
+      issues.push({ ...issue, path: 'integrationSource' });
+    }
+    integrationSource = o.integrationSource;
+  }
+  if (o.logLevel !== undefined && !isLogLevel(o.logLevel)) {
+    issues.push({ path: 'logLevel', code: 'invalid_enum', message: "logLevel must be 'off', 'error', 'warn', 'info' or 'debug'" });
+  }
+  for (const key of FUNCTION_KEYS) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') {
+      issues.push({ path: key, code: 'not_function', message: `${key} must be a function` });
+    }
+  }
+  if (o.logger !== undefined && !isLogger(o.logger)) {
+    issues.push({ path: 'logger', code: 'invalid_logger', message: 'logger must have error, warn, info and debug methods' });
+  }
+  const fetchImpl = o.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
+  if (typeof fetchImpl !== 'function') {
+    issues.push({ path: 'fetch', code: 'required', message: 'no global fetch in this runtime: pass the fetch option' });
+  }
+
+  const num = (key: NumberKey, fallback: number, min: number, max: number): number => {
+    const given = o[key];
+    if (given === undefined) return fallback;
+    if (typeof given !== 'number') {
+      issues.push({ path: key, code: 'not_number', message: `${key} must be a number` });
+      return fallback;
+    }
+    const used = Number.isNaN(given) ? fallback : Math.min(max, Math.max(min, Math.floor(given)));
+    if (used !== given) clamped.push({ option: key, given, used });
+    return used;
+  };
+
+  const maxQueueSize = num('maxQueueSize', 10_000, 1, 1_000_000);
+  const flushAt = Math.min(num('flushAt', 20, 1, 1000), maxQueueSize);
+  const timeoutMs = num('timeoutMs', 10_000, 10, 600_000);
+  const retryInitialDelayMs = num('retryInitialDelayMs', 500, 0, 60_000);
+
+  if (issues.length > 0) throw new CapiValidationError(issues, `Invalid createClient options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+
+  return {
+    clamped,
+    options: {
+      pixelId: o.pixelId as string,
+      apiKey: o.apiKey as string,
+      url: endpointUrl(endpoint, o.pixelId as string),
+      validateOnly: o.validateOnly,
+      integrationSource,
+      flushAt,
+      flushIntervalMs: num('flushIntervalMs', 5000, 10, 3_600_000),
+      maxQueueSize,
+      maxBatchEvents: num('maxBatchEvents', 1000, 1, 1000),
+      maxBatchBytes: num('maxBatchBytes', 1_048_576, 1024, 10 * 1_048_576),
+      timeoutMs,
+      maxRetries: num('maxRetries', 5, 0, 20),
+      retryInitialDelayMs,
+      retryMaxDelayMs: num('retryMaxDelayMs', 30_000, retryInitialDelayMs, 300_000),
+      retryAfterMaxMs: num('retryAfterMaxMs', 60_000, 0, 600_000),
+      retryDeadlineMs: num('retryDeadlineMs', 120_000, timeoutMs, 3_600_000),
+      shutdownTimeoutMs: num('shutdownTimeoutMs', 10_000, 0, 600_000),
+      onError: o.onError,
+      onDelivered: o.onDelivered,
+      logger: o.logger ?? consoleLogger,
+      logLevel: o.logLevel ?? 'warn',
+      fetch: fetchImpl as FetchLike,
+      now: o.now ?? Date.now,
+      sleep: o.sleep ?? defaultSleep,
+      random: o.random ?? Math.random,
+      timers: o.timers ?? defaultTimers,
+      hasher: o.hasher ?? defaultHasher(),
+    },
+  };
+}
+
+/** `endpoint?pid=<encoded pixel id>` (or `&pid=` when the endpoint already has a query). */
+export function endpointUrl(endpoint: string, pixelId: string): string {
+  const [base, hash] = splitOnce(endpoint, '#');
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return `${base}${sep}pid=${encodeURIComponent(pixelId)}${hash === undefined ? '' : `#${hash}`}`;
+}
+
+function splitOnce(text: string, sep: string): [string, string | undefined] {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isLogger(value: unknown): value is Logger {
+  if (typeof value !== 'object' || value === null) return false;
+  const l = value as Record<string, unknown>;
+  return ['error', 'warn', 'info', 'debug'].every((m) => typeof l[m] === 'function');
+}

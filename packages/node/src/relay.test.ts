@@ -1,0 +1,278 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CapiValidationError, sha256Hex, type WireEvent } from '@x/openai-capi-core';
+import { createClient } from './client.js';
+import { createRelayHandler, type RelayOptions } from './relay.js';
+import { fakeClock, manualTimers, NOW } from './__tests__/helpers.js';
+
+const URL_ = 'https://shop.example/api/openai-capi';
+
+/** A real client whose fetch records the wire events instead of calling OpenAI. */
+function recordingClient() {
+  const sent: WireEvent[] = [];
+  const clock = fakeClock();
+  const client = createClient({
+    pixelId: 'px',
+    apiKey: 'key',
+    now: clock.now,
+    sleep: clock.sleep,
+    timers: manualTimers(),
+    logLevel: 'off',
+    fetch: async (_url, init) => {
+      sent.push(...(JSON.parse(init.body) as { events: WireEvent[] }).events);
+      return new Response('{}', { status: 200 });
+    },
+  });
+  return { client, sent };
+}
+
+function relayEvent(id: string, extra: Record<string, unknown> = {}) {
+  return {
+    id,
+    type: 'order_created',
+    timestamp_ms: NOW,
+    source_url: 'https://shop.example/checkout',
+    data: { type: 'contents', amount: 2599, currency: 'USD' },
+    ...extra,
+  };
+}
+
+function post(body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(URL_, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function setup(options: RelayOptions = {}) {
+  const { client, sent } = recordingClient();
+  const handler = createRelayHandler(client, { rateLimit: false, ...options });
+  return { client, sent, handler };
+}
+
+describe('relay: happy path', () => {
+  it('tracks each event with IP, UA and cookies taken from the request, and answers 200', async () => {
+    const { client, sent, handler } = setup();
+    const response = await handler(
+      post({ v: 1, events: [relayEvent('o1')] }, { 'user-agent': 'UA/1', cookie: '__oppref=CLICK; __obref=OB' }),
+      { remoteAddress: '203.0.113.5' },
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ accepted: ['o1'], rejected: [] });
+    await client.flush();
+    expect(sent).toEqual([
+      {
+        id: 'o1',
+        type: 'order_created',
+        timestamp_ms: NOW,
+        oppref: 'CLICK',
+        source_url: 'https://shop.example/checkout',
+        action_source: 'web',
+        user: { obref: 'OB', ip_address: '203.0.113.5', user_agent: 'UA/1' },
+        data: { type: 'contents', amount: 2599, currency: 'USD' },
+      },
+    ]);
+  });
+
+  it('prefers the body oppref/obref, else the Referer, and re-issues __oppref from a Referer click id', async () => {
+    const { client, sent, handler } = setup();
+    const response = await handler(
+      post({ v: 1, events: [relayEvent('a', { oppref: 'BODY', obref: 'OBBODY' }), relayEvent('b', { source_url: undefined })] }, {
+        referer: 'https://shop.example/landing?oppref=REF&utm=x',
+        cookie: '__obref=OBCOOKIE',
+      }),
+    );
+    expect(response.headers.getSetCookie()).toEqual(['__oppref=REF; Max-Age=2592000; Path=/; SameSite=Lax; Secure']);
+    await client.flush();
+    expect(sent.map((e) => [e.oppref, e.user?.obref, e.source_url])).toEqual([
+      ['BODY', 'OBBODY', 'https://shop.example/checkout'],
+      ['REF', 'OBCOOKIE', 'https://shop.example/landing'],
+    ]);
+  });
+
+  it('accepts application/json bodies too', async () => {
+    const { handler } = setup();
+    const r = await handler(post({ v: 1, events: [relayEvent('a')] }, { 'content-type': 'application/json' }));
+    expect(r.status).toBe(200);
+  });
+
+  it('lets enrich add the logged-in user, after IP and UA are attached', async () => {
+    const { client, sent, handler } = setup({
+      enrich: (input, request) => {
+        expect(request.url).toBe(URL_);
+        return { ...input, user: { ...input.user, email: 'Ada@Example.com' } };
+      },
+    });
+    await handler(post({ v: 1, events: [relayEvent('a')] }, { 'user-agent': 'UA' }));
+    await client.flush();
+    expect(sent[0]!.user).toEqual({
+      emails_sha256: [sha256Hex('ada@example.com')],
+      user_agent: 'UA',
+    });
+  });
+});
+
+describe('relay: never trusts the client', () => {
+  it('drops client-sent user (IP, UA, identities) by default and overrides action_source', async () => {
+    const { client, sent, handler } = setup();
+    const event = relayEvent('a', {
+      action_source: 'physical_store',
+      user: { ip_address: '1.1.1.1', user_agent: 'fake', emails_sha256: ['a'.repeat(64)] },
+    });
+    const r = await handler(post({ v: 1, events: [event] }, { 'user-agent': 'real' }), { remoteAddress: '203.0.113.5' });
+    expect(r.status).toBe(200);
+    await client.flush();
+    expect(sent[0]!.action_source).toBe('web');
+    expect(sent[0]!.user).toEqual({ ip_address: '203.0.113.5', user_agent: 'real' });
+  });
+
+  it('keeps client identities with acceptClientUser, but still never its IP or UA', async () => {
+    const { client, sent, handler } = setup({ acceptClientUser: true });
+    const event = relayEvent('a', { user: { ip_address: '1.1.1.1', user_agent: 'fake', emails_sha256: ['A'.repeat(64)], countries: ['US'] } });
+    await handler(post({ v: 1, events: [event] }), { remoteAddress: '203.0.113.5' });
+    await client.flush();
+    expect(sent[0]!.user).toEqual({ emails_sha256: ['a'.repeat(64)], countries: ['US'], ip_address: '203.0.113.5' });
+  });
+
+  it('ignores X-Forwarded-For unless trustProxy is set', async () => {
+    const plain = setup();
+    await plain.handler(post({ v: 1, events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
+    await plain.client.flush();
+    expect(plain.sent[0]!.user?.ip_address).toBe('10.0.0.1');
+    const proxied = setup({ trustProxy: 1 });
+    await proxied.handler(post({ v: 1, events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
+    await proxied.client.flush();
+    expect(proxied.sent[0]!.user?.ip_address).toBe('198.51.100.1');
+  });
+});
+
+describe('relay: strict validation', () => {
+  it('rejects invalid events one by one with their issues (400) and still tracks the valid ones', async () => {
+    const { client, sent, handler } = setup();
+    const r = await handler(
+      post({ v: 1, events: [relayEvent('ok'), relayEvent('bad', { type: 'purchase' }), 'nope', relayEvent('x', { bogus: 1 })] }),
+    );
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { accepted: string[]; rejected: Array<{ index: number; id?: string; issues: Array<{ path: string; code: string }> }> };
+    expect(body.accepted).toEqual(['ok']);
+    expect(body.rejected.map((x) => [x.index, x.id])).toEqual([[1, 'bad'], [2, undefined], [3, 'x']]);
+    expect(body.rejected[0]!.issues.some((i) => i.path === 'type')).toBe(true);
+    expect(body.rejected[2]!.issues).toEqual([expect.objectContaining({ path: 'bogus', code: 'unknown_field' })]);
+    await client.flush();
+    expect(sent.map((e) => e.id)).toEqual(['ok']);
+  });
+
+  it('answers 400 for bad JSON, a wrong envelope, and too many events', async () => {
+    const { handler } = setup({ maxEventsPerRequest: 2 });
+    const cases: Array<[unknown, string]> = [
+      ['{not json', 'invalid_json'],
+      [[], 'invalid_envelope'],
+      [{ events: [relayEvent('a')] }, 'invalid_envelope'],
+      [{ v: 1, events: [] }, 'invalid_envelope'],
+      [{ v: 1, events: [relayEvent('a')], extra: true }, 'invalid_envelope'],
+      [{ v: 1, events: [relayEvent('a'), relayEvent('b'), relayEvent('c')] }, 'too_many_events'],
+    ];
+    for (const [body, error] of cases) {
+      const r = await handler(post(body));
+      expect(r.status).toBe(400);
+      const json = (await r.json()) as { error: string; issues: unknown[] };
+      expect(json.error).toBe(error);
+      expect(json.issues.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers 413 above maxBodyBytes, by Content-Length or while reading a stream', async () => {
+    const { handler } = setup({ maxBodyBytes: 1024 });
+    const big = JSON.stringify({ v: 1, events: [relayEvent('a', { source_url: `https://shop.example/${'x'.repeat(2000)}` })] });
+    expect((await handler(post(big))).status).toBe(413);
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const streamed = new Request(URL_, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    expect((await handler(streamed)).status).toBe(413);
+  });
+
+  it('answers 405 for other methods and 415 for other content types', async () => {
+    const { handler } = setup();
+    expect((await handler(new Request(URL_))).status).toBe(405);
+    expect((await handler(post('{}', { 'content-type': 'application/x-www-form-urlencoded' }))).status).toBe(415);
+  });
+
+  it('restricts event types with eventTypes', async () => {
+    const { handler } = setup({ eventTypes: ['page_viewed'] });
+    const r = await handler(post({ v: 1, events: [relayEvent('a')] }));
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { rejected: Array<{ issues: Array<{ code: string }> }> }).rejected[0]!.issues[0]!.code).toBe('not_allowed');
+  });
+
+  it('lets enrich reject an event with a CapiValidationError, and answers 500 for other enrich errors', async () => {
+    const rejecting = setup({
+      enrich: () => {
+        throw new CapiValidationError([{ path: 'user', code: 'no_session', message: 'no logged-in user' }]);
+      },
+    });
+    expect((await rejecting.handler(post({ v: 1, events: [relayEvent('a')] }))).status).toBe(400);
+    const onError = vi.fn();
+    const failing = setup({ onError, enrich: () => { throw new Error('db down'); } });
+    const r = await failing.handler(post({ v: 1, events: [relayEvent('a')] }));
+    expect(r.status).toBe(500);
+    expect(await r.json()).toEqual({ error: 'internal_error' });
+    expect(onError).toHaveBeenCalledOnce();
+  });
+});
+
+describe('relay: origin, rate limit, privacy', () => {
+  it('checks Origin against allowedOrigins (403 when missing or foreign)', async () => {
+    const { handler } = setup({ allowedOrigins: ['https://shop.example'] });
+    const body = { v: 1, events: [relayEvent('a')] };
+    expect((await handler(post(body, { origin: 'https://shop.example' }))).status).toBe(200);
+    expect((await handler(post(body, { origin: 'https://evil.example' }))).status).toBe(403);
+    expect((await handler(post(body))).status).toBe(403);
+  });
+
+  it('rate-limits per client IP with 429 and Retry-After', async () => {
+    let t = 0;
+    const { handler } = setup({ rateLimit: { limit: 2, windowMs: 10_000 }, now: () => t });
+    const send = (ip: string) => handler(post({ v: 1, events: [relayEvent(`e${t}${ip}`)] }), { remoteAddress: ip });
+    expect((await send('192.0.2.1')).status).toBe(200);
+    expect((await send('192.0.2.1')).status).toBe(200);
+    const limited = await send('192.0.2.1');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('5');
+    expect((await send('192.0.2.2')).status).toBe(200);
+    t += 5000;
+    expect((await send('192.0.2.1')).status).toBe(200);
+  });
+
+  it('drops events under Sec-GPC: 1 by default (202), and tracks nothing', async () => {
+    const { client, sent, handler } = setup();
+    const r = await handler(post({ v: 1, events: [relayEvent('a'), relayEvent('b')] }, { 'sec-gpc': '1', referer: 'https://shop.example/?oppref=X' }));
+    expect(r.status).toBe(202);
+    expect(await r.json()).toEqual({ accepted: [], dropped: 2, reason: 'gpc' });
+    expect(r.headers.getSetCookie()).toEqual([]);
+    await client.flush();
+    expect(sent).toEqual([]);
+  });
+
+  it("sends with opt_out under GPC when globalPrivacyControl is 'opt_out', unchanged when 'ignore'", async () => {
+    const optOut = setup({ globalPrivacyControl: 'opt_out' });
+    await optOut.handler(post({ v: 1, events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
+    await optOut.client.flush();
+    expect(optOut.sent[0]!.opt_out).toBe(true);
+    const ignore = setup({ globalPrivacyControl: 'ignore' });
+    await ignore.handler(post({ v: 1, events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
+    await ignore.client.flush();
+    expect(ignore.sent[0]!.opt_out).toBeUndefined();
+  });
+
+  it('passes a client opt_out through', async () => {
+    const { client, sent, handler } = setup();
+    await handler(post({ v: 1, events: [relayEvent('a', { opt_out: true })] }));
+    await client.flush();
+    expect(sent[0]!.opt_out).toBe(true);
+  });
+});
+

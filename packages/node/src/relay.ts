@@ -1,0 +1,219 @@
+import { CapiValidationError, eventInputFromWire, type EventInput, type EventType, type Issue, type UserInput } from '@x/openai-capi-core';
+import { readAttribution, type Attribution, type OpprefCookieOptions, type TrustProxy } from './attribution.js';
+import type { CapiClient } from './client.js';
+import { userInputFromClient } from './client-user.js';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { checkContentType, parseEnvelope, readLimitedText, type BodyFailure } from './relay-body.js';
+
+/** What the relay does with requests carrying `Sec-GPC: 1`. */
+export type GpcPolicy = 'drop' | 'opt_out' | 'ignore';
+
+/** Options of {@link createRelayHandler}. */
+export interface RelayOptions {
+  /** Largest accepted body, in bytes; larger → 413. Default 65 536 (64 KiB). */
+  maxBodyBytes?: number;
+  /** Most events in one request; more → 400. Default 50. */
+  maxEventsPerRequest?: number;
+  /**
+   * Origins allowed to post (`https://shop.example`), or a predicate. When given, a request whose
+   * `Origin` header is missing or not allowed gets 403. Default: no check (same-origin deployments).
+   */
+  allowedOrigins?: readonly string[] | ((origin: string) => boolean);
+  /** Per-client-IP token bucket (429 with `Retry-After` when exceeded), or `false` to disable. Default `{ limit: 60, windowMs: 60000 }`. */
+  rateLimit?: RateLimitOptions | false;
+  /** Event types the browser may send; others are rejected (`not_allowed`). Default: every type. */
+  eventTypes?: readonly EventType[];
+  /** Proxies to believe about the client IP and protocol (see `readAttribution`). Default `false`. */
+  trustProxy?: TrustProxy;
+  /** How to re-issue the `__oppref` cookie when the Referer carries a fresh click id. */
+  cookie?: OpprefCookieOptions;
+  /**
+   * Adds what only the server knows, e.g. the logged-in user's e-mail from the session. Receives the
+   * event input (IP, user agent, obref and oppref already attached) and the request; returns the
+   * input to track (or nothing to keep it as is). A `CapiValidationError` it throws rejects that
+   * event (listed with its issues); any other error answers 500 and goes to `onError`.
+   */
+  enrich?: (input: EventInput, request: Request) => EventInput | undefined | void | Promise<EventInput | undefined | void>;
+  /** Keep a client-sent `user` (minus IP and user agent). Default `false`: it is dropped. */
+  acceptClientUser?: boolean;
+  /**
+   * `Sec-GPC: 1`: `'drop'` (default) answers 202 and tracks nothing; `'opt_out'` tracks the events
+   * with `opt_out: true`; `'ignore'` tracks them unchanged.
+   */
+  globalPrivacyControl?: GpcPolicy;
+  /**
+   * Called with unexpected errors (an `enrich` hook that threw something other than a
+   * `CapiValidationError`); the request gets 500. Default: one `console.error` line with the
+   * error's name only (its message may hold personal data).
+   */
+  onError?: (error: unknown, request: Request) => void;
+  /** Clock of the rate limiter. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** Extra facts a platform adapter knows about a request. */
+export interface RelayContext {
+  /** Socket peer address (Fetch requests do not carry it). */
+  remoteAddress?: string;
+}
+
+/** A relay handler: Fetch `Request` in, `Response` out. */
+export type RelayHandler = (request: Request, context?: RelayContext) => Promise<Response>;
+
+/** One event the relay refused, as listed in its answer. */
+export interface RelayRejection {
+  /** Index in the posted `events` array. */
+  index: number;
+  /** The event id, when it had a string one. */
+  id?: string;
+  /** Why it was refused: every issue, each with a path, a code and a message. */
+  issues: readonly Issue[];
+}
+
+/**
+ * Creates the endpoint that receives the browser package's events (see `docs/relay-wire-format.md`)
+ * and hands them to `client.track`. It checks method, `Origin`, rate, size, JSON and envelope;
+ * validates each event on its own (valid ones are tracked even when others are rejected); never
+ * trusts client-sent IP, user agent or identities; attaches `oppref`/`obref` from the request;
+ * honours GPC and `opt_out`.
+ */
+export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: RelayOptions = {}): RelayHandler {
+  const maxBodyBytes = clampInt(options.maxBodyBytes, 65_536, 256, 10 * 1_048_576);
+  const maxEvents = clampInt(options.maxEventsPerRequest, 50, 1, 1000);
+  const gpcPolicy = options.globalPrivacyControl ?? 'drop';
+  const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}, options.now ?? Date.now);
+  const isAllowedOrigin = originCheck(options.allowedOrigins);
+  const allowedTypes = options.eventTypes === undefined ? undefined : new Set<string>(options.eventTypes);
+
+  const onError = options.onError ?? defaultOnError;
+  const handle = async (request: Request, context: RelayContext): Promise<Response> => {
+    if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' }, { allow: 'POST' });
+    const origin = request.headers.get('origin');
+    if (isAllowedOrigin !== undefined && (origin === null || !isAllowedOrigin(origin))) {
+      return json(403, { error: 'origin_not_allowed' });
+    }
+    const attribution = readAttribution(request, {
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+      ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
+      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+    });
+    if (limiter !== undefined) {
+      const decision = limiter.take(attribution.ipAddress ?? 'unknown');
+      if (!decision.allowed) {
+        return json(429, { error: 'rate_limited' }, { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
+      }
+    }
+    const badType = checkContentType(request.headers.get('content-type'));
+    if (badType !== undefined) return failure(badType);
+    const text = await readLimitedText(request, maxBodyBytes);
+    if (typeof text !== 'string') return failure(text);
+    const events = parseEnvelope(text, maxEvents);
+    if (!Array.isArray(events)) return failure(events);
+
+    if (attribution.gpc && gpcPolicy === 'drop') {
+      return json(202, { accepted: [], dropped: events.length, reason: 'gpc' });
+    }
+    const accepted: string[] = [];
+    const rejected: RelayRejection[] = [];
+    for (let index = 0; index < events.length; index++) {
+      const raw = events[index];
+      const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+      try {
+        const input = toEventInput(raw, attribution, request, options, gpcPolicy);
+        if (allowedTypes !== undefined && !allowedTypes.has(input.type)) {
+          throw new CapiValidationError([{ path: 'type', code: 'not_allowed', message: 'this event type is not accepted from the browser' }]);
+        }
+        const enriched = options.enrich === undefined ? undefined : await options.enrich(input, request);
+        accepted.push(client.track(enriched ?? input));
+      } catch (error) {
+        if (!CapiValidationError.isInstance(error)) throw error;
+        rejected.push(id === undefined ? { index, issues: error.issues } : { index, id, issues: error.issues });
+      }
+    }
+    const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
+    for (const cookie of attribution.setCookies) headers.append('set-cookie', cookie);
+    return new Response(JSON.stringify({ accepted, rejected }), { status: rejected.length === 0 ? 200 : 400, headers });
+  };
+  return async (request, context = {}) => {
+    try {
+      return await handle(request, context);
+    } catch (error) {
+      try {
+        onError(error, request);
+      } catch {
+        // A failing error hook must not turn a 500 into a crash.
+      }
+      return json(500, { error: 'internal_error' });
+    }
+  };
+}
+
+// Only the error's name: an application error message may hold personal data.
+function defaultOnError(error: unknown): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  console.error(`[openai-capi] relay handler failed (${name}); pass onError to createRelayHandler to see it`);
+}
+
+/** Relay event (wire form, RELAY.md) → the input given to `client.track`. */
+function toEventInput(
+  raw: unknown,
+  attribution: Attribution,
+  request: Request,
+  options: RelayOptions,
+  gpcPolicy: GpcPolicy,
+): EventInput {
+  const wire = isObject(raw) ? { ...raw } : raw;
+  let clientUser: unknown;
+  let bodyObref: unknown;
+  if (isObject(wire)) {
+    clientUser = wire.user;
+    bodyObref = wire.obref;
+    delete wire.user;
+    delete wire.obref;
+    delete wire.action_source;
+  }
+  const input = eventInputFromWire(wire);
+  input.actionSource = 'web';
+  if (input.sourceUrl === undefined) {
+    const referer = request.headers.get('referer');
+    if (referer !== null) input.sourceUrl = referer;
+  }
+  if (input.oppref === undefined && attribution.oppref !== undefined) input.oppref = attribution.oppref;
+  if (gpcPolicy === 'opt_out' && attribution.gpc) input.optOut = true;
+
+  const user: UserInput = options.acceptClientUser === true ? userInputFromClient(clientUser) : {};
+  // A body obref that is not a non-blank string is kept so that core reports it.
+  if (bodyObref !== undefined) user.obref = bodyObref as string;
+  else if (user.obref === undefined && attribution.obref !== undefined) user.obref = attribution.obref;
+  if (attribution.ipAddress !== undefined) user.ipAddress = attribution.ipAddress;
+  if (attribution.userAgent !== undefined) user.userAgent = attribution.userAgent;
+  if (Object.keys(user).length > 0) input.user = user;
+  return input;
+}
+
+function failure(f: BodyFailure): Response {
+  return json(f.status, { error: f.error, issues: f.issues });
+}
+
+function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra },
+  });
+}
+
+function originCheck(allowed: RelayOptions['allowedOrigins']): ((origin: string) => boolean) | undefined {
+  if (allowed === undefined) return undefined;
+  if (typeof allowed === 'function') return allowed;
+  const set = new Set(allowed.map((o) => o.toLowerCase().replace(/\/+$/, '')));
+  return (origin) => set.has(origin.toLowerCase());
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}

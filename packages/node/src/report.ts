@@ -1,0 +1,102 @@
+import type { CapiError, EventType, Issue } from '@x/openai-capi-core';
+
+/**
+ * Why an event was not delivered.
+ * - `invalid`: failed local validation (see `issues`); never sent.
+ * - `stale`: its `timestamp_ms` left the accepted window (now − 7 days … now + 10 min) while it
+ *   waited; checked at send time, never sent.
+ * - `too_large`: alone it exceeds `maxBatchBytes`, or the API answered 413 for it alone.
+ * - `api`: the API rejected it (4xx after bisection isolated it, or a non-retryable status; see
+ *   `status`/`body`), or a retryable status persisted until retries ran out.
+ * - `auth`: the API refused the key (401/403): check the Conversions API key.
+ * - `network`: no HTTP answer after every retry (DNS, refused, reset…).
+ * - `timeout`: each attempt timed out (`timeoutMs`), or the delivery deadline passed.
+ * - `queue_full`: `track` found the queue at `maxQueueSize`.
+ * - `shutdown`: `track` after `shutdown()`, or still undelivered when the shutdown deadline passed.
+ */
+export type DropReason =
+  | 'invalid'
+  | 'stale'
+  | 'too_large'
+  | 'api'
+  | 'auth'
+  | 'network'
+  | 'timeout'
+  | 'queue_full'
+  | 'shutdown';
+
+/** One event that was not delivered, and why. */
+export interface RejectedEvent {
+  /** The event id. */
+  id: string;
+  /** The event type. */
+  type: EventType;
+  /** The custom event name, for `custom` events. */
+  customEventName?: string;
+  /** Why it was not delivered. */
+  reason: DropReason;
+  /** The error behind it (`CapiValidationError`, `CapiApiError`, `CapiConnectionError`, `CapiTimeoutError`). */
+  error: CapiError;
+  /** Local validation issues (`invalid`, `stale`, `too_large`). */
+  issues?: readonly Issue[];
+  /** HTTP status of the API answer, when there was one. */
+  status?: number;
+  /** Body of the API answer (parsed JSON when possible), when there was one. */
+  body?: unknown;
+}
+
+/** What one `send`, `validate`, `flush` or `shutdown` achieved. */
+export interface SendReport {
+  /** Ids of the events the API accepted (2xx), in send order. */
+  delivered: string[];
+  /** Every event that was not delivered, with its reason. */
+  rejected: RejectedEvent[];
+  /** How many HTTP attempts were retries of an earlier attempt. */
+  retries: number;
+  /** How many HTTP requests were made in total (attempts, retries and bisection halves). */
+  requests: number;
+}
+
+/** Context passed to `onError` with each error. */
+export interface ErrorContext {
+  /** Why these events were not delivered. */
+  reason: DropReason;
+  /** Ids of the events concerned (one or more). */
+  eventIds: string[];
+  /** The rejected events themselves (same order as `eventIds`). */
+  events: RejectedEvent[];
+  /** HTTP status, when the API answered. */
+  status?: number;
+}
+
+/** Called with every error that cost events (once per group of events sharing the cause). */
+export type ErrorHook = (error: CapiError, context: ErrorContext) => void;
+
+/** Information passed to `onDelivered` after each successful request. */
+export interface DeliveredInfo {
+  /** Ids of the events the request carried. */
+  eventIds: string[];
+  /** HTTP status (2xx). */
+  status: number;
+  /** True when the request was sent with `validate_only: true` (nothing was saved). */
+  validateOnly: boolean;
+  /** Request id from the response headers, when present. */
+  requestId?: string;
+}
+
+/** Called after each successful request. */
+export type DeliveredHook = (info: DeliveredInfo) => void;
+
+/** An empty report. */
+export function emptyReport(): SendReport {
+  return { delivered: [], rejected: [], retries: 0, requests: 0 };
+}
+
+/** Appends `from` to `into` (mutates and returns `into`). */
+export function mergeReport(into: SendReport, from: SendReport): SendReport {
+  for (const id of from.delivered) into.delivered.push(id);
+  for (const r of from.rejected) into.rejected.push(r);
+  into.retries += from.retries;
+  into.requests += from.requests;
+  return into;
+}

@@ -1,0 +1,127 @@
+import { CapiApiError, CapiConnectionError, CapiTimeoutError, type CapiError } from '@x/openai-capi-core';
+import { unrefTimeout, type FetchLike } from './platform.js';
+import { redact } from './logger.js';
+import { parseRetryAfter } from './retry.js';
+
+/** What one HTTP attempt came to. A value, never an exception. */
+export type AttemptResult =
+  | { kind: 'ok'; status: number; requestId: string | undefined }
+  | {
+      kind: 'retryable';
+      reason: 'api' | 'network' | 'timeout';
+      error: CapiError;
+      status?: number;
+      body?: unknown;
+      retryAfterMs?: number;
+    }
+  /** No retry can help: 401/403 (`auth`) or another 4xx (`api`). */
+  | { kind: 'fatal'; reason: 'auth' | 'api'; error: CapiApiError; status: number; body: unknown }
+  /** The batch as a whole was refused (413 `too_large`, 400/422 `api`): smaller batches may pass. */
+  | { kind: 'split'; reason: 'too_large' | 'api'; error: CapiApiError; status: number; body: unknown }
+  /** The caller's deadline signal fired: stop, do not retry. */
+  | { kind: 'aborted' };
+
+/** Everything one attempt needs. */
+export interface TransportContext {
+  url: string;
+  apiKey: string;
+  pixelId: string;
+  fetch: FetchLike;
+  timeoutMs: number;
+  now: () => number;
+}
+
+const MAX_BODY_CHARS = 8192;
+
+/**
+ * Sends one request with `body` (already serialized, so a retry is byte-identical) and maps the
+ * outcome to an {@link AttemptResult}. `signal` is the caller's deadline; `timeoutMs` bounds this
+ * attempt alone.
+ */
+export async function attempt(ctx: TransportContext, body: string, signal?: AbortSignal): Promise<AttemptResult> {
+  if (signal?.aborted) return { kind: 'aborted' };
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = unrefTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ctx.timeoutMs);
+  const onOuterAbort = () => controller.abort();
+  signal?.addEventListener('abort', onOuterAbort, { once: true });
+  try {
+    const response = await ctx.fetch(ctx.url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ctx.apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body,
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    return classify(ctx, response.status, response.headers, text);
+  } catch (cause) {
+    if (timedOut) {
+      return {
+        kind: 'retryable',
+        reason: 'timeout',
+        error: new CapiTimeoutError(`Conversions API request timed out after ${ctx.timeoutMs} ms`),
+      };
+    }
+    if (signal?.aborted) return { kind: 'aborted' };
+    const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    return {
+      kind: 'retryable',
+      reason: 'network',
+      error: new CapiConnectionError(redact(`Could not reach the Conversions API (${detail})`, [ctx.apiKey])),
+    };
+  } finally {
+    clearTimeout(timer as Parameters<typeof clearTimeout>[0]);
+    signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function classify(
+  ctx: TransportContext,
+  status: number,
+  headers: { get(name: string): string | null },
+  text: string,
+): AttemptResult {
+  const requestId = headers.get('x-request-id') ?? headers.get('request-id') ?? undefined;
+  if (status >= 200 && status < 300) return { kind: 'ok', status, requestId };
+  const body = parseBody(redact(text.slice(0, MAX_BODY_CHARS), [ctx.apiKey]));
+  const apiError = (message: string) => new CapiApiError(message, { status, body, requestId });
+
+  if (status === 401 || status === 403) {
+    const error = apiError(
+      `The Conversions API refused the API key (HTTP ${status}). Check the Conversions API key passed as ` +
+        `apiKey: it must be a Conversions API key of pixel "${ctx.pixelId}", not the Advertiser API key ` +
+        `(the management API key does not work here). Events are not retried.`,
+    );
+    return { kind: 'fatal', reason: 'auth', error, status, body };
+  }
+  if (status === 413) {
+    return { kind: 'split', reason: 'too_large', error: apiError('The Conversions API refused the request body as too large (HTTP 413)'), status, body };
+  }
+  if (status === 400 || status === 422) {
+    return { kind: 'split', reason: 'api', error: apiError(`The Conversions API rejected the batch (HTTP ${status})`), status, body };
+  }
+  if (status === 408 || status === 429 || status >= 500) {
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after'), ctx.now());
+    const error = apiError(`The Conversions API answered HTTP ${status} (retryable)`);
+    return retryAfterMs === undefined
+      ? { kind: 'retryable', reason: 'api', error, status, body }
+      : { kind: 'retryable', reason: 'api', error, status, body, retryAfterMs };
+  }
+  return { kind: 'fatal', reason: 'api', error: apiError(`The Conversions API answered HTTP ${status}`), status, body };
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
