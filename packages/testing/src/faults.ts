@@ -1,0 +1,71 @@
+import type { FaultKind, Faults } from './types.js';
+import type { Random } from './prng.js';
+
+/** Faults with every value checked and defaulted. */
+export interface ResolvedFaults {
+  resetRate: number;
+  status5xxRate: number;
+  status5xx: number;
+  rateLimitRate: number;
+  retryAfterS: number;
+  latencyMs: number;
+}
+
+/** No fault at all. */
+export const NO_FAULTS: ResolvedFaults = {
+  resetRate: 0,
+  status5xxRate: 0,
+  status5xx: 503,
+  rateLimitRate: 0,
+  retryAfterS: 1,
+  latencyMs: 0,
+};
+
+function rate(faults: Faults, name: 'resetRate' | 'status5xxRate' | 'rateLimitRate'): number {
+  const value = faults[name] ?? 0;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new RangeError(`faults.${name} must be a number between 0 and 1`);
+  }
+  return value;
+}
+
+function nonNegative(faults: Faults, name: 'retryAfterS' | 'latencyMs', fallback: number): number {
+  const value = faults[name] ?? fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`faults.${name} must be a finite number ≥ 0`);
+  }
+  return value;
+}
+
+/** Checks and defaults a fault configuration; throws `RangeError` naming the bad field. */
+export function resolveFaults(faults: Faults): ResolvedFaults {
+  const status5xx = faults.status5xx ?? NO_FAULTS.status5xx;
+  if (!Number.isInteger(status5xx) || status5xx < 500 || status5xx > 599) {
+    throw new RangeError('faults.status5xx must be an integer between 500 and 599');
+  }
+  if (faults.seed !== undefined && !Number.isInteger(faults.seed)) {
+    throw new RangeError('faults.seed must be an integer');
+  }
+  return {
+    resetRate: rate(faults, 'resetRate'),
+    status5xxRate: rate(faults, 'status5xxRate'),
+    status5xx,
+    rateLimitRate: rate(faults, 'rateLimitRate'),
+    retryAfterS: nonNegative(faults, 'retryAfterS', NO_FAULTS.retryAfterS),
+    latencyMs: nonNegative(faults, 'latencyMs', NO_FAULTS.latencyMs),
+  };
+}
+
+/**
+ * Draws the fault of one request. Always draws exactly three numbers, whatever the rates, so the
+ * sequence of a seed does not shift when a rate changes from 0 to something else.
+ */
+export function drawFault(faults: ResolvedFaults, random: Random): FaultKind | undefined {
+  const reset = random() < faults.resetRate;
+  const status5xx = random() < faults.status5xxRate;
+  const rateLimit = random() < faults.rateLimitRate;
+  if (reset) return 'reset';
+  if (status5xx) return 'status5xx';
+  if (rateLimit) return 'rateLimit';
+  return undefined;
+}

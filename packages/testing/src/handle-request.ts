@@ -1,0 +1,158 @@
+import type { AcceptedBody, FaultKind, RecordedRequest } from './types.js';
+import type { EmulatorState, ResolvedOptions } from './state.js';
+import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
+import { drawFault } from './faults.js';
+import { checkEnvelope } from './envelope.js';
+import { countDuplicates, storeBatch } from './dedupe.js';
+
+/** One HTTP request to the events endpoint, independent of the server that received it. */
+export interface CapiRequest {
+  method: string;
+  /** Absolute URL, or path with query (`/v1/events?pid=…`). */
+  url: string;
+  /** Header names in lowercase. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body as text (may be cut short when `bodyBytes` is over the limit). */
+  bodyText: string;
+  /** Byte length of the body as received (default: the UTF-8 length of `bodyText`). */
+  bodyBytes?: number;
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+const JSON_TYPE = /^application\/json\s*(?:;|$)/i;
+
+function redactHeaders(headers: CapiRequest['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = name === 'authorization' ? `${value.split(/\s/, 1)[0] ?? ''} [redacted]` : value;
+  }
+  return out;
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/** Where a request stands while it is processed; pushed to `state.requests` once answered. */
+type Draft = RecordedRequest;
+
+function finish(state: EmulatorState, draft: Draft, outcome: CapiOutcome, delayMs: number): CapiOutcome {
+  draft.status = outcome.kind === 'reset' ? 0 : outcome.status;
+  state.requests.push(draft);
+  state.version += 1;
+  if (outcome.kind === 'reset') return { kind: 'reset', delayMs };
+  return { ...outcome, headers: { ...outcome.headers, 'x-request-id': draft.requestId }, delayMs };
+}
+
+function faultOutcome(fault: FaultKind, state: EmulatorState): CapiOutcome {
+  if (fault === 'reset') return { kind: 'reset', delayMs: 0 };
+  if (fault === 'rateLimit') {
+    return errorOutcome(429, 'rate_limited', 'Too many requests (emulator fault injection)', {
+      headers: { 'retry-after': String(state.faults.retryAfterS) },
+    });
+  }
+  return errorOutcome(state.faults.status5xx, 'server_error', 'Server error (emulator fault injection)');
+}
+
+function peekEventCount(body: unknown): number {
+  if (typeof body !== 'object' || body === null) return 0;
+  const events = (body as { events?: unknown }).events;
+  return Array.isArray(events) ? events.length : 0;
+}
+
+/**
+ * The emulated `POST /v1/events`: faults, bearer key (401), pixel (404), size (413), media type
+ * (415), JSON and envelope (400), all-or-nothing batch validation with core (400 listing every issue),
+ * `validate_only`, then first-wins deduplication. Pure apart from recording into `state`; the node
+ * server and the msw handlers both call it and only differ in how they deliver the outcome.
+ */
+export function handleCapiRequest(request: CapiRequest, state: EmulatorState, options: ResolvedOptions): CapiOutcome {
+  const receivedAt = options.now();
+  state.requestCounter += 1;
+  const url = new URL(request.url, 'http://emulator.invalid');
+  const pixelId = url.searchParams.get('pid') ?? undefined;
+  const draft: Draft = {
+    requestId: `req_emu_${String(state.requestCounter).padStart(6, '0')}`,
+    method: request.method.toUpperCase(),
+    url: url.pathname + url.search,
+    pixelId,
+    status: 0,
+    eventCount: 0,
+    validateOnly: false,
+    integrationSource: undefined,
+    headers: redactHeaders(request.headers),
+    body: undefined,
+    fault: undefined,
+    receivedAt,
+  };
+  const done = (outcome: CapiOutcome, delayMs = 0) => finish(state, draft, outcome, delayMs);
+
+  if (draft.method !== 'POST') {
+    return done(errorOutcome(405, 'method_not_allowed', 'Only POST is allowed on /v1/events', { headers: { allow: 'POST' } }));
+  }
+  const latency = state.faults.latencyMs;
+  const fault = drawFault(state.faults, state.random);
+  if (fault) {
+    draft.fault = fault;
+    return done(faultOutcome(fault, state), latency);
+  }
+
+  const auth = BEARER.exec(request.headers['authorization'] ?? '');
+  if (!auth || (options.apiKey !== undefined && auth[1] !== options.apiKey)) {
+    const message = auth ? 'Invalid Conversions API key' : 'Missing "Authorization: Bearer <Conversions API key>" header';
+    return done(errorOutcome(401, 'unauthorized', message, { headers: { 'www-authenticate': 'Bearer' } }), latency);
+  }
+  if (pixelId === undefined || pixelId === '') {
+    return done(
+      errorOutcome(400, 'invalid_request', 'Missing pid query parameter (the pixel id)', {
+        issues: [{ path: 'pid', code: 'required', message: 'The pid query parameter is required' }],
+      }),
+      latency,
+    );
+  }
+  if (options.pixelIds && !options.pixelIds.has(pixelId)) {
+    return done(errorOutcome(404, 'not_found', `Unknown pixel id "${pixelId}"`), latency);
+  }
+  const bytes = request.bodyBytes ?? byteLength(request.bodyText);
+  if (bytes > options.maxBodyBytes) {
+    return done(errorOutcome(413, 'payload_too_large', `Request body of ${bytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
+  }
+  if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
+    return done(errorOutcome(415, 'unsupported_media_type', 'Content-Type must be application/json'), latency);
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(request.bodyText);
+  } catch {
+    return done(
+      errorOutcome(400, 'invalid_request', 'The request body is not valid JSON', {
+        issues: [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }],
+      }),
+      latency,
+    );
+  }
+  draft.body = body;
+  draft.eventCount = peekEventCount(body);
+
+  const envelope = checkEnvelope(body, receivedAt);
+  if (!envelope.ok) {
+    const n = envelope.issues.length;
+    const message = `Invalid request: ${n} issue${n === 1 ? '' : 's'}; nothing was stored (a batch is all or nothing)`;
+    return done(errorOutcome(400, 'invalid_request', message, { issues: envelope.issues }), latency);
+  }
+  draft.validateOnly = envelope.validateOnly;
+  draft.integrationSource = envelope.integrationSource;
+
+  const duplicates = envelope.validateOnly
+    ? countDuplicates(state, pixelId, envelope.events)
+    : storeBatch(state, envelope.events, {
+        pixelId,
+        integrationSource: envelope.integrationSource,
+        receivedAt,
+        requestId: draft.requestId,
+      });
+  const accepted: AcceptedBody = { received: envelope.events.length, duplicates, validate_only: envelope.validateOnly };
+  return done(jsonOutcome(200, accepted), latency);
+}

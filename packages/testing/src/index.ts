@@ -1,0 +1,30 @@
+/**
+ * `@x/openai-capi-testing`: a local emulator of the OpenAI Ads Conversions API for tests and demos.
+ * `startEmulator()` runs a real HTTP server on loopback with a live page of received events; the msw
+ * variant lives in `@x/openai-capi-testing/msw` so this entry never needs msw.
+ *
+ * Success bodies are invented (the real API's are undocumented): 200 `{ received, duplicates,
+ * validate_only }`; errors are `{ error: { type, message, issues? } }`.
+ *
+ * @packageDocumentation
+ */
+export { startEmulator, type Emulator, type EmulatorOptions } from './server.js';
+export type { CapiRecorder } from './recorder.js';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_SEED } from './state.js';
+export { INTEGRATION_SOURCES, sourceOf, type EventSource } from './sources.js';
+export { matchKeysOf, type MatchKeys } from './match-keys.js';
+export { dedupeKeyOf } from './dedupe.js';
+export { mulberry32, type Random } from './prng.js';
+export type {
+  AbsorbedDuplicate,
+  AcceptedBody,
+  CapiEmulatorOptions,
+  Clock,
+  DedupeKey,
+  ErrorBody,
+  FaultKind,
+  Faults,
+  ReceivedEvent,
+  RecordedRequest,
+  ResponseIssue,
+} from './types.js';

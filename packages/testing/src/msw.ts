@@ -1,0 +1,76 @@
+/**
+ * `@x/openai-capi-testing/msw`: the emulator's behaviour as msw request handlers, for unit tests that
+ * should not open a port. Same rules, same recording and same faults as `startEmulator`: both
+ * run the one request processor. msw (≥ 2) is an optional peer dependency needed only by this entry.
+ *
+ * @packageDocumentation
+ */
+import { http, HttpResponse, delay, type HttpHandler } from 'msw';
+import type { CapiEmulatorOptions } from './types.js';
+import { createState, resolveOptions } from './state.js';
+import { type CapiRecorder, createRecorder } from './recorder.js';
+import { handleCapiRequest } from './handle-request.js';
+
+/** The real Conversions API endpoint, intercepted by default. */
+export const OPENAI_CAPI_ENDPOINT = 'https://bzr.openai.com/v1/events';
+
+/** Options of {@link capiHandlers}. */
+export interface CapiHandlersOptions extends CapiEmulatorOptions {
+  /** URL to intercept (query ignored), default {@link OPENAI_CAPI_ENDPOINT}. */
+  endpoint?: string;
+}
+
+/** msw handlers plus what they recorded. */
+export interface CapiMock extends CapiRecorder {
+  /** Pass to `setupServer(...mock.handlers)` or `server.use(...mock.handlers)`. */
+  readonly handlers: HttpHandler[];
+  /** The intercepted URL. */
+  readonly endpoint: string;
+}
+
+/**
+ * msw handlers emulating `POST /v1/events` (bearer key, pixel, envelope, all-or-nothing validation
+ * with core, `validate_only`, first-wins deduplication, seeded faults; a reset fault is a network
+ * error, `HttpResponse.error()`).
+ *
+ * @example
+ * const capi = capiHandlers({ apiKey: 'test-key' });
+ * const server = setupServer(...capi.handlers);
+ * server.listen();
+ * // … run code that posts to https://bzr.openai.com/v1/events, then read capi.events
+ */
+export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
+  const resolved = resolveOptions(options);
+  const state = createState(resolved);
+  const endpoint = options.endpoint ?? OPENAI_CAPI_ENDPOINT;
+
+  const handler = http.post(endpoint, async ({ request }) => {
+    const buffer = await request.arrayBuffer();
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const outcome = handleCapiRequest(
+      {
+        method: request.method,
+        url: request.url,
+        headers,
+        bodyText: new TextDecoder().decode(buffer),
+        bodyBytes: buffer.byteLength,
+      },
+      state,
+      resolved,
+    );
+    if (outcome.delayMs > 0) await delay(outcome.delayMs);
+    if (outcome.kind === 'reset') return HttpResponse.error();
+    return new HttpResponse(outcome.body, { status: outcome.status, headers: outcome.headers });
+  });
+
+  return Object.defineProperties(createRecorder(state, resolved), {
+    handlers: { value: [handler], enumerable: true },
+    endpoint: { value: endpoint, enumerable: true },
+  }) as CapiMock;
+}
+
+export type { CapiEmulatorOptions, Faults, ReceivedEvent, RecordedRequest, AbsorbedDuplicate, DedupeKey } from './types.js';
+export type { CapiRecorder } from './recorder.js';

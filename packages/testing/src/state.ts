@@ -1,0 +1,97 @@
+import type { AbsorbedDuplicate, CapiEmulatorOptions, Clock, Faults, ReceivedEvent, RecordedRequest } from './types.js';
+import { type ResolvedFaults, NO_FAULTS, resolveFaults } from './faults.js';
+import { type Random, mulberry32 } from './prng.js';
+
+/**
+ * Default body cap: 1 MiB (the clients' default batch cap) plus 64 KiB of headroom for the envelope,
+ * so a client batching right up to its own cap is never refused.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
+
+/** Default fault seed. */
+export const DEFAULT_SEED = 1;
+
+/** Options with every value checked and defaulted. */
+export interface ResolvedOptions {
+  apiKey: string | undefined;
+  pixelIds: ReadonlySet<string> | undefined;
+  now: () => number;
+  maxBodyBytes: number;
+  faults: ResolvedFaults;
+  seed: number;
+}
+
+function toClock(now: Clock | undefined): () => number {
+  if (now === undefined) return Date.now;
+  if (typeof now === 'function') return now;
+  if (!Number.isFinite(now)) throw new RangeError('options.now must be a finite number of Unix ms or a function');
+  return () => now;
+}
+
+/** Checks and defaults the options shared by the emulator and the msw handlers. */
+export function resolveOptions(options: CapiEmulatorOptions = {}): ResolvedOptions {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new RangeError('options.maxBodyBytes must be a positive integer');
+  }
+  const seed = options.seed ?? options.faults?.seed ?? DEFAULT_SEED;
+  if (!Number.isInteger(seed)) throw new RangeError('options.seed must be an integer');
+  if (options.apiKey !== undefined && options.apiKey.length === 0) {
+    throw new RangeError('options.apiKey must not be empty (omit it to accept any key)');
+  }
+  return {
+    apiKey: options.apiKey,
+    pixelIds: options.pixelIds ? new Set(options.pixelIds) : undefined,
+    now: toClock(options.now),
+    maxBodyBytes,
+    faults: options.faults ? resolveFaults(options.faults) : NO_FAULTS,
+    seed,
+  };
+}
+
+/** Everything the emulator remembers. Mutated in place so references handed out stay live. */
+export interface EmulatorState {
+  readonly events: ReceivedEvent[];
+  readonly requests: RecordedRequest[];
+  readonly duplicates: AbsorbedDuplicate[];
+  /** Dedupe key → request id of the first copy. */
+  readonly firstSeen: Map<string, string>;
+  faults: ResolvedFaults;
+  random: Random;
+  requestCounter: number;
+  /** Bumped on every change; lets the live page skip redraws. */
+  version: number;
+}
+
+/** A fresh state for `options`. */
+export function createState(options: ResolvedOptions): EmulatorState {
+  return {
+    events: [],
+    requests: [],
+    duplicates: [],
+    firstSeen: new Map(),
+    faults: options.faults,
+    random: mulberry32(options.seed),
+    requestCounter: 0,
+    version: 0,
+  };
+}
+
+/** Forgets every event, request and duplicate, and restores the faults and seed of `options`. */
+export function resetState(state: EmulatorState, options: ResolvedOptions): void {
+  state.events.length = 0;
+  state.requests.length = 0;
+  state.duplicates.length = 0;
+  state.firstSeen.clear();
+  state.faults = options.faults;
+  state.random = mulberry32(options.seed);
+  state.requestCounter = 0;
+  state.version += 1;
+}
+
+/** Replaces the fault configuration (`{}` clears it); a `seed` restarts the PRNG. */
+export function applyFaults(state: EmulatorState, faults: Faults): void {
+  state.faults = resolveFaults(faults);
+  if (faults.seed !== undefined) state.random = mulberry32(faults.seed);
+  state.version += 1;
+}
