@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent } from '@x/openai-capi-core';
+import { startEmulator, type Emulator } from '@x/openai-capi-testing';
+import { createCapiServer } from '../src/lib/capi-server';
+
+let emulator: Emulator;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, apiKey: 'next-key', pixelIds: ['px-next'] });
+  Object.assign(process.env, { OPENAI_CAPI_PIXEL_ID: 'px-next', OPENAI_CAPI_API_KEY: 'next-key', OPENAI_CAPI_ENDPOINT: emulator.endpoint });
+});
+afterAll(async () => {
+  const { getCapiServer } = await import('../src/lib/capi-server');
+  await getCapiServer().client.shutdown();
+  process.env = saved;
+  await emulator.close();
+});
+
+function relayRequest(key: string) {
+  const { user: _u, action_source: _a, ...event } = buildEvent({
+    type: 'order_created',
+    key,
+    oppref: 'click-next',
+    sourceUrl: 'https://shop.example/checkout',
+    data: { value: '25.99', currency: 'USD' },
+  });
+  const request = new Request('https://shop.example/api/openai-capi', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'NextTest/1' },
+    body: JSON.stringify({ v: 1, events: [event] }),
+  });
+  return { id: event.id, request };
+}
+
+describe('Next.js route handler', () => {
+  it('POST relays the event and has delivered it when it answers', async () => {
+    const { POST } = await import('../src/app/api/openai-capi/route');
+    const { id, request } = relayRequest('ORD-N1');
+    const response = await POST(request);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ accepted: [id] });
+    // No flush here: the route flushed before answering (serverless-safe).
+    expect(emulator.events.map((e) => e.event)).toEqual([
+      expect.objectContaining({ id, oppref: 'click-next', action_source: 'web', user: expect.objectContaining({ user_agent: 'NextTest/1' }) }),
+    ]);
+  });
+
+  it('needs the server secrets and says which', () => {
+    expect(() => createCapiServer({ OPENAI_CAPI_PIXEL_ID: 'px' })).toThrow(/OPENAI_CAPI_API_KEY must be set/);
+    const { client } = createCapiServer({ OPENAI_CAPI_PIXEL_ID: 'px', OPENAI_CAPI_API_KEY: 'k', OPENAI_CAPI_VALIDATE_ONLY: 'true' });
+    expect(JSON.stringify(client)).not.toContain('"k"');
+    void client.shutdown();
+  });
+});

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { createClient } from '@x/openai-capi-node';
+import { startEmulator } from '@x/openai-capi-testing';
+import { USAGE, UsageError, parseUploadArgs } from './cli-args.js';
+import { resolveMapping } from './mapping.js';
+import { createProgressBar, type ProgressStream } from './progress.js';
+import { formatOf, readTable } from './records.js';
+import { formatSummary } from './summary.js';
+import { uploadTable } from './upload.js';
+
+/** What the CLI touches outside itself, injectable for tests. */
+export interface CliIo {
+  stdout: ProgressStream;
+  stderr: ProgressStream;
+  env: Readonly<Record<string, string | undefined>>;
+  readFile?: (path: string) => Promise<string>;
+}
+
+const EMULATOR_PIXEL_ID = 'emulator-pixel';
+const EMULATOR_API_KEY = 'emulator-key';
+
+/**
+ * `openai-capi upload …`: reads the file, maps and validates every row, sends the valid ones in
+ * batches (to the API, or to an embedded emulator with `--emulator`) and prints a summary.
+ * Resolves to the exit code: 0 all delivered, 1 some rejected or stale, 2 usage or file error.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let args;
+  try {
+    args = parseUploadArgs(argv, io.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`openai-capi: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+
+  let table;
+  let mapping;
+  try {
+    const text = await (io.readFile ?? ((p: string) => readFile(p, 'utf8')))(args.file);
+    table = readTable(text, formatOf(args.file));
+    mapping = resolveMapping(table.columns, args.map);
+  } catch (error) {
+    io.stderr.write(`openai-capi: ${basename(args.file)}: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const emulator = args.emulator
+    ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: EMULATOR_API_KEY, pixelIds: [args.pixelId ?? EMULATOR_PIXEL_ID] })
+    : undefined;
+  const client = createClient({
+    pixelId: emulator ? (args.pixelId ?? EMULATOR_PIXEL_ID) : (args.pixelId as string),
+    apiKey: emulator ? EMULATOR_API_KEY : (args.apiKey as string),
+    ...(emulator ? { endpoint: emulator.endpoint } : args.endpoint ? { endpoint: args.endpoint } : {}),
+    ...(args.validateOnly ? { validateOnly: true } : {}),
+    integrationSource: 'x-openai-capi-upload',
+    logLevel: 'error',
+  });
+  if (emulator) io.stderr.write(`Sending to the embedded emulator at ${emulator.url}\n`);
+  if (args.validateOnly) io.stderr.write('validate_only: the API checks every event and saves none\n');
+
+  const bar = createProgressBar(io.stderr);
+  try {
+    const summary = await uploadTable({
+      table,
+      mapping,
+      defaults: {
+        ...(args.type ? { type: args.type } : {}),
+        ...(args.currency ? { currency: args.currency } : {}),
+        ...(args.actionSource ? { actionSource: args.actionSource } : {}),
+      },
+      send: (events) => client.send(events),
+      ...(args.batchSize ? { batchSize: args.batchSize } : {}),
+      onProgress: (p) => bar.update(p),
+    });
+    bar.done();
+    io.stdout.write(`${formatSummary(summary, { validateOnly: args.validateOnly })}\n`);
+    if (emulator) io.stdout.write(`The emulator holds ${emulator.events.length} event(s).\n`);
+    return summary.rejected.length + summary.stale.length === 0 ? 0 : 1;
+  } finally {
+    await client.shutdown();
+    await emulator?.close();
+  }
+}
