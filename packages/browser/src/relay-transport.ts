@@ -8,20 +8,31 @@ import type { CapiError, EventType, WireEvent, WireEventData } from '@x/openai-c
 
 /** One event as the relay receives it: the wire event without `user`/`action_source`, plus `obref`. */
 export interface RelayEvent {
+  /** The event id, the same as the pixel's `event_id` (the dedupe key). */
   id: string;
+  /** The event type. */
   type: EventType;
+  /** The custom event name, on `custom` events only. */
   custom_event_name?: string;
+  /** When the event happened, in Unix ms (the browser's clock). */
   timestamp_ms: number;
+  /** The page URL, origin + path unless the tracker keeps the query (`keepSourceUrlQuery`). */
   source_url?: string;
+  /** The click id captured from the URL or the `__oppref` cookie, unchanged. */
   oppref?: string;
+  /** The pixel's browser id from the `__obref` cookie, when present. */
   obref?: string;
+  /** `true` excludes the event from user-level personalization (it is still counted). */
   opt_out?: boolean;
+  /** The event data in wire form (`type` set, `amount` in integer minor units). */
   data: WireEventData;
 }
 
 /** Body of one relay request. */
 export interface RelayBody {
+  /** Version of the relay wire format: always 1. */
   v: 1;
+  /** The events, in the order they were tracked. */
   events: RelayEvent[];
 }
 

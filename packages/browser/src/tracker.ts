@@ -1,11 +1,11 @@
 /**
  * `createTracker`: the browser side of a conversion. Captures `oppref`, keeps it in a first-party
- * cookie only with consent, builds every event with core's `buildEvent` (validation, money, ids),
+ * cookie only with consent, builds every event with core's `buildEventWithoutUser` (validation, money, ids),
  * and sends the same event (same id) to the site's relay and to OpenAI's pixel. Nothing here
  * throws into the page: every problem goes to `onError` (and the console in debug mode).
  */
 import {
-  buildEvent,
+  buildEventWithoutUser,
   CapiError,
   CapiValidationError,
   isPixelEventType,
@@ -49,7 +49,12 @@ export interface TrackerOptions {
    */
   globalPrivacyControl?: boolean;
   /** The `__oppref` cookie: lifetime (default 30 days) and domain (`'auto'`: found by write-probe). */
-  cookie?: { maxAgeDays?: number; domain?: string };
+  cookie?: {
+    /** Lifetime of `__oppref` in days (default 30). */
+    maxAgeDays?: number;
+    /** `Domain` of `__oppref`, e.g. `example.com`; `'auto'` (default) finds the registrable domain. */
+    domain?: string;
+  };
   /** Keep the query string and fragment in `source_url` (default `false`: origin + path only). */
   keepSourceUrlQuery?: boolean;
   /** How long events gather before one relay request (default 25 ms). */
@@ -299,7 +304,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
         data,
       }),
     };
-    const event = buildEvent(input, { now: timestamp });
+    const event = buildEventWithoutUser(input, { now: timestamp });
     if (consent === 'granted') {
       dispatch(event);
     } else {
