@@ -265,6 +265,37 @@ describe('buildEvent only ever throws CapiValidationError', () => {
     }
   };
 
+  it('for hostile input, keeping the original exception as cause (never in the message)', () => {
+    const boom = new Error('getter exploded: secret@example.com');
+    const hostile = { ...base, get data(): unknown { throw boom; } };
+    const proxy = new Proxy({ ...base }, { ownKeys: () => { throw boom; } });
+    for (const input of [hostile, proxy]) {
+      let caught: unknown;
+      try {
+        buildEvent(input as EventInput, { now: NOW });
+      } catch (error) {
+        caught = error;
+      }
+      expect(CapiValidationError.isInstance(caught)).toBe(true);
+      const error = caught as CapiValidationError;
+      expect(error.issues).toEqual([{ path: '', code: 'unreadable', message: 'could not be read' }]);
+      expect(error.cause).toBe(boom);
+      expect(error.message).not.toContain('exploded');
+      expect(error.message).not.toContain('secret@example.com');
+    }
+  });
+
+  it('has no cause when nothing threw', () => {
+    let caught: unknown;
+    try {
+      buildEvent({ ...base, type: 'purchase' } as unknown as EventInput, { now: NOW });
+    } catch (error) {
+      caught = error;
+    }
+    expect(CapiValidationError.isInstance(caught)).toBe(true);
+    expect((caught as CapiValidationError).cause).toBeUndefined();
+  });
+
   it('for any value', () => {
     fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withNullPrototype: true }), onlyValidationErrors), {
       numRuns: 300,

@@ -39,8 +39,14 @@ export class CapiValidationError extends CapiError {
   /** Every problem found, each with a path, a stable code and a message. */
   readonly issues: readonly Issue[];
 
-  constructor(issues: readonly Issue[], message?: string) {
-    super(message ?? formatIssues(issues));
+  /**
+   * @param issues every problem found
+   * @param message defaults to {@link formatIssues} of `issues`
+   * @param options `cause`: the exception behind an `unreadable` issue (a throwing getter or proxy),
+   *   kept for debugging and never copied into the message
+   */
+  constructor(issues: readonly Issue[], message?: string, options?: { cause?: unknown }) {
+    super(message ?? formatIssues(issues), options);
     mark(this, 'CapiValidationError');
     this.issues = issues;
   }

@@ -23,6 +23,7 @@ export {
   isStandardEventType,
   isPixelEventType,
   isCustomEventName,
+  dedupeNameOf,
   MAX_BATCH_EVENTS,
   MAX_EVENT_ID_LENGTH,
   MAX_PAST_MS,
@@ -30,10 +31,13 @@ export {
 } from './schema.js';
 export { validateEvent, validateBatch, validateIntegrationSource } from './validate.js';
 export { buildEvent, buildEventWithoutUser, type BuildEventOptions } from './build-event.js';
-export { eventInputFromWire } from './wire-input.js';
+export { eventInputFromWire, userInputFromWire } from './wire-input.js';
+export { readQueryParam, encodeCookieValue, decodeCookieValue } from './carried-values.js';
+export { matchKeysOf, hasMatchKey, type MatchKey, type MatchKeys } from './match-keys.js';
 export { normalizeEmail, normalizePhone, normalizeName, normalizeExternalId } from './normalize.js';
 export { sha256Hex, nobleSha256Hex } from './hash.js';
 export { hashUser, toPixelUser, type HashUserOptions } from './user.js';
+export { isValidIp } from './user-rules.js';
 export { toMinorUnits, fromMinorUnits } from './money.js';
 export { currencyExponent, isKnownCurrency, ISO_4217_EDITION } from './currency.js';
 export { createEventId, deriveEventId } from './ids.js';

@@ -5,6 +5,7 @@ import {
   EVENT_TYPES,
   isActionSource,
   isCustomEventName,
+  dedupeNameOf,
   isEventType,
   isPixelEventType,
   isStandardEventType,
@@ -67,5 +68,14 @@ describe('schema', () => {
     expect(isActionSource('web')).toBe(true);
     expect(isActionSource('WEB')).toBe(false);
     expect([MAX_BATCH_EVENTS, MAX_EVENT_ID_LENGTH, MAX_PAST_MS, MAX_FUTURE_MS]).toEqual([1000, 256, 604_800_000, 600_000]);
+  });
+});
+
+describe('dedupeNameOf', () => {
+  it('is the type, or the custom event name for custom events (spec §7)', () => {
+    expect(dedupeNameOf({ type: 'order_created' })).toBe('order_created');
+    expect(dedupeNameOf({ type: 'order_created', custom_event_name: 'ignored' })).toBe('order_created');
+    expect(dedupeNameOf({ type: 'custom', custom_event_name: 'quote_requested' })).toBe('quote_requested');
+    expect(dedupeNameOf({ type: 'custom' })).toBe('custom');
   });
 });

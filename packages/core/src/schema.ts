@@ -79,3 +79,12 @@ export function isActionSource(value: unknown): value is ActionSource {
 export function isCustomEventName(value: unknown): value is string {
   return typeof value === 'string' && EVENT_NAME.test(value) && !isEventType(value);
 }
+
+/**
+ * The name under which OpenAI deduplicates an event (spec §7): its `type`, or its
+ * `custom_event_name` for `custom` events (`custom` when a custom event lacks one, which only an
+ * invalid event can). With the pixel id and the event `id` it forms the dedupe key.
+ */
+export function dedupeNameOf(event: { type: string; custom_event_name?: string | undefined }): string {
+  return event.type === 'custom' ? (event.custom_event_name ?? 'custom') : event.type;
+}

@@ -3,7 +3,7 @@
  * they return every issue. Each {@link Issue} has a `path` (`data.contents[0].quantity`; batch
  * issues start with `events[i].`), a stable code (see {@link IssueCode}) and a message stating the rule.
  */
-import { MAX_BATCH_EVENTS } from './schema.js';
+import { dedupeNameOf, MAX_BATCH_EVENTS } from './schema.js';
 import { addIssue } from './errors.js';
 import { isObject } from './validate-common.js';
 import { checkEventSafely } from './validate-event.js';
@@ -41,9 +41,9 @@ function checkEvents(events: readonly unknown[], now: number, issues: Issue[]): 
     const event: unknown = events[i];
     checkEventSafely(event, now, `events[${i}].`, issues, checkUser);
     if (!isObject(event)) continue;
-    const name = event.type === 'custom' ? event.custom_event_name : event.type;
-    if (typeof name !== 'string' || typeof event.id !== 'string') continue;
-    const key = `${name}\n${event.id}`;
+    if (typeof event.type !== 'string' || typeof event.id !== 'string') continue;
+    if (event.type === 'custom' && typeof event.custom_event_name !== 'string') continue;
+    const key = `${dedupeNameOf(event as { type: string; custom_event_name?: string })}\n${event.id}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
     else addIssue(issues, `events[${i}].id`, 'duplicate_event', `must not repeat the type and id of events[${first}]`);

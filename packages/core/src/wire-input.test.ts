@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from './build-event.js';
 import { CapiValidationError } from './errors.js';
-import { eventInputFromWire } from './wire-input.js';
+import { eventInputFromWire, userInputFromWire } from './wire-input.js';
 import { NOW } from './__fixtures__/events.js';
 
 const relayEvent = {
@@ -84,5 +84,76 @@ describe('eventInputFromWire', () => {
     const input = eventInputFromWire(JSON.parse('{"id":"a","type":"custom","data":{"type":"custom","__proto__":{"user":1}}}'));
     expect(Object.getPrototypeOf(input.data)).toBe(Object.prototype);
     expect(Object.keys(input.data ?? {})).toEqual(['type', '__proto__']);
+  });
+});
+
+describe('userInputFromWire', () => {
+  const H = 'A'.repeat(64);
+
+  it('maps wire keys to UserInput keys, hashed lists to the pre-hashed fields', () => {
+    expect(
+      userInputFromWire({
+        emails_sha256: [H],
+        phone_numbers_sha256: [H],
+        external_ids_sha256: [H],
+        first_names_sha256: [H],
+        last_names_sha256: [H],
+        cities: ['Paris'],
+        regions: ['IDF'],
+        postal_codes: ['75001'],
+        countries: ['FR'],
+        obref: 'ob',
+        ip_address: '203.0.113.5',
+        user_agent: 'UA/1',
+        android_advertising_id: '38400000-8cf0-11bd-b23e-10b96e40000d',
+      }),
+    ).toEqual({
+      emailSha256: [H],
+      phoneSha256: [H],
+      externalIdSha256: [H],
+      firstNameSha256: [H],
+      lastNameSha256: [H],
+      city: ['Paris'],
+      region: ['IDF'],
+      postalCode: ['75001'],
+      country: ['FR'],
+      obref: 'ob',
+      ipAddress: '203.0.113.5',
+      userAgent: 'UA/1',
+      androidAdvertisingId: '38400000-8cf0-11bd-b23e-10b96e40000d',
+    });
+  });
+
+  it('round-trips through buildEvent without hashing twice', () => {
+    const user = { emails_sha256: ['a'.repeat(64)], countries: ['US'], obref: 'ob' };
+    const event = buildEvent({ type: 'lead_created', sourceUrl: 'https://shop.example/', user: userInputFromWire(user) }, { now: NOW });
+    expect(event.user).toEqual(user);
+  });
+
+  it('keeps camelCase keys, drops undefined values, passes unknown keys on for hashUser to report', () => {
+    const input = userInputFromWire({ email: 'a@b.co', countries: undefined, bogus: 1, ['__proto__']: { polluted: true } });
+    expect(Object.keys(input)).toEqual(['email', 'bogus', '__proto__']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    const error = (() => {
+      try {
+        buildEvent({ type: 'lead_created', sourceUrl: 'https://shop.example/', user: userInputFromWire({ bogus: 1 }) }, { now: NOW });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(CapiValidationError.isInstance(error) && error.issues.map((i) => i.path)).toEqual(['user.bogus']);
+  });
+
+  it('returns {} for undefined and rejects anything else that is not an object', () => {
+    expect(userInputFromWire(undefined)).toEqual({});
+    for (const bad of [null, 'x', 1, ['a']]) {
+      expect(() => userInputFromWire(bad)).toThrow(CapiValidationError);
+      try {
+        userInputFromWire(bad);
+      } catch (e) {
+        expect((e as CapiValidationError).issues).toEqual([{ path: 'user', code: 'invalid_type', message: 'must be an object' }]);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
-/** Wire-form event (as posted to the relay, see RELAY.md) → friendly {@link EventInput}. */
-import { addIssue, CapiValidationError } from './errors.js';
+/** Wire-form event and user (as posted to the relay, see RELAY.md) → friendly {@link EventInput} / {@link UserInput}. */
+import { addIssue, CapiValidationError, fail } from './errors.js';
 import { isObject, type Obj } from './validate-common.js';
-import type { EventInput, Issue } from './types.js';
+import type { EventInput, Issue, UserInput } from './types.js';
 
 const EVENT_FIELDS = new Map([
   ['id', 'id'],
@@ -53,6 +53,46 @@ export function eventInputFromWire(wire: unknown): EventInput {
     input.data = out;
   }
   return input as unknown as EventInput;
+}
+
+/** Wire `user` key → {@link UserInput} key. */
+const USER_FIELDS: ReadonlyMap<string, keyof UserInput> = new Map([
+  ['emails_sha256', 'emailSha256'],
+  ['phone_numbers_sha256', 'phoneSha256'],
+  ['external_ids_sha256', 'externalIdSha256'],
+  ['first_names_sha256', 'firstNameSha256'],
+  ['last_names_sha256', 'lastNameSha256'],
+  ['cities', 'city'],
+  ['regions', 'region'],
+  ['postal_codes', 'postalCode'],
+  ['countries', 'country'],
+  ['obref', 'obref'],
+  ['ip_address', 'ipAddress'],
+  ['user_agent', 'userAgent'],
+  ['android_advertising_id', 'androidAdvertisingId'],
+]);
+
+/**
+ * Maps a wire-form `user` (`emails_sha256`, `countries`, `ip_address`…; camelCase {@link UserInput}
+ * keys are accepted as they are) back to a {@link UserInput} for `buildEvent`/`hashUser`, which then
+ * validate it: hashed lists become the pre-hashed fields (`emails_sha256` → `emailSha256`, never
+ * hashed twice), raw lists and device fields keep their values. Unknown keys pass unchanged so that
+ * `hashUser` reports them; `undefined` values are left out. Whether to trust a client-sent IP or
+ * user agent is the caller's decision (the relay never does).
+ *
+ * @returns `{}` for `undefined` (no user)
+ * @throws CapiValidationError (path `user`) when `wireUser` is neither `undefined` nor an object
+ */
+export function userInputFromWire(wireUser: unknown): UserInput {
+  if (wireUser === undefined) return {};
+  if (!isObject(wireUser)) fail('user', 'invalid_type', 'must be an object');
+  const out: Obj = {};
+  for (const key of Object.keys(wireUser)) {
+    const value = wireUser[key];
+    // defineProperty: a key such as `__proto__` stays a plain (reported) key, never a prototype.
+    if (value !== undefined) Object.defineProperty(out, USER_FIELDS.get(key) ?? key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out as UserInput;
 }
 
 /** Copies `obj` with keys renamed by `names`; other keys are dropped (`only`) or kept as they are. */
