@@ -3,6 +3,7 @@
  * that finds the registrable domain (the broadest parent domain the browser lets us set a cookie
  * on, i.e. the one just below the public suffix), as posthog-js and Segment do.
  */
+import { decodeCookieValue, encodeCookieValue } from '@x/openai-capi-core';
 
 /** Attributes of a cookie this package writes. `Path=/` and `SameSite=Lax` are always set. */
 export interface CookieAttributes {
@@ -17,24 +18,24 @@ export interface CookieAttributes {
 const PROBE_COOKIE = '__oppref_probe';
 
 /**
- * The value of cookie `name` in `doc.cookie`, URI-decoded (left as is when it is not valid
- * URI encoding), or `undefined` when absent or empty.
+ * The value of cookie `name` in `doc.cookie`, decoded with core's `decodeCookieValue` (percent-decoded
+ * once, left as is when it is not valid percent-encoding), or `undefined` when absent or empty.
  */
 export function readCookie(doc: Document, name: string): string | undefined {
   for (const part of doc.cookie.split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
       const raw = part.slice(eq + 1).trim();
-      if (raw) return safeDecode(raw);
+      if (raw) return decodeCookieValue(raw);
     }
   }
   return undefined;
 }
 
-/** Sets cookie `name` (value URI-encoded) with `Path=/; SameSite=Lax` and the given attributes. */
+/** Sets cookie `name` (value encoded with core's `encodeCookieValue`) with `Path=/; SameSite=Lax` and the given attributes. */
 export function writeCookie(doc: Document, name: string, value: string, attributes: CookieAttributes): void {
   doc.cookie =
-    `${name}=${encodeURIComponent(value)}; Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}` +
+    `${name}=${encodeCookieValue(value)}; Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}` +
     // An Expires in the past too: some cookie jars (happy-dom among them) keep a cookie on Max-Age=0.
     (attributes.maxAgeSeconds > 0 ? '' : '; Expires=Thu, 01 Jan 1970 00:00:00 GMT') +
     '; Path=/; SameSite=Lax' +
@@ -75,12 +76,4 @@ export function probeCookieDomain(doc: Document, hostname: string, secure: boole
     if (stuck) return domain;
   }
   return undefined;
-}
-
-function safeDecode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }

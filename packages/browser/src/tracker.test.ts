@@ -56,6 +56,12 @@ describe('capture and storage', () => {
     expect(opprefWrites(page)).toEqual([`__oppref=abc; Max-Age=${MONTH}; Path=/; SameSite=Lax`]);
   });
 
+  it('captures a click id with + and escapes exactly as the server reads it (core readQueryParam)', () => {
+    const { page, tracker } = setup({ consent: 'granted' }, 'http://localhost:3000/?oppref=a+b%2Fc%3D%3D&x=1');
+    expect(tracker.getOppref()).toBe('a+b/c==');
+    expect(opprefWrites(page)).toEqual([`__oppref=a%2Bb%2Fc%3D%3D; Max-Age=${MONTH}; Path=/; SameSite=Lax`]);
+  });
+
   it('probes past a public suffix for the registrable domain', () => {
     const { page } = setup({ consent: 'granted' }, 'https://www.shop.co.uk/?oppref=abc');
     expect(opprefWrites(page)[0]).toContain('; Domain=shop.co.uk;');

@@ -9,6 +9,7 @@ import {
   CapiError,
   CapiValidationError,
   isPixelEventType,
+  readQueryParam,
   toPixelUser,
 } from '@x/openai-capi-core';
 import type {
@@ -20,7 +21,6 @@ import type {
   UserInput,
   WireEvent,
 } from '@x/openai-capi-core';
-import { readOpprefFromSearch } from './capture.js';
 import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
 import type { ConsentDecision, ConsentState } from './consent.js';
 import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, writeCookie } from './cookies.js';
@@ -118,9 +118,11 @@ const DAY_SECONDS = 86_400;
  * `track` returns `undefined`).
  */
 export function createTracker(options: TrackerOptions = {}): Tracker {
-  const report = createReporter(options);
+  // `null` or another non-object (easy from a script tag) means no options, never a TypeError.
+  const opts: TrackerOptions = typeof options === 'object' && options !== null ? options : {};
+  const report = createReporter(opts);
   try {
-    return startTracker(options, report);
+    return startTracker(opts, report);
   } catch (error) {
     report(error);
     return inertTracker();
@@ -132,7 +134,7 @@ function createReporter(options: TrackerOptions): (error: unknown) => void {
   return (error) => {
     const capiError = CapiError.isInstance(error)
       ? error
-      : new CapiError(`openai-capi: unexpected error: ${String(error)}`, { cause: error });
+      : new CapiError(`openai-capi: unexpected error: ${describe(error)}`, { cause: error });
     // Without an onError, the console is the only way not to drop a problem silently.
     if (options.debug || !options.onError) console.warn('[openai-capi]', capiError.message);
     try {
@@ -141,6 +143,15 @@ function createReporter(options: TrackerOptions): (error: unknown) => void {
       // a throwing onError must not break the page either
     }
   };
+}
+
+/** `String(error)`, or a fallback when even that throws (a null-prototype object was thrown). */
+function describe(error: unknown): string {
+  try {
+    return String(error);
+  } catch {
+    return 'a value that cannot be printed';
+  }
 }
 
 function startTracker(options: TrackerOptions, report: (error: unknown) => void): Tracker {
@@ -216,7 +227,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
 
   /** Reads `oppref` from the current URL: a fresh value replaces the stored one. */
   const capture = (): void => {
-    const fromUrl = readOpprefFromSearch(location.search);
+    const fromUrl = readQueryParam(location.search, 'oppref');
     if (fromUrl === undefined || fromUrl === lastUrlOppref) return;
     lastUrlOppref = oppref = fromUrl;
     unsaved = true;

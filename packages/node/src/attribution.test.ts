@@ -32,6 +32,37 @@ describe('readAttribution: oppref and obref', () => {
     expect(a.setCookies).toEqual(['__oppref=z; Max-Age=604800; Domain=shop.example; Path=/; SameSite=Lax; Secure']);
   });
 
+  it('keeps + in a click id from the URL, the Referer and the cookie, exactly as the browser captures it', () => {
+    // URLSearchParams would read `a b`; the browser tracker keeps `a+b` (core readQueryParam).
+    expect(readAttribution(req('http://shop.example/p?oppref=a+b%2Fc')).oppref).toBe('a+b/c');
+    expect(readAttribution(nodeReq({}, '203.0.113.9')).oppref).toBe('fromnode');
+    const fromNode = readAttribution({ ...nodeReq({}), url: '/landing?oppref=x+y' });
+    expect(fromNode.oppref).toBe('x+y');
+    const fromReferer = readAttribution(req('http://shop.example/api', { referer: 'http://shop.example/p?oppref=r+1&x' }));
+    expect(fromReferer).toMatchObject({ oppref: 'r+1', opprefSource: 'referer' });
+    expect(fromReferer.setCookies).toEqual(['__oppref=r%2B1; Max-Age=2592000; Path=/; SameSite=Lax']);
+    expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=c%2B1' })).oppref).toBe('c+1');
+    expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=bad%E0%A4%A' })).oppref).toBe('bad%E0%A4%A');
+    expect(readAttribution(req('http://shop.example/p?oppref=bad%E0%A4%A')).oppref).toBe('bad%E0%A4%A');
+  });
+
+  it('does not re-issue a host-only cookie when the __oppref cookie already holds that click id', () => {
+    const headers = { referer: 'http://www.shop.example/p?oppref=a%2Bb', cookie: '__oppref=a%2Bb' };
+    const same = readAttribution(req('http://www.shop.example/api', headers));
+    expect(same).toMatchObject({ oppref: 'a+b', opprefSource: 'referer', setCookies: [] });
+    const fromUrl = readAttribution(req('http://www.shop.example/?oppref=a%2Bb', { cookie: '__oppref=a%2Bb' }));
+    expect(fromUrl.setCookies).toEqual([]);
+    // A different (fresh) click id is still re-issued.
+    const fresh = readAttribution(req('http://www.shop.example/api', { ...headers, cookie: '__oppref=older' }));
+    expect(fresh.setCookies).toEqual(['__oppref=a%2Bb; Max-Age=2592000; Path=/; SameSite=Lax']);
+  });
+
+  it('with a configured domain, re-issues even the same value: the server cookie overwrites the browser one in place', () => {
+    const headers = { referer: 'http://www.shop.example/p?oppref=same', cookie: '__oppref=same' };
+    const a = readAttribution(req('http://www.shop.example/api', headers), { cookie: { domain: 'shop.example' } });
+    expect(a.setCookies).toEqual(['__oppref=same; Max-Age=2592000; Domain=shop.example; Path=/; SameSite=Lax']);
+  });
+
   it('reads a Node IncomingMessage too', () => {
     const a = readAttribution(nodeReq({ 'user-agent': 'UA/1', 'sec-gpc': '1', cookie: '__obref=ob' }, '203.0.113.9', true));
     expect(a).toMatchObject({ oppref: 'fromnode', obref: 'ob', ipAddress: '203.0.113.9', userAgent: 'UA/1', gpc: true });

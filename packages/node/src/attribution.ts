@@ -1,4 +1,4 @@
-import { hashUser } from '@x/openai-capi-core';
+import { isValidIp, readQueryParam } from '@x/openai-capi-core';
 import { parseCookies, serializeCookie } from './cookies.js';
 import { headerOf, socketAddress, urlOf, type AnyRequest } from './request-like.js';
 
@@ -23,7 +23,15 @@ export type TrustProxy = boolean | number | ((address: string) => boolean);
 export interface OpprefCookieOptions {
   /** Lifetime in days. Default 30 (the pixel's observed lifetime). */
   maxAgeDays?: number;
-  /** `Domain` attribute, e.g. `example.com` for every subdomain. Default: none (host-only). */
+  /**
+   * `Domain` attribute, e.g. `example.com` for every subdomain. Default: none (host-only).
+   *
+   * Give the domain the browser tracker writes `__oppref` on (your registrable domain): the server's
+   * `Set-Cookie` then overwrites the tracker's cookie in place, and a cookie set by your server in an
+   * HTTP response is not subject to Safari's 7-day cap on script-written cookies. Without a domain,
+   * the cookie is not re-issued when the request's `__oppref` cookie already holds the same click id
+   * (a host-only copy next to the tracker's domain cookie would leave the browser with two).
+   */
   domain?: string;
   /** `Secure`: `'auto'` (default) sets it on https requests. */
   secure?: boolean | 'auto';
@@ -64,8 +72,10 @@ export interface Attribution {
   /** True when the request carries `Sec-GPC: 1` (Global Privacy Control). */
   gpc: boolean;
   /**
-   * `Set-Cookie` values to add to the response: `__oppref` re-issued by the server when a fresh
-   * click id came in the URL or Referer, so it outlives Safari's 7-day cap on script-set cookies.
+   * `Set-Cookie` values to add to the response: `__oppref` re-issued by the server when a click id
+   * came in the URL or Referer, so it outlives Safari's 7-day cap on script-set cookies. Empty when
+   * the click id came from the cookie, and, when no `cookie.domain` is configured, when the
+   * `__oppref` cookie already holds that same value (see {@link OpprefCookieOptions.domain}).
    */
   setCookies: string[];
 }
@@ -76,17 +86,20 @@ const DAY_SECONDS = 86_400;
  * Reads `oppref`, `obref`, client IP, user agent and GPC from a Fetch `Request` or a Node
  * `IncomingMessage`, and prepares the `Set-Cookie` that re-issues `__oppref` from the server
  * (default 30 days, `Path=/`, `SameSite=Lax`, `Secure` on https, not `HttpOnly` so the pixel can
- * still read it). A fresh URL value wins over an older cookie. Never throws for request content.
+ * still read it). A fresh URL value wins over an older cookie. Without `cookie.domain` the cookie
+ * is not re-issued when the request's `__oppref` cookie already holds the same value. Query values
+ * are read with core's `readQueryParam` (percent-decoded once, `+` kept), exactly as the browser
+ * tracker reads them. Never throws for request content.
  *
- * @throws CapiValidationError for an invalid `cookie.domain` or `cookie.path` option
+ * @throws CapiValidationError for an invalid `cookie.domain`, `cookie.path` or non-finite `cookie.maxAgeDays` option
  */
 export function readAttribution(request: AnyRequest, options: AttributionOptions = {}): Attribution {
   const url = urlOf(request);
   const cookies = parseCookies(headerOf(request, 'cookie'));
   const result: Attribution = { gpc: headerOf(request, 'sec-gpc')?.trim() === '1', setCookies: [] };
 
-  const fromUrl = nonEmpty(url?.searchParams.get('oppref'));
-  const fromReferer = fromUrl === undefined ? nonEmpty(refererParam(headerOf(request, 'referer'))) : undefined;
+  const fromUrl = url === undefined ? undefined : readQueryParam(url.search, 'oppref');
+  const fromReferer = fromUrl === undefined ? refererOppref(headerOf(request, 'referer')) : undefined;
   const fromCookie = nonEmpty(cookies.get(OPPREF_COOKIE));
   if (fromUrl !== undefined) Object.assign(result, { oppref: fromUrl, opprefSource: 'url' });
   else if (fromReferer !== undefined) Object.assign(result, { oppref: fromReferer, opprefSource: 'referer' });
@@ -99,8 +112,11 @@ export function readAttribution(request: AnyRequest, options: AttributionOptions
   const userAgent = nonEmpty(headerOf(request, 'user-agent'));
   if (userAgent !== undefined) result.userAgent = userAgent;
 
-  if (result.oppref !== undefined && result.opprefSource !== 'cookie') {
-    const c = options.cookie ?? {};
+  const c = options.cookie ?? {};
+  // A host-only copy of a value the browser already holds would be a second `__oppref` cookie
+  // (the tracker writes it on the registrable domain); with a configured domain it overwrites it.
+  const alreadyStored = c.domain === undefined && fromCookie === result.oppref;
+  if (result.oppref !== undefined && result.opprefSource !== 'cookie' && !alreadyStored) {
     const secure = c.secure === undefined || c.secure === 'auto' ? isHttps(request, url, options) : c.secure;
     result.setCookies.push(
       serializeCookie(OPPREF_COOKIE, result.oppref, {
@@ -119,10 +135,11 @@ function nonEmpty(value: string | null | undefined): string | undefined {
   return value === null || value === undefined || value === '' ? undefined : value;
 }
 
-function refererParam(referer: string | undefined): string | null | undefined {
+/** `?oppref=` of the `Referer` URL, read with the same core rule as the browser's capture. */
+function refererOppref(referer: string | undefined): string | undefined {
   if (referer === undefined) return undefined;
   try {
-    return new URL(referer).searchParams.get('oppref');
+    return readQueryParam(new URL(referer).search, 'oppref');
   } catch {
     return undefined;
   }
@@ -159,7 +176,7 @@ export function clientIp(request: AnyRequest, options: AttributionOptions = {}):
   }
   if (candidate === undefined) return undefined;
   const ip = normalizeIp(candidate);
-  return isIp(ip) ? ip : undefined;
+  return isValidIp(ip) ? ip : undefined;
 }
 
 /** Strips brackets, ports and the IPv4-mapped IPv6 prefix: `[::1]:80` → `::1`, `::ffff:1.2.3.4` → `1.2.3.4`. */
@@ -170,14 +187,4 @@ function normalizeIp(address: string): string {
   else if (/^\d{1,3}(?:\.\d{1,3}){3}:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'));
   const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
   return mapped ? mapped[1]! : ip;
-}
-
-// Core owns the IP rule; hashUser applies it (and throws on an invalid address).
-function isIp(value: string): boolean {
-  try {
-    hashUser({ ipAddress: value });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -89,6 +89,26 @@ describe('track and the queue', () => {
     expect(seen[0]!.body.events.map((e) => e.type)).toEqual(['lead_created', 'custom']);
     expect(report.delivered).toEqual(['a', 'a']);
     expect(client.stats().deduplicated).toBe(1);
+    expect(report.duplicates).toEqual([{ id: 'a', type: 'lead_created' }]);
+  });
+
+  it('lists a tracked duplicate in the report of the flush that takes the first copy, once, without onError', async () => {
+    mockApi();
+    const errors: unknown[] = [];
+    const client = createClient({ ...baseOptions(), onError: (e) => errors.push(e) });
+    client.track(lead('a', { type: 'custom', customEventName: 'quote_requested' }));
+    client.track(lead('a', { type: 'custom', customEventName: 'quote_requested' }));
+    client.track(lead('b'));
+    const first = await client.flush();
+    expect(first.delivered).toEqual(['a', 'b']);
+    expect(first.duplicates).toEqual([{ id: 'a', type: 'custom', customEventName: 'quote_requested' }]);
+    // Once the first copy has left the queue, the same event is queued (and sent) again.
+    client.track(lead('b'));
+    const second = await client.flush();
+    expect(second.delivered).toEqual(['b']);
+    expect(second.duplicates).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(client.stats()).toMatchObject({ deduplicated: 1, tracked: 3 });
   });
 
   it('reports an overflowing event through onError (queue_full), never silently', () => {
@@ -177,7 +197,7 @@ describe('shutdown', () => {
   it('resolves at once with an empty report when nothing is queued', async () => {
     const seen = mockApi();
     const report = await createClient(baseOptions()).shutdown();
-    expect(report).toEqual({ delivered: [], rejected: [], retries: 0, requests: 0 });
+    expect(report).toEqual({ delivered: [], rejected: [], duplicates: [], retries: 0, requests: 0 });
     expect(seen).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpResponse } from 'msw';
 import { CapiValidationError } from '@x/openai-capi-core';
 import { createClient } from './client.js';
-import { API_KEY, baseOptions, ENDPOINT, fakeClock, mockApi, NOW, server, wireEvent } from './__tests__/helpers.js';
+import { API_KEY, baseOptions, ENDPOINT, fakeClock, memoryLogger, mockApi, NOW, server, wireEvent } from './__tests__/helpers.js';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
@@ -13,7 +13,7 @@ describe('send', () => {
     const seen = mockApi();
     const client = createClient(baseOptions());
     const report = await client.send([wireEvent('a'), wireEvent('b')]);
-    expect(report).toEqual({ delivered: ['a', 'b'], rejected: [], retries: 0, requests: 1 });
+    expect(report).toEqual({ delivered: ['a', 'b'], rejected: [], duplicates: [], retries: 0, requests: 1 });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe(`${ENDPOINT}?pid=px%201%2F2`);
     expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
@@ -80,6 +80,26 @@ describe('send', () => {
     expect(report.delivered).toEqual(['a', 'a']);
   });
 
+  it('reports each repeated (name, id) of one call in duplicates, counts it, and never calls onError for it', async () => {
+    const seen = mockApi();
+    const errors: unknown[] = [];
+    const logger = memoryLogger();
+    const client = createClient({ ...baseOptions(), logger, logLevel: 'debug', onError: (e) => errors.push(e) });
+    const custom = (name: string) => wireEvent('a', NOW, { type: 'custom', custom_event_name: name, data: { type: 'custom' } });
+    const report = await client.send([wireEvent('a'), custom('quote'), wireEvent('a'), custom('quote'), custom('other'), wireEvent('a')]);
+    expect(seen[0]!.body.events.map((e) => e.custom_event_name ?? e.type)).toEqual(['lead_created', 'quote', 'other']);
+    expect(report.delivered).toEqual(['a', 'a', 'a']);
+    expect(report.rejected).toEqual([]);
+    expect(report.duplicates).toEqual([
+      { id: 'a', type: 'lead_created' },
+      { id: 'a', type: 'custom', customEventName: 'quote' },
+      { id: 'a', type: 'lead_created' },
+    ]);
+    expect(client.stats()).toMatchObject({ deduplicated: 3, delivered: 3, rejected: 0 });
+    expect(errors).toEqual([]);
+    expect(logger.lines.filter((l) => l.includes('sent once'))).toHaveLength(3);
+  });
+
   it('splits by count (1000 per request) and by bytes (maxBatchBytes)', async () => {
     const seen = mockApi();
     const events = Array.from({ length: 2500 }, (_, i) => wireEvent(`e${i}`));
@@ -132,3 +152,43 @@ describe('send', () => {
     expect(report.retries).toBe(1);
   });
 });
+
+describe('events unlikely to be attributed (spec §4)', () => {
+  const HASH = 'b'.repeat(64);
+
+  it('logs one debug line with the ids of sent events that carry no strong match key, and no personal data', async () => {
+    mockApi();
+    const logger = memoryLogger();
+    const client = createClient({ ...baseOptions(), logger, logLevel: 'debug' });
+    await client.send([
+      wireEvent('bare', NOW, { user: { ip_address: '203.0.113.9', user_agent: 'UA/1', phone_numbers_sha256: [HASH] } }),
+      wireEvent('clicked', NOW, { oppref: 'click-1' }),
+      wireEvent('known', NOW, { user: { emails_sha256: [HASH] } }),
+    ]);
+    const warnings = logger.lines.filter((l) => l.includes('unlikely to be attributed'));
+    expect(warnings).toEqual([expect.stringMatching(/^debug .*1 event\(s\) have no oppref, obref, hashed email or hashed external id/)]);
+    expect(warnings[0]).toContain('"eventIds":["bare"]');
+    for (const data of ['203.0.113.9', 'UA/1', HASH, 'click-1']) expect(warnings[0]).not.toContain(data);
+  });
+
+  it('says it for tracked events too, once, when they are sent; nothing when every event has a key', async () => {
+    mockApi();
+    const logger = memoryLogger();
+    const client = createClient({ ...baseOptions(), logger, logLevel: 'debug' });
+    client.track({ type: 'lead_created', id: 't1', sourceUrl: 'https://s.example/' });
+    client.track({ type: 'lead_created', id: 't2', sourceUrl: 'https://s.example/', user: { externalId: 'u-1' } });
+    await client.flush();
+    await client.send([wireEvent('ok', NOW, { user: { obref: 'ob' } })]);
+    const warnings = logger.lines.filter((l) => l.includes('unlikely to be attributed'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('"eventIds":["t1"]');
+  });
+
+  it('stays silent above debug level', async () => {
+    mockApi();
+    const logger = memoryLogger();
+    await createClient({ ...baseOptions(), logger, logLevel: 'info' }).send([wireEvent('bare')]);
+    expect(logger.lines.filter((l) => l.includes('unlikely'))).toEqual([]);
+  });
+});
+

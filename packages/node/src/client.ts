@@ -2,6 +2,7 @@ import {
   buildEvent,
   CapiError,
   CapiValidationError,
+  hasMatchKey,
   MAX_FUTURE_MS,
   MAX_PAST_MS,
   validateEvent,
@@ -13,9 +14,16 @@ import { Envelope } from './batcher.js';
 import { deliver, toRejected, type DeliveryContext } from './deliver.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
-import { unrefTimeout } from './platform.js';
 import { dedupeKey, EventQueue } from './queue.js';
-import { emptyReport, mergeReport, type DropReason, type RejectedEvent, type SendReport } from './report.js';
+import {
+  emptyReport,
+  mergeReport,
+  toDuplicate,
+  type DropReason,
+  type DuplicateEvent,
+  type RejectedEvent,
+  type SendReport,
+} from './report.js';
 
 /** Per-call options of `send`. */
 export interface SendOptions {
@@ -43,7 +51,10 @@ export interface ClientStats {
   rejected: number;
   /** `track` calls whose event was dropped (`queue_full` or `shutdown`). */
   dropped: number;
-  /** `track` calls whose (name, id) was already queued: sent once. */
+  /**
+   * Events sent once because the same (name, id) came first: `track` calls whose event was already
+   * queued, and repeats inside one `send()` call. Each is listed in its report's `duplicates`.
+   */
   deduplicated: number;
   /** HTTP requests made. */
   requests: number;
@@ -63,14 +74,18 @@ export interface CapiClient {
   track(input: EventInput): string;
   /**
    * Delivers already-built wire events now. Each is validated at send time (the timestamp window
-   * included); invalid or stale ones are reported and not sent. Resolves to the report; never
+   * included); invalid or stale ones are reported and not sent. A repeated (name, id) is sent once
+   * and listed in the report's `duplicates` (not an error: no `onError`). Resolves to the report; never
    * rejects for API or network failures. Throws `CapiValidationError` only for a non-array argument
    * or bad options.
    */
   send(events: readonly WireEvent[], options?: SendOptions): Promise<SendReport>;
   /** `send` with `validate_only: true`: the API validates the events and saves nothing. */
   validate(events: readonly WireEvent[]): Promise<SendReport>;
-  /** Delivers every queued event now; resolves to the report of the events this flush took. */
+  /**
+   * Delivers every queued event now; resolves to the report of the events this flush took, whose
+   * `duplicates` lists the `track` calls that found their (name, id) already queued.
+   */
   flush(): Promise<SendReport>;
   /**
    * Stops the timer, refuses further `track` calls and flushes everything under one deadline.
@@ -101,6 +116,8 @@ export function createClient(options: ClientOptions): CapiClient {
   for (const c of clamped) log.warn(`option ${c.option}=${c.given} is out of range; using ${c.used}`);
 
   const queue = new EventQueue(o.maxQueueSize);
+  // `track` repeats of a queued (name, id): reported with the flush that takes the first copy.
+  let queuedDuplicates: DuplicateEvent[] = [];
   const counters = { tracked: 0, delivered: 0, rejected: 0, dropped: 0, deduplicated: 0, requests: 0, retries: 0, inFlight: 0 };
   const lifetimeController = new AbortController();
   const lifetime: Lifetime = { deadline: Number.POSITIVE_INFINITY, signal: lifetimeController.signal, reason: 'shutdown' };
@@ -163,6 +180,7 @@ export function createClient(options: ClientOptions): CapiClient {
 
   const run = async (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport): Promise<SendReport> => {
     if (items.length === 0) return report;
+    warnUnattributable(items);
     counters.inFlight += items.length;
     try {
       const delivered = await deliver(items, context(validateOnly));
@@ -174,8 +192,26 @@ export function createClient(options: ClientOptions): CapiClient {
     }
   };
 
+  // Spec §4: sent anyway, but said at debug level. Ids and a count only: no personal data.
+  const warnUnattributable = (items: readonly WireEvent[]): void => {
+    const eventIds = items.filter((event) => !hasMatchKey(event)).map((event) => event.id);
+    if (eventIds.length === 0) return;
+    log.debug(`${eventIds.length} event(s) have no oppref, obref, hashed email or hashed external id: unlikely to be attributed`, {
+      count: eventIds.length,
+      eventIds: eventIds.slice(0, 10),
+    });
+  };
+
+  const noteDuplicate = (event: WireEvent, into: DuplicateEvent[]): void => {
+    counters.deduplicated++;
+    into.push(toDuplicate(event));
+    log.debug('event repeats the name and id of an earlier one: sent once', { eventId: event.id });
+  };
+
   const drainQueue = (): Promise<SendReport> => {
     const report = emptyReport();
+    report.duplicates = queuedDuplicates;
+    queuedDuplicates = [];
     const fresh = withoutStale(queue.drain(), o.now(), report, onRejected);
     return run(fresh, o.validateOnly, report);
   };
@@ -221,12 +257,9 @@ export function createClient(options: ClientOptions): CapiClient {
     }
     const pushed = queue.push(event);
     if (pushed === 'full') dropFromTrack(event, 'queue_full');
-    else if (pushed === 'duplicate') {
-      counters.deduplicated++;
-      log.debug('event already queued with the same name and id: sent once', { eventId: event.id });
-    } else {
+    else if (pushed === 'duplicate') noteDuplicate(event, queuedDuplicates);
+    else {
       counters.tracked++;
-      if (!isAttributable(event)) log.debug('event has no oppref, obref, hashed email or external id: unlikely to be attributed', { eventId: event.id });
       if (queue.size >= o.flushAt) flushInBackground();
       else if (timer === undefined) timer = o.timers.setTimeout(flushInBackground, o.flushIntervalMs);
     }
@@ -255,7 +288,10 @@ export function createClient(options: ClientOptions): CapiClient {
         continue;
       }
       const key = dedupeKey(checked.event);
-      if (seen.has(key)) continue;
+      if (seen.has(key)) {
+        noteDuplicate(checked.event, report.duplicates);
+        continue;
+      }
       seen.add(key);
       ready.push(checked.event);
     }
@@ -273,10 +309,12 @@ export function createClient(options: ClientOptions): CapiClient {
     const given = shutdownOptions?.timeoutMs;
     const timeoutMs = typeof given === 'number' && given >= 0 ? Math.min(given, 600_000) : o.shutdownTimeoutMs;
     lifetime.deadline = o.now() + timeoutMs;
-    const deadlineTimer = unrefTimeout(() => lifetimeController.abort(), timeoutMs);
+    // Deliberately not unref'd (unlike every other timer here): while a shutdown runs, it keeps the
+    // process alive until the deadline, so a retry backoff cannot let it exit with events unsent.
+    const deadlineTimer = setTimeout(() => lifetimeController.abort(), timeoutMs);
     const inFlight = running;
     shutdownPromise = Promise.all([inFlight ?? Promise.resolve(emptyReport()), flush()]).then(([a, b]) => {
-      clearTimeout(deadlineTimer as Parameters<typeof clearTimeout>[0]);
+      clearTimeout(deadlineTimer);
       const report = mergeReport(mergeReport(emptyReport(), a), b);
       log.info(`shut down: ${report.delivered.length} delivered, ${report.rejected.length} not delivered`);
       return report;
@@ -304,17 +342,27 @@ const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
 
 function invalidEvent(candidate: unknown, issues: readonly Issue[]): RejectedEvent {
   const stale = issues.length > 0 && issues.every((i) => i.path === 'timestamp_ms' && TIMESTAMP_CODES.has(i.code));
-  const obj = (typeof candidate === 'object' && candidate !== null ? candidate : {}) as Partial<WireEvent>;
   const error = new CapiValidationError(issues);
   const r: RejectedEvent = {
-    id: typeof obj.id === 'string' ? obj.id : '',
-    type: obj.type as WireEvent['type'],
+    id: readField(candidate, 'id') ?? '',
+    type: readField(candidate, 'type') as WireEvent['type'],
     reason: stale ? 'stale' : 'invalid',
     error,
     issues,
   };
-  if (typeof obj.custom_event_name === 'string') r.customEventName = obj.custom_event_name;
+  const name = readField(candidate, 'custom_event_name');
+  if (name !== undefined) r.customEventName = name;
   return r;
+}
+
+/** A string field of a rejected candidate; `undefined` when absent, not a string, or unreadable (a throwing getter or proxy). */
+function readField(candidate: unknown, key: 'id' | 'type' | 'custom_event_name'): string | undefined {
+  try {
+    const value: unknown = typeof candidate === 'object' && candidate !== null ? (candidate as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -343,11 +391,6 @@ function withoutStale(
   for (const r of stale) report.rejected.push(r);
   if (stale[0] !== undefined) onRejected(stale[0].error, stale);
   return fresh;
-}
-
-function isAttributable(event: WireEvent): boolean {
-  const u = event.user;
-  return event.oppref !== undefined || u?.obref !== undefined || u?.emails_sha256 !== undefined || u?.external_ids_sha256 !== undefined;
 }
 
 export type { ClientOptions, ResolvedOptions };

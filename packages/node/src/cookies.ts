@@ -1,4 +1,4 @@
-import { CapiValidationError } from '@x/openai-capi-core';
+import { CapiValidationError, decodeCookieValue, encodeCookieValue } from '@x/openai-capi-core';
 
 /** Attributes of a `Set-Cookie` header. */
 export interface CookieAttributes {
@@ -21,8 +21,9 @@ const DOMAIN = /^\.?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[
 const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
 
 /**
- * Parses a `Cookie` header into name → value. Values are percent-decoded when they decode cleanly,
- * else kept as they are; surrounding double quotes are removed. The first occurrence of a name wins
+ * Parses a `Cookie` header into name → value. Surrounding double quotes are removed, then values
+ * are decoded with core's `decodeCookieValue` (percent-decoded once, the raw text when that fails),
+ * the rule the browser tracker reads its cookies with. The first occurrence of a name wins
  * (browsers send the most specific cookie first).
  */
 export function parseCookies(header: string | null | undefined): Map<string, string> {
@@ -35,23 +36,14 @@ export function parseCookies(header: string | null | undefined): Map<string, str
     if (name === '' || cookies.has(name)) continue;
     let value = part.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    cookies.set(name, decode(value));
+    cookies.set(name, decodeCookieValue(value));
   }
   return cookies;
 }
 
-function decode(value: string): string {
-  if (!value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
-
 /**
- * Serializes one `Set-Cookie` value; the value is percent-encoded. Throws `CapiValidationError`
- * for a name, domain or path that would make an invalid or injectable header.
+ * Serializes one `Set-Cookie` value; the value is encoded with core's `encodeCookieValue`, as the browser writes it. Throws `CapiValidationError`
+ * for a name, domain, path or non-finite `maxAgeSeconds` that would make an invalid or injectable header.
  */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes = {}): string {
   const issues = [];
@@ -61,10 +53,14 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   }
   const path = attributes.path ?? '/';
   if (!PATH.test(path)) issues.push({ path: 'path', code: 'invalid_format', message: 'cookie path must start with / and hold no ; or control characters' });
+  const maxAge = attributes.maxAgeSeconds;
+  // NaN or Infinity would print as `Max-Age=NaN`: a header browsers reject or misread.
+  if (maxAge !== undefined && !Number.isFinite(maxAge)) issues.push({ path: 'maxAgeSeconds', code: 'invalid_type', message: 'cookie Max-Age must be a finite number' });
   if (issues.length > 0) throw new CapiValidationError(issues);
 
-  let cookie = `${name}=${encodeURIComponent(value)}`;
-  if (attributes.maxAgeSeconds !== undefined) cookie += `; Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}`;
+  let cookie = `${name}=${encodeCookieValue(value)}`;
+  // Capped so it prints as plain digits (`String(1e21)` is `1e+21`); browsers cap it at 400 days anyway.
+  if (maxAge !== undefined) cookie += `; Max-Age=${Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(maxAge)))}`;
   if (attributes.domain !== undefined) cookie += `; Domain=${attributes.domain}`;
   cookie += `; Path=${path}`;
   cookie += `; SameSite=${attributes.sameSite ?? 'Lax'}`;

@@ -11,6 +11,7 @@ export { DEFAULT_ENDPOINT, DEFAULT_INTEGRATION_SOURCE, type ClientOptions } from
 export type {
   DropReason,
   RejectedEvent,
+  DuplicateEvent,
   SendReport,
   ErrorContext,
   ErrorHook,

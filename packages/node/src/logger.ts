@@ -1,6 +1,6 @@
 /**
- * Leveled, redacting logger. Everything this package logs goes through here: the API key is
- * scrubbed from every message and context value, and callers only ever log ids, counts, statuses
+ * Leveled, redacting logger. Everything this package logs goes through here: the API key and any
+ * `Bearer` credential are scrubbed from every message and context value (see {@link redact}), and callers only ever log ids, counts, statuses
  * and request ids (never event payloads, which hold personal data).
  */
 
@@ -31,11 +31,28 @@ export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);
 }
 
-/** Replaces every occurrence of each secret in `text` with `[redacted]`. */
+/**
+ * Shortest secret redacted wherever it occurs inside a text. A real Conversions API key is much
+ * longer; replacing every occurrence of a tiny (test) key such as `k` would garble every line.
+ */
+export const MIN_SUBSTRING_SECRET_LENGTH = 8;
+
+// The credential after `Bearer`, up to whitespace, a quote or a backslash (so JSON text stays JSON).
+const BEARER = /\b(Bearer\s+)[^\s"'`\\]+/gi;
+
+/**
+ * Scrubs `text`: every `Bearer <credential>` becomes `Bearer [redacted]`, whatever the credential;
+ * each secret of at least {@link MIN_SUBSTRING_SECRET_LENGTH} characters is replaced wherever it
+ * occurs; a shorter secret only when it is the whole text.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(BEARER, '$1[redacted]');
   for (const secret of secrets) {
-    if (secret.length > 0 && out.includes(secret)) out = out.split(secret).join('[redacted]');
+    if (secret.length >= MIN_SUBSTRING_SECRET_LENGTH) {
+      if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+    } else if (secret.length > 0 && out === secret) {
+      out = '[redacted]';
+    }
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nobleSha256Hex } from '@x/openai-capi-core';
 import { endpointUrl, resolveOptions } from './options.js';
 import { defaultHasher, nodeCryptoHasher } from './hasher.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, redact, type Logger } from './logger.js';
 
 const base = { pixelId: 'px', apiKey: 'k', fetch: async () => new Response('') };
 
@@ -61,13 +61,42 @@ describe('logger', () => {
         throw new Error('boom');
       },
     };
-    const log = createLogger(sink, 'warn', ['s3cret']);
-    log.error('key s3cret leaked', { nested: { header: 'Bearer s3cret' } });
+    const log = createLogger(sink, 'warn', ['s3cret-key']);
+    log.error('key s3cret-key leaked', { nested: { header: 'Bearer s3cret-key' } });
     log.warn('w');
     log.info('i');
     createLogger(sink, 'debug', []).debug('d');
     expect(lines).toEqual(['E [openai-capi] key [redacted] leaked {"nested":{"header":"Bearer [redacted]"}}', 'W [openai-capi] w']);
     createLogger(sink, 'off', []).error('x');
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('redact', () => {
+  it('replaces every occurrence of a key of 8 characters or more', () => {
+    expect(redact('a sk-12345678 b sk-12345678', ['sk-12345678'])).toBe('a [redacted] b [redacted]');
+    expect(redact('x12345678y', ['12345678'])).toBe('x[redacted]y');
+  });
+
+  it('does not garble text with a tiny key, but still redacts it when it is the whole text', () => {
+    expect(redact('keep looking: 1 key in the bank', ['k'])).toBe('keep looking: 1 key in the bank');
+    expect(redact('1234567', ['1234567'])).toBe('[redacted]');
+    expect(redact('k', ['k'])).toBe('[redacted]');
+    expect(redact('1234567 and more', ['1234567'])).toBe('1234567 and more');
+  });
+
+  it('always redacts Bearer credentials, whatever the configured key', () => {
+    expect(redact('Authorization: Bearer k', ['k'])).toBe('Authorization: Bearer [redacted]');
+    expect(redact('bearer other-token-123 next', [])).toBe('bearer [redacted] next');
+    expect(redact('{"echo":"Bearer abc","n":1}', [])).toBe('{"echo":"Bearer [redacted]","n":1}');
+    expect(JSON.parse(redact(JSON.stringify({ h: 'Bearer a"b\\c' }), []))).toEqual({ h: 'Bearer [redacted]"b\\c' });
+    expect(redact('no credential here: Bearer', [])).toBe('no credential here: Bearer');
+  });
+
+  it('keeps logs readable with a tiny test key while scrubbing its Bearer header', () => {
+    const lines: string[] = [];
+    const sink: Logger = { error: (m, c) => lines.push(`${m} ${JSON.stringify(c)}`), warn: () => {}, info: () => {}, debug: () => {} };
+    createLogger(sink, 'error', ['k']).error('queue_full: 3 event(s) not delivered', { header: 'Bearer k', key: 'k' });
+    expect(lines).toEqual(['[openai-capi] queue_full: 3 event(s) not delivered {"header":"Bearer [redacted]","key":"[redacted]"}']);
   });
 });

@@ -1,9 +1,8 @@
-import type { WireEvent } from '@x/openai-capi-core';
+import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
 
-/** The dedupe key of an event (spec §7): its name (type, or custom name) and its id. */
+/** The dedupe key of an event within one client (one pixel id, spec §7): core's name and the id. */
 export function dedupeKey(event: WireEvent): string {
-  const name = event.type === 'custom' ? (event.custom_event_name ?? '') : event.type;
-  return `${name}\n${event.id}`;
+  return `${dedupeNameOf(event)}\n${event.id}`;
 }
 
 /** What `push` did with an event. */

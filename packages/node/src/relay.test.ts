@@ -134,6 +134,21 @@ describe('relay: never trusts the client', () => {
     expect(sent[0]!.user).toEqual({ emails_sha256: ['a'.repeat(64)], countries: ['US'], ip_address: '203.0.113.5' });
   });
 
+  it('with acceptClientUser, drops camelCase IP/UA too and rejects a user that is not an object', async () => {
+    const { client, sent, handler } = setup({ acceptClientUser: true });
+    const r = await handler(
+      post({ v: 1, events: [relayEvent('a', { user: { ipAddress: '1.1.1.1', userAgent: 'fake', country: 'US' } }), relayEvent('b', { user: 'x' })] }),
+      { remoteAddress: '203.0.113.5' },
+    );
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({
+      accepted: ['a'],
+      rejected: [{ index: 1, id: 'b', issues: [{ path: 'user', code: 'invalid_type', message: 'must be an object' }] }],
+    });
+    await client.flush();
+    expect(sent[0]!.user).toEqual({ countries: ['US'], ip_address: '203.0.113.5' });
+  });
+
   it('ignores X-Forwarded-For unless trustProxy is set', async () => {
     const plain = setup();
     await plain.handler(post({ v: 1, events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });

@@ -1,7 +1,14 @@
-import { CapiValidationError, eventInputFromWire, type EventInput, type EventType, type Issue, type UserInput } from '@x/openai-capi-core';
+import {
+  CapiValidationError,
+  eventInputFromWire,
+  userInputFromWire,
+  type EventInput,
+  type EventType,
+  type Issue,
+  type UserInput,
+} from '@x/openai-capi-core';
 import { readAttribution, type Attribution, type OpprefCookieOptions, type TrustProxy } from './attribution.js';
 import type { CapiClient } from './client.js';
-import { userInputFromClient } from './client-user.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { checkContentType, parseEnvelope, readLimitedText, type BodyFailure } from './relay-body.js';
 
@@ -34,7 +41,11 @@ export interface RelayOptions {
    * event (listed with its issues); any other error answers 500 and goes to `onError`.
    */
   enrich?: (input: EventInput, request: Request) => EventInput | undefined | void | Promise<EventInput | undefined | void>;
-  /** Keep a client-sent `user` (minus IP and user agent). Default `false`: it is dropped. */
+  /**
+   * Keep a client-sent `user` (wire keys such as `emails_sha256`, or camelCase `UserInput` keys;
+   * mapped with core's `userInputFromWire`), minus IP and user agent, which always come from the
+   * request. A `user` that is not an object rejects the event. Default `false`: it is dropped.
+   */
   acceptClientUser?: boolean;
   /**
    * `Sec-GPC: 1`: `'drop'` (default) answers 202 and tracks nothing; `'opt_out'` tracks the events
@@ -181,7 +192,10 @@ function toEventInput(
   if (input.oppref === undefined && attribution.oppref !== undefined) input.oppref = attribution.oppref;
   if (gpcPolicy === 'opt_out' && attribution.gpc) input.optOut = true;
 
-  const user: UserInput = options.acceptClientUser === true ? userInputFromClient(clientUser) : {};
+  const user: UserInput = options.acceptClientUser === true ? userInputFromWire(clientUser) : {};
+  // Never from the client: the relay takes IP and user agent from the request itself.
+  delete user.ipAddress;
+  delete user.userAgent;
   // A body obref that is not a non-blank string is kept so that core reports it.
   if (bodyObref !== undefined) user.obref = bodyObref as string;
   else if (user.obref === undefined && attribution.obref !== undefined) user.obref = attribution.obref;

@@ -1,4 +1,4 @@
-import type { CapiError, EventType, Issue } from '@x/openai-capi-core';
+import type { CapiError, EventType, Issue, WireEvent } from '@x/openai-capi-core';
 
 /**
  * Why an event was not delivered.
@@ -45,12 +45,32 @@ export interface RejectedEvent {
   body?: unknown;
 }
 
+/**
+ * An event sent once because an earlier one had the same (type, or custom name, and id) (spec §7):
+ * a repeat inside one `send()` call, or a `track()` of an event already queued. Not an error (the
+ * API would keep only the first copy anyway), so it never reaches `onError`; it is counted in
+ * `stats().deduplicated`.
+ */
+export interface DuplicateEvent {
+  /** The event id. */
+  id: string;
+  /** The event type. */
+  type: EventType;
+  /** The custom event name, for `custom` events. */
+  customEventName?: string;
+}
+
 /** What one `send`, `validate`, `flush` or `shutdown` achieved. */
 export interface SendReport {
   /** Ids of the events the API accepted (2xx), in send order. */
   delivered: string[];
   /** Every event that was not delivered, with its reason. */
   rejected: RejectedEvent[];
+  /**
+   * Repeats that were not sent because the same (name, id) came first: in the same `send()` call,
+   * or (in the report of the flush that took the queue) tracked while the first copy was queued.
+   */
+  duplicates: DuplicateEvent[];
   /** How many HTTP attempts were retries of an earlier attempt. */
   retries: number;
   /** How many HTTP requests were made in total (attempts, retries and bisection halves). */
@@ -89,14 +109,22 @@ export type DeliveredHook = (info: DeliveredInfo) => void;
 
 /** An empty report. */
 export function emptyReport(): SendReport {
-  return { delivered: [], rejected: [], retries: 0, requests: 0 };
+  return { delivered: [], rejected: [], duplicates: [], retries: 0, requests: 0 };
 }
 
 /** Appends `from` to `into` (mutates and returns `into`). */
 export function mergeReport(into: SendReport, from: SendReport): SendReport {
   for (const id of from.delivered) into.delivered.push(id);
   for (const r of from.rejected) into.rejected.push(r);
+  for (const d of from.duplicates) into.duplicates.push(d);
   into.retries += from.retries;
   into.requests += from.requests;
   return into;
+}
+
+/** The {@link DuplicateEvent} entry of `event`. */
+export function toDuplicate(event: WireEvent): DuplicateEvent {
+  const d: DuplicateEvent = { id: event.id, type: event.type };
+  if (event.custom_event_name !== undefined) d.customEventName = event.custom_event_name;
+  return d;
 }

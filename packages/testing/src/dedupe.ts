@@ -1,11 +1,10 @@
-import type { WireEvent } from '@x/openai-capi-core';
+import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
 import type { DedupeKey } from './types.js';
 import type { EmulatorState } from './state.js';
 
-/** The §7 key of an event sent to `pixelId`: custom events are keyed by their custom name. */
+/** The §7 key of an event sent to `pixelId`: custom events are keyed by their custom name (core's `dedupeNameOf`). */
 export function dedupeKeyOf(pixelId: string, event: WireEvent): DedupeKey {
-  const name = event.type === 'custom' ? (event.custom_event_name ?? 'custom') : event.type;
-  return { pixelId, name, id: event.id };
+  return { pixelId, name: dedupeNameOf(event), id: event.id };
 }
 
 /** One string per key. */

@@ -12,7 +12,6 @@ export { startEmulator, type Emulator, type EmulatorOptions } from './server.js'
 export type { CapiRecorder } from './recorder.js';
 export { DEFAULT_MAX_BODY_BYTES, DEFAULT_SEED } from './state.js';
 export { INTEGRATION_SOURCES, sourceOf, type EventSource } from './sources.js';
-export { matchKeysOf, type MatchKeys } from './match-keys.js';
 export { dedupeKeyOf } from './dedupe.js';
 export { mulberry32, type Random } from './prng.js';
 export type {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, truncate } from './html.js';
-import { matchKeysOf } from './match-keys.js';
 import { sourceOf, INTEGRATION_SOURCES } from './sources.js';
-import { renderLive, renderPage } from './page.js';
+import { matchKeysHint, renderLive, renderPage } from './page.js';
 import { createState, resolveOptions } from './state.js';
 import { handleCapiRequest } from './handle-request.js';
 import { HASH, NOW, custom, order, request } from './__fixtures__/events.js';
@@ -18,16 +17,21 @@ describe('escapeHtml', () => {
   });
 });
 
-describe('matchKeysOf', () => {
+describe('matchKeysHint (core matchKeysOf, labelled for the page)', () => {
+  const WARN = '<span class="warn" title="None of oppref, obref, hashed e-mail or hashed external id: unlikely to be attributed">';
   it.each([
-    ['oppref', order('a'), ['oppref'], true],
-    ['obref', { ...order('a'), oppref: '', user: { obref: 'ob' } }, ['obref'], true],
-    ['hashed email', { ...order('a'), oppref: '', user: { emails_sha256: [HASH] } }, ['email'], true],
-    ['hashed external id', custom('c', 'quiz_done'), ['external id'], true],
-    ['only phone and ip+ua', { ...order('a'), oppref: '', user: { phone_numbers_sha256: [HASH], ip_address: '::1', user_agent: 'UA' } }, ['phone', 'ip+ua'], false],
-    ['nothing', { ...order('a'), oppref: '' }, [], false],
-  ])('%s', (_, event, present, likelyAttributable) => {
-    expect(matchKeysOf(event)).toEqual({ present, likelyAttributable });
+    ['oppref', order('a'), '<span class="ok">oppref</span>'],
+    ['obref', { ...order('a'), oppref: '', user: { obref: 'ob' } }, '<span class="ok">obref</span>'],
+    ['hashed email', { ...order('a'), oppref: '', user: { emails_sha256: [HASH] } }, '<span class="ok">email</span>'],
+    ['hashed external id', custom('c', 'quiz_done'), '<span class="ok">external id</span>'],
+    [
+      'only phone and ip+ua',
+      { ...order('a'), oppref: '', user: { phone_numbers_sha256: [HASH], ip_address: '::1', user_agent: 'UA' } },
+      `${WARN}⚠ only phone, ip+ua</span>`,
+    ],
+    ['nothing', { ...order('a'), oppref: '' }, `${WARN}⚠ none</span>`],
+  ])('%s', (_, event, html) => {
+    expect(matchKeysHint(event)).toBe(html);
   });
 });
 

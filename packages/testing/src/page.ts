@@ -1,7 +1,7 @@
+import { matchKeysOf, type MatchKey, type WireEvent } from '@x/openai-capi-core';
 import type { EmulatorState } from './state.js';
 import type { AbsorbedDuplicate, ReceivedEvent, RecordedRequest } from './types.js';
 import { escapeHtml as e, truncate } from './html.js';
-import { matchKeysOf } from './match-keys.js';
 import { sourceOf } from './sources.js';
 import { dedupeKeyOf, dedupeKeyString } from './dedupe.js';
 
@@ -31,12 +31,27 @@ function sourceCell(integrationSource: string | undefined): string {
   return `${e(sourceOf(integrationSource))}${detail}`;
 }
 
+const MATCH_KEY_LABELS: Readonly<Record<MatchKey, string>> = {
+  oppref: 'oppref',
+  obref: 'obref',
+  email: 'email',
+  external_id: 'external id',
+  phone: 'phone',
+  ip_user_agent: 'ip+ua',
+};
+
+/** The live page's match-keys cell: core's `matchKeysOf`, flagged when unlikely to be attributed (spec §4). */
+export function matchKeysHint(event: WireEvent): string {
+  const keys = matchKeysOf(event);
+  const labels = keys.present.map((key) => MATCH_KEY_LABELS[key]).join(', ');
+  return keys.likelyAttributable
+    ? `<span class="ok">${e(labels)}</span>`
+    : `<span class="warn" title="None of oppref, obref, hashed e-mail or hashed external id: unlikely to be attributed">⚠ ${labels ? `only ${e(labels)}` : 'none'}</span>`;
+}
+
 function eventRow(received: ReceivedEvent, absorbed: ReadonlyMap<string, number>): string {
   const { event } = received;
-  const keys = matchKeysOf(event);
-  const hint = keys.likelyAttributable
-    ? `<span class="ok">${e(keys.present.join(', '))}</span>`
-    : `<span class="warn" title="None of oppref, obref, hashed e-mail or hashed external id: unlikely to be attributed">⚠ ${keys.present.length > 0 ? `only ${e(keys.present.join(', '))}` : 'none'}</span>`;
+  const hint = matchKeysHint(event);
   const dupes = absorbed.get(dedupeKeyString(dedupeKeyOf(received.pixelId, event))) ?? 0;
   return `<tr${received.event.opt_out ? ' class="optout"' : ''}>
 <td>${e(time(received.receivedAt))}</td><td><code>${e(received.pixelId)}</code></td>
