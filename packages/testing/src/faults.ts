@@ -9,6 +9,8 @@ export interface ResolvedFaults {
   rateLimitRate: number;
   retryAfterS: number;
   latencyMs: number;
+  latencySpikeRate: number;
+  latencySpikeMs: number;
 }
 
 /** No fault at all. */
@@ -19,9 +21,11 @@ export const NO_FAULTS: ResolvedFaults = {
   rateLimitRate: 0,
   retryAfterS: 1,
   latencyMs: 0,
+  latencySpikeRate: 0,
+  latencySpikeMs: 0,
 };
 
-function rate(faults: Faults, name: 'resetRate' | 'status5xxRate' | 'rateLimitRate'): number {
+function rate(faults: Faults, name: 'resetRate' | 'status5xxRate' | 'rateLimitRate' | 'latencySpikeRate'): number {
   const value = faults[name] ?? 0;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
     throw new RangeError(`faults.${name} must be a number between 0 and 1`);
@@ -29,7 +33,7 @@ function rate(faults: Faults, name: 'resetRate' | 'status5xxRate' | 'rateLimitRa
   return value;
 }
 
-function nonNegative(faults: Faults, name: 'retryAfterS' | 'latencyMs', fallback: number): number {
+function nonNegative(faults: Faults, name: 'retryAfterS' | 'latencyMs' | 'latencySpikeMs', fallback: number): number {
   const value = faults[name] ?? fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`faults.${name} must be a finite number ≥ 0`);
@@ -53,6 +57,8 @@ export function resolveFaults(faults: Faults): ResolvedFaults {
     rateLimitRate: rate(faults, 'rateLimitRate'),
     retryAfterS: nonNegative(faults, 'retryAfterS', NO_FAULTS.retryAfterS),
     latencyMs: nonNegative(faults, 'latencyMs', NO_FAULTS.latencyMs),
+    latencySpikeRate: rate(faults, 'latencySpikeRate'),
+    latencySpikeMs: nonNegative(faults, 'latencySpikeMs', NO_FAULTS.latencySpikeMs),
   };
 }
 
@@ -68,4 +74,13 @@ export function drawFault(faults: ResolvedFaults, random: Random): FaultKind | u
   if (status5xx) return 'status5xx';
   if (rateLimit) return 'rateLimit';
   return undefined;
+}
+
+/**
+ * The answer delay of one request: `latencyMs`, plus `latencySpikeMs` when the spike draw hits.
+ * Always draws exactly one number (after {@link drawFault}), whatever the rate, for the same reason.
+ */
+export function drawLatency(faults: ResolvedFaults, random: Random): number {
+  const spike = random() < faults.latencySpikeRate;
+  return faults.latencyMs + (spike ? faults.latencySpikeMs : 0);
 }

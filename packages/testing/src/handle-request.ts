@@ -1,7 +1,7 @@
 import type { AcceptedBody, FaultKind, RecordedRequest } from './types.js';
 import type { EmulatorState, ResolvedOptions } from './state.js';
 import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
-import { drawFault } from './faults.js';
+import { drawFault, drawLatency } from './faults.js';
 import { checkEnvelope } from './envelope.js';
 import { countDuplicates, storeBatch } from './dedupe.js';
 
@@ -91,8 +91,8 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
   if (draft.method !== 'POST') {
     return done(errorOutcome(405, 'method_not_allowed', 'Only POST is allowed on /v1/events', { headers: { allow: 'POST' } }));
   }
-  const latency = state.faults.latencyMs;
   const fault = drawFault(state.faults, state.random);
+  const latency = drawLatency(state.faults, state.random);
   if (fault) {
     draft.fault = fault;
     return done(faultOutcome(fault, state), latency);

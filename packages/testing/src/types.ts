@@ -24,6 +24,14 @@ export interface Faults {
    * against the real API.
    */
   latencyMs?: number;
+  /**
+   * Probability that an answer waits `latencySpikeMs` more than `latencyMs` (default 0). Like
+   * `latencyMs`, the request is processed first: a spike past the client's timeout makes it retry
+   * a batch that already landed, and the copy is absorbed by deduplication.
+   */
+  latencySpikeRate?: number;
+  /** Extra delay of a latency spike, in ms (default 0). */
+  latencySpikeMs?: number;
   /** Reseeds the PRNG (default: keep the current sequence). */
   seed?: number;
 }
