@@ -13,16 +13,20 @@ export const alias = ['core', 'node', 'browser', 'testing'].map((pkg) => ({
   replacement: `${pkgDir(pkg)}$1`,
 }));
 
+// Pins the fast-check seed (FC_SEED=random to explore): see the file.
+const setupFiles = [fileURLToPath(new URL('./scripts/fast-check-seed.ts', import.meta.url))];
+
 export default [
-  { resolve: { alias }, test: { name: 'core', include: ['packages/core/src/**/*.test.ts'], environment: 'node' } },
+  { resolve: { alias }, test: { setupFiles, name: 'core', include: ['packages/core/src/**/*.test.ts'], environment: 'node' } },
   // The same core suite again in happy-dom: proves core needs neither Node nor its globals.
-  { resolve: { alias }, test: { name: 'core-dom', include: ['packages/core/src/**/*.test.ts'], environment: 'happy-dom' } },
-  { resolve: { alias }, test: { name: 'node', include: ['packages/node/src/**/*.test.ts'], environment: 'node' } },
-  { resolve: { alias }, test: { name: 'browser', include: ['packages/browser/src/**/*.test.ts'], environment: 'happy-dom' } },
-  { resolve: { alias }, test: { name: 'testing', include: ['packages/testing/src/**/*.test.ts'], environment: 'node' } },
+  { resolve: { alias }, test: { setupFiles, name: 'core-dom', include: ['packages/core/src/**/*.test.ts'], environment: 'happy-dom' } },
+  { resolve: { alias }, test: { setupFiles, name: 'node', include: ['packages/node/src/**/*.test.ts'], environment: 'node' } },
+  { resolve: { alias }, test: { setupFiles, name: 'browser', include: ['packages/browser/src/**/*.test.ts'], environment: 'happy-dom' } },
+  { resolve: { alias }, test: { setupFiles, name: 'testing', include: ['packages/testing/src/**/*.test.ts'], environment: 'node' } },
   {
     resolve: { alias },
     test: {
+      setupFiles,
       name: 'examples',
       include: ['examples/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
       exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
@@ -33,6 +37,7 @@ export default [
   {
     resolve: { alias },
     test: {
+      setupFiles,
       name: 'e2e',
       include: ['examples/*/test/**/*.e2e.test.ts'],
       environment: 'node',

@@ -5,6 +5,7 @@ import { CapiValidationError } from './errors.js';
 import { validateEvent } from './validate.js';
 import { NOW } from './__fixtures__/events.js';
 import type { EventInput } from './types.js';
+import { issuesOf } from './__fixtures__/issues-of.js';
 
 const T = 1_773_892_800_000;
 const order: EventInput = {
@@ -15,15 +16,6 @@ const order: EventInput = {
   data: { value: '25.99', currency: 'usd', contents: [{ id: 'sku_1', contentType: 'product', quantity: 1, value: 25.99 }] },
 };
 
-function issuesOf(fn: () => unknown): CapiValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    if (CapiValidationError.isInstance(error)) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a CapiValidationError');
-}
 
 describe('buildEventWithoutUser', () => {
   it('builds exactly what buildEvent builds from input without user', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CapiValidationError } from './errors.js';
 import { fromGa4, GA4_EVENT_MAP, type Ga4Params } from './ga4.js';
+import { issuesOf } from './__fixtures__/issues-of.js';
 
-function issuesOf(fn: () => unknown): CapiValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    if (CapiValidationError.isInstance(error)) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a CapiValidationError');
-}
 
 describe('GA4_EVENT_MAP', () => {
   it('maps the seven GA4 names of spec §9 and nothing else', () => {

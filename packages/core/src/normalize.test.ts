@@ -4,6 +4,7 @@ import vectors from './__fixtures__/vectors.json' with { type: 'json' };
 import { CapiValidationError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { normalizeEmail, normalizeExternalId, normalizeName, normalizePhone } from './normalize.js';
+import { issuesOf } from './__fixtures__/issues-of.js';
 
 const NORMALIZERS = {
   email: normalizeEmail,
@@ -13,15 +14,6 @@ const NORMALIZERS = {
   external_id: normalizeExternalId,
 } as const;
 
-function issuesOf(fn: () => unknown): CapiValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    if (CapiValidationError.isInstance(error)) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a CapiValidationError');
-}
 
 describe('golden vectors (vectors.json hashes)', () => {
   it.each(vectors.hashes)('$field "$input" → "$normalized" → sha256', ({ field, input, normalized, sha256 }) => {

@@ -6,19 +6,11 @@ import { CapiError, CapiValidationError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import type { UserInput } from './types.js';
 import { hashUser, toPixelUser } from './user.js';
+import { issuesOf } from './__fixtures__/issues-of.js';
 
 const docUser = vectors.user_objects[0]?.user as Record<string, unknown>;
 const hashOf = (field: string, input: string) => vectors.hashes.find((h) => h.field === field && h.input === input)?.sha256;
 
-function issuesOf(fn: () => unknown): CapiValidationError['issues'] {
-  try {
-    fn();
-  } catch (error) {
-    if (CapiValidationError.isInstance(error)) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a CapiValidationError');
-}
 
 describe('hashUser', () => {
   it('reproduces the docs user object from raw values', () => {

@@ -283,6 +283,19 @@ function orderKeys(user: WireUser): WireUser {
   return ordered as WireUser;
 }
 
+/** Each singular pixel user field and the wire list whose first value it takes. Internal. */
+export const PIXEL_USER_FIELDS: ReadonlyArray<readonly [keyof PixelUser, ListKey]> = [
+  ['email_sha256', 'emails_sha256'],
+  ['phone_number_sha256', 'phone_numbers_sha256'],
+  ['external_id_sha256', 'external_ids_sha256'],
+  ['first_name_sha256', 'first_names_sha256'],
+  ['last_name_sha256', 'last_names_sha256'],
+  ['country', 'countries'],
+  ['city', 'cities'],
+  ['region', 'regions'],
+  ['postal_code', 'postal_codes'],
+];
+
 /**
  * The pixel's singular user object for `oaiq('init', { pixelId, user })` (spec §4): the same rules
  * and errors as {@link hashUser}, then the first value of each list. `obref`, `ipAddress`,
@@ -294,18 +307,7 @@ function orderKeys(user: WireUser): WireUser {
 export function toPixelUser(input: UserInput, options: HashUserOptions = {}): PixelUser {
   const wire = hashUser(input, options);
   const pixel: PixelUser = {};
-  const pairs: ReadonlyArray<readonly [keyof PixelUser, ListKey]> = [
-    ['email_sha256', 'emails_sha256'],
-    ['phone_number_sha256', 'phone_numbers_sha256'],
-    ['external_id_sha256', 'external_ids_sha256'],
-    ['first_name_sha256', 'first_names_sha256'],
-    ['last_name_sha256', 'last_names_sha256'],
-    ['country', 'countries'],
-    ['city', 'cities'],
-    ['region', 'regions'],
-    ['postal_code', 'postal_codes'],
-  ];
-  for (const [pixelKey, wireKey] of pairs) {
+  for (const [pixelKey, wireKey] of PIXEL_USER_FIELDS) {
     const first = wire[wireKey]?.[0];
     if (first !== undefined) pixel[pixelKey] = first;
   }

@@ -1,29 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CapiValidationError, sha256Hex, type WireEvent } from '@x/openai-capi-core';
-import { createClient } from './client.js';
-import { createRelayHandler, type RelayOptions } from './relay.js';
-import { fakeClock, manualTimers, NOW } from './__tests__/helpers.js';
+import { CapiValidationError, sha256Hex } from '@x/openai-capi-core';
+import type { RelayOptions } from './relay.js';
+import { NOW } from './__tests__/helpers.js';
+import { recordingRelay } from './__tests__/recording-relay.js';
 
 const URL_ = 'https://shop.example/api/openai-capi';
-
-/** A real client whose fetch records the wire events instead of calling OpenAI. */
-function recordingClient() {
-  const sent: WireEvent[] = [];
-  const clock = fakeClock();
-  const client = createClient({
-    pixelId: 'px',
-    apiKey: 'key',
-    now: clock.now,
-    sleep: clock.sleep,
-    timers: manualTimers(),
-    logLevel: 'off',
-    fetch: async (_url, init) => {
-      sent.push(...(JSON.parse(init.body) as { events: WireEvent[] }).events);
-      return new Response('{}', { status: 200 });
-    },
-  });
-  return { client, sent };
-}
 
 function relayEvent(id: string, extra: Record<string, unknown> = {}) {
   return {
@@ -44,11 +25,7 @@ function post(body: unknown, headers: Record<string, string> = {}): Request {
   });
 }
 
-function setup(options: RelayOptions = {}) {
-  const { client, sent } = recordingClient();
-  const handler = createRelayHandler(client, { rateLimit: false, ...options });
-  return { client, sent, handler };
-}
+const setup = (options: RelayOptions = {}) => recordingRelay(options);
 
 describe('relay: happy path', () => {
   it('tracks each event with IP, UA and cookies taken from the request, and answers 200', async () => {
