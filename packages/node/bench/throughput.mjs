@@ -9,6 +9,10 @@
  * (normalized + SHA-256 on node:crypto) plus obref, IP and user agent. Each SDK figure is compared
  * with the baseline sending the very same wire events, built before its clock starts.
  *
+ * The batching gain: the same pre-built events sent one POST per event with plain `fetch` (what
+ * most GTM server-side templates do), awaited one after the other and with 16 requests in flight,
+ * against the SDK's `track` with hashing off.
+ *
  * Imports the built package (`dist/`): run `pnpm -F @x/openai-capi-node build` first.
  * Run alone: `npx tsx packages/node/bench/throughput.mjs` (or `node`).
  */
@@ -93,6 +97,30 @@ async function baseline(url, n, makeInput) {
   return n / ((performance.now() - start) / 1000);
 }
 
+/**
+ * One request per event, as most GTM templates send: the same pre-built wire events, each POSTed
+ * alone with plain fetch, `concurrency` requests in flight (1 = each awaited before the next).
+ */
+async function perEvent(url, n, makeInput, concurrency) {
+  const events = Array.from({ length: n }, (_, i) => buildEvent(makeInput(i)));
+  let next = 0;
+  const sender = async () => {
+    while (next < n) {
+      const event = events[next++];
+      const response = await fetch(`${url}?pid=px`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer key', 'content-type': 'application/json' },
+        body: JSON.stringify({ integration_source: 'per-event', events: [event] }),
+      });
+      await response.text();
+      if (response.status !== 200) throw new Error(`per-event: HTTP ${response.status}`);
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return n / ((performance.now() - start) / 1000);
+}
+
 /** The SDK: track every event (yielding to the event loop every 1000, as a server would), then flush. */
 async function sdk(url, n, makeInput) {
   const client = createClient({ pixelId: 'px', apiKey: 'key', endpoint: url, flushAt: 1000, maxQueueSize: n, logLevel: 'error' });
@@ -144,11 +172,14 @@ async function queuedRss(n) {
 
 /**
  * Runs the Node throughput benchmark.
- * @param {{ events?: number, rounds?: number }} [options]
+ * @param {{ events?: number, perEventEvents?: number, rounds?: number }} [options] - events per
+ *   batched run (default 20 000), events per one-request-per-event run (default 3000: each is a
+ *   whole HTTP exchange), best of `rounds` (default 3)
  * @returns {Promise<Array<{ name: string, value: number, unit: string }>>}
  */
 export async function benchNodeThroughput(options = {}) {
   const n = options.events ?? 20_000;
+  const m = options.perEventEvents ?? 3000;
   const rounds = options.rounds ?? 3;
   const server = await startServer();
   try {
@@ -156,13 +187,16 @@ export async function benchNodeThroughput(options = {}) {
     await baseline(server.url, 2000, plainInput);
     await sdk(server.url, 2000, plainInput);
     await sdk(server.url, 2000, hashedInput);
-    const best = { baseOff: 0, off: 0, send: 0, baseOn: 0, on: 0 };
+    await perEvent(server.url, 500, plainInput, 16);
+    const best = { baseOff: 0, off: 0, send: 0, baseOn: 0, on: 0, one: 0, many: 0 };
     for (let r = 0; r < rounds; r++) {
       best.baseOff = Math.max(best.baseOff, await baseline(server.url, n, plainInput));
       best.off = Math.max(best.off, await sdk(server.url, n, plainInput));
       best.send = Math.max(best.send, await sdkSend(server.url, n, plainInput));
       best.baseOn = Math.max(best.baseOn, await baseline(server.url, n, hashedInput));
       best.on = Math.max(best.on, await sdk(server.url, n, hashedInput));
+      best.one = Math.max(best.one, await perEvent(server.url, m, plainInput, 1));
+      best.many = Math.max(best.many, await perEvent(server.url, m, plainInput, 16));
     }
     const rss = await queuedRss(100_000);
     const ratio = (a, b) => Number((a / b).toFixed(2));
@@ -175,6 +209,10 @@ export async function benchNodeThroughput(options = {}) {
       { name: 'node: baseline, plain fetch of pre-built events (hashed user)', value: Math.round(best.baseOn), unit: 'events/s' },
       { name: 'node: SDK track → HTTP, hashing on (5 PII fields + derived id)', value: Math.round(best.on), unit: 'events/s' },
       { name: 'node: SDK/baseline, hashing on', value: ratio(best.on, best.baseOn), unit: '×' },
+      { name: 'node: one POST per event, awaited in turn (GTM-style)', value: Math.round(best.one), unit: 'events/s' },
+      { name: 'node: one POST per event, 16 in flight', value: Math.round(best.many), unit: 'events/s' },
+      { name: 'node: batching gain, SDK track (hashing off) / one POST per event', value: ratio(best.off, best.one), unit: '×' },
+      { name: 'node: batching gain, SDK track (hashing off) / 16 POSTs in flight', value: ratio(best.off, best.many), unit: '×' },
       { name: 'node: peak RSS with 100k queued events', value: Math.round(rss.peakMb), unit: 'MB' },
       { name: 'node: RSS growth for 100k queued events', value: Math.round(rss.deltaMb), unit: 'MB' },
     ];
