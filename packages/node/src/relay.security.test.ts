@@ -94,7 +94,10 @@ describe('relay Origin allowlist', () => {
     for (const origin of ['https://evil.example', 'https://shop.example.evil.com', 'http://shop.example', 'https://shop.example:8443', 'null', '*', '']) {
       const r = await handler(post(body, { origin }));
       expect(r.status, origin).toBe(403);
-      expect(await r.json()).toEqual({ error: 'origin_not_allowed' });
+      expect(await r.json()).toEqual({
+        error: 'origin_not_allowed',
+        issues: [{ path: '', code: 'origin_not_allowed', message: 'the Origin header is missing or not in allowedOrigins' }],
+      });
     }
   });
 
@@ -166,7 +169,11 @@ describe('relay rate limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    expect(await limited.json()).toEqual({ error: 'rate_limited' });
+    const retryAfter = limited.headers.get('retry-after');
+    expect(await limited.json()).toEqual({
+      error: 'rate_limited',
+      issues: [{ path: '', code: 'rate_limited', message: `too many requests from this client; retry after ${retryAfter} s` }],
+    });
     expect((await send('203.0.113.6')).status).toBe(200); // another client is not affected
     clock.t += 20_000; // one token back (3 per 60 s)
     expect((await send('203.0.113.5')).status).toBe(200);

@@ -189,7 +189,10 @@ describe('relay: strict validation', () => {
 
   it('answers 405 for other methods and 415 for other content types', async () => {
     const { handler } = setup();
-    expect((await handler(new Request(URL_))).status).toBe(405);
+    const get = await handler(new Request(URL_));
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await get.json()).toEqual({ error: 'method_not_allowed', issues: [{ path: '', code: 'method_not_allowed', message: 'only POST is accepted' }] });
     expect((await handler(post('{}', { 'content-type': 'application/x-www-form-urlencoded' }))).status).toBe(415);
   });
 

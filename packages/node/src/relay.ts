@@ -98,10 +98,10 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
 
   const onError = options.onError ?? defaultOnError;
   const handle = async (request: Request, context: RelayContext): Promise<Response> => {
-    if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' }, { allow: 'POST' });
+    if (request.method !== 'POST') return refusal(405, 'method_not_allowed', 'only POST is accepted', { allow: 'POST' });
     const origin = request.headers.get('origin');
     if (isAllowedOrigin !== undefined && (origin === null || !isAllowedOrigin(origin))) {
-      return json(403, { error: 'origin_not_allowed' });
+      return refusal(403, 'origin_not_allowed', 'the Origin header is missing or not in allowedOrigins');
     }
     const attribution = readAttribution(request, {
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
@@ -111,7 +111,8 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
     if (limiter !== undefined) {
       const decision = limiter.take(attribution.ipAddress ?? 'unknown');
       if (!decision.allowed) {
-        return json(429, { error: 'rate_limited' }, { 'retry-after': String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))) });
+        const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        return refusal(429, 'rate_limited', `too many requests from this client; retry after ${retryAfterS} s`, { 'retry-after': String(retryAfterS) });
       }
     }
     const badType = checkContentType(request.headers.get('content-type'));
@@ -207,6 +208,12 @@ function toEventInput(
 
 function failure(f: BodyFailure): Response {
   return json(f.status, { error: f.error, issues: f.issues });
+}
+
+/** A refusal of the whole request, in the shape of every other 4xx: `{ error, issues }`. */
+function refusal(status: number, code: string, message: string, extra: Record<string, string> = {}): Response {
+  const issues: Issue[] = [{ path: '', code, message }];
+  return json(status, { error: code, issues }, extra);
 }
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): Response {
