@@ -421,6 +421,16 @@ describe('track never throws: bad input goes to onError', () => {
     expect(errors[0]!.message).not.toContain('sk-secret');
   });
 
+  it('leaves invalid pixel ids out of the pixel bridge, and a lone bad one is no destination', () => {
+    const { page, errors } = setup({ endpoint: undefined as never, pixelId: ['', 'pix_ok', 7] as never });
+    expect((errors[0] as CapiValidationError).issues.map((i) => i.path)).toEqual(['options.pixelId[0]', 'options.pixelId[2]']);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([['init', { pixelId: 'pix_ok' }]]);
+
+    const lone = setup({ endpoint: undefined as never, pixelId: 42 as never });
+    expect((lone.errors[0] as CapiValidationError).issues.map((i) => i.code)).toEqual(['invalid_pixel_id', 'no_destination']);
+    expect(lone.page.oaiqCalls()).toEqual([]);
+  });
+
   it('reports a tracker with nowhere to send', () => {
     const { errors } = setup({ endpoint: undefined as never });
     expect((errors[0] as CapiValidationError).issues[0]!.code).toBe('no_destination');

@@ -178,9 +178,11 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const honourGpc = options.globalPrivacyControl !== false;
   const gpcDenies = honourGpc && hasGlobalPrivacyControl(win.navigator);
   const secure = location.protocol === 'https:';
-  const pixelIds = options.pixelId === undefined ? [] : typeof options.pixelId === 'string' ? [options.pixelId] : [...options.pixelId];
+  const givenPixelIds: unknown[] = options.pixelId === undefined ? [] : Array.isArray(options.pixelId) ? [...options.pixelId] : [options.pixelId];
+  // An invalid pixel id is reported by checkOptions and left out: the pixel never sees it.
+  const pixelIds = givenPixelIds.filter(isPixelId);
 
-  checkOptions(options, pixelIds, report);
+  checkOptions(options, givenPixelIds, pixelIds.length, report);
 
   let consent = initialConsent(options.consent, honourGpc, win.navigator);
   let userDataConsent: ConsentState = 'pending';
@@ -367,7 +369,7 @@ function checkDecision(state: unknown, path: string): void {
 }
 
 /** Reports configuration mistakes once, at creation. */
-function checkOptions(options: TrackerOptions, pixelIds: string[], report: (error: unknown) => void): void {
+function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
   const issues: Issue[] = [];
   if ('apiKey' in options) {
     issues.push({
@@ -380,11 +382,11 @@ function checkOptions(options: TrackerOptions, pixelIds: string[], report: (erro
     issues.push({ path: 'options.endpoint', code: 'invalid_endpoint', message: 'must be a non-empty URL' });
   }
   pixelIds.forEach((id, index) => {
-    if (typeof id !== 'string' || !id.trim()) {
-      issues.push({ path: `options.pixelId[${index}]`, code: 'invalid_pixel_id', message: 'must be a non-empty string' });
+    if (!isPixelId(id)) {
+      issues.push({ path: `options.pixelId[${index}]`, code: 'invalid_pixel_id', message: 'must be a non-empty string (ignored)' });
     }
   });
-  if (!options.endpoint && pixelIds.length === 0) {
+  if (!options.endpoint && validPixelIds === 0) {
     issues.push({
       path: 'options',
       code: 'no_destination',
@@ -392,6 +394,10 @@ function checkOptions(options: TrackerOptions, pixelIds: string[], report: (erro
     });
   }
   if (issues.length > 0) report(new CapiValidationError(issues));
+}
+
+function isPixelId(id: unknown): id is string {
+  return typeof id === 'string' && id.trim() !== '';
 }
 
 /** The object without its `undefined` properties (for `exactOptionalPropertyTypes`). */
