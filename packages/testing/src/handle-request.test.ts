@@ -33,6 +33,16 @@ describe('handleCapiRequest: transport checks', () => {
     expect(state.events[0]).toMatchObject({ pixelId: PIXEL, receivedAt: NOW, requestId: 'req_emu_000001' });
   });
 
+  it('keeps only the latest maxRecordedRequests requests, but every event', () => {
+    const { send, state } = setup({ maxRecordedRequests: 2 });
+    for (const id of ['o1', 'o2', 'o3']) expect(send(request({ events: [order(id)] })).status).toBe(200);
+    expect(state.requests.map((r) => r.requestId)).toEqual(['req_emu_000002', 'req_emu_000003']);
+    expect(state.requestCounter).toBe(3);
+    expect(state.events.map((e) => e.event.id)).toEqual(['o1', 'o2', 'o3']);
+    expect(() => setup({ maxRecordedRequests: -1 })).toThrow(/maxRecordedRequests/);
+    expect(() => setup({ maxRecordedRequests: 1.5 })).toThrow(/maxRecordedRequests/);
+  });
+
   it('answers 405 with Allow: POST to other methods', () => {
     const { send } = setup();
     const res = send(request('', { method: 'GET' }));

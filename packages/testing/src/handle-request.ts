@@ -40,6 +40,8 @@ type Draft = RecordedRequest;
 function finish(state: EmulatorState, draft: Draft, outcome: CapiOutcome, delayMs: number): CapiOutcome {
   draft.status = outcome.kind === 'reset' ? 0 : outcome.status;
   state.requests.push(draft);
+  const excess = state.requests.length - state.maxRecordedRequests;
+  if (excess > 0) state.requests.splice(0, excess);
   state.version += 1;
   if (outcome.kind === 'reset') return { kind: 'reset', delayMs };
   return { ...outcome, headers: { ...outcome.headers, 'x-request-id': draft.requestId }, delayMs };

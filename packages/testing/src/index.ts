@@ -10,7 +10,7 @@
  */
 export { startEmulator, type Emulator, type EmulatorOptions } from './server.js';
 export type { CapiRecorder } from './recorder.js';
-export { DEFAULT_MAX_BODY_BYTES, DEFAULT_SEED } from './state.js';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED_REQUESTS, DEFAULT_SEED } from './state.js';
 export { INTEGRATION_SOURCES, sourceOf, type EventSource } from './sources.js';
 export { dedupeKeyOf } from './dedupe.js';
 export { mulberry32, type Random } from './prng.js';

@@ -93,7 +93,7 @@ function table(caption: string, head: string[], rows: string[], empty: string): 
 /** The live part of the page (every value escaped); the page polls it and swaps it in. */
 export function renderLive(state: EmulatorState): string {
   const absorbed = absorbedCounts(state);
-  return `<p class="stats"><b>${state.events.length}</b> events · <b>${state.duplicates.length}</b> duplicates absorbed · <b>${state.requests.length}</b> requests</p>
+  return `<p class="stats"><b>${state.events.length}</b> events · <b>${state.duplicates.length}</b> duplicates absorbed · <b>${state.requestCounter}</b> requests</p>
 ${table(
   'Events received (deduplicated, newest first)',
   ['Received (UTC)', 'Pixel', 'Event', 'ID', 'Source', 'oppref', 'obref', 'Match keys', 'Dupes'],

@@ -5,7 +5,10 @@ import { type EmulatorState, type ResolvedOptions, applyFaults, resetState } fro
 export interface CapiRecorder {
   /** Accepted events, deduplicated (first copy wins), in arrival order. Live: read it any time. */
   readonly events: readonly ReceivedEvent[];
-  /** Every request to the events endpoint, whatever its status, in arrival order. */
+  /**
+   * Requests to the events endpoint, whatever their status, in arrival order: the latest
+   * `maxRecordedRequests` (default 1000) of them.
+   */
   readonly requests: readonly RecordedRequest[];
   /** Later copies absorbed by deduplication. */
   readonly duplicates: readonly AbsorbedDuplicate[];

@@ -8,6 +8,9 @@ import { type Random, mulberry32 } from './prng.js';
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
 
+/** Default number of requests kept in `requests` (each holds its parsed body). */
+export const DEFAULT_MAX_RECORDED_REQUESTS = 1000;
+
 /** Default fault seed. */
 export const DEFAULT_SEED = 1;
 
@@ -19,6 +22,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   faults: ResolvedFaults;
   seed: number;
+  maxRecordedRequests: number;
 }
 
 function toClock(now: Clock | undefined): () => number {
@@ -36,6 +40,10 @@ export function resolveOptions(options: CapiEmulatorOptions = {}): ResolvedOptio
   }
   const seed = options.seed ?? options.faults?.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new RangeError('options.seed must be an integer');
+  const maxRecordedRequests = options.maxRecordedRequests ?? DEFAULT_MAX_RECORDED_REQUESTS;
+  if (!Number.isInteger(maxRecordedRequests) || maxRecordedRequests < 0) {
+    throw new RangeError('options.maxRecordedRequests must be an integer ≥ 0');
+  }
   if (options.apiKey !== undefined && options.apiKey.length === 0) {
     throw new RangeError('options.apiKey must not be empty (omit it to accept any key)');
   }
@@ -46,6 +54,7 @@ export function resolveOptions(options: CapiEmulatorOptions = {}): ResolvedOptio
     maxBodyBytes,
     faults: options.faults ? resolveFaults(options.faults) : NO_FAULTS,
     seed,
+    maxRecordedRequests,
   };
 }
 
@@ -58,7 +67,10 @@ export interface EmulatorState {
   readonly firstSeen: Map<string, string>;
   faults: ResolvedFaults;
   random: Random;
+  /** Requests answered since the start or the last reset (`requests` keeps only the latest). */
   requestCounter: number;
+  /** How many of the latest requests `requests` keeps. */
+  readonly maxRecordedRequests: number;
   /** Bumped on every change; lets the live page skip redraws. */
   version: number;
 }
@@ -73,6 +85,7 @@ export function createState(options: ResolvedOptions): EmulatorState {
     faults: options.faults,
     random: mulberry32(options.seed),
     requestCounter: 0,
+    maxRecordedRequests: options.maxRecordedRequests,
     version: 0,
   };
 }

@@ -50,6 +50,12 @@ export interface CapiEmulatorOptions {
   faults?: Faults;
   /** PRNG seed for faults (default 1). */
   seed?: number;
+  /**
+   * How many of the latest requests `requests` keeps (default {@link DEFAULT_MAX_RECORDED_REQUESTS});
+   * older ones are forgotten so a long-running emulator does not grow without bound. Events and
+   * duplicates are always all kept.
+   */
+  maxRecordedRequests?: number;
 }
 
 /** One accepted, deduplicated event, with where and when it arrived. */
