@@ -74,7 +74,7 @@ describe('issues', () => {
       ...issuesOf(() => normalizePhone('call me')),
       ...issuesOf(() => fromGa4('order_created')),
       ...issuesOf(() => fromGa4('Bad Name')),
-      ...issuesOf(() => fromGa4('share', { amount: 1, nested: {}, items: [{ price: [] }] })),
+      ...issuesOf(() => fromGa4('share', { amount: 1, nested: {}, items: [{ price: [] as unknown as number }] })),
       ...(() => {
         const r = validateBatch([order(), order(), { ...order(), user: { emails_sha256: ['x', 'x'], cities: [], countries: 'US' } }], { now: NOW });
         return r.ok ? [] : r.issues;
