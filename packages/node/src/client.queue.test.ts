@@ -201,3 +201,80 @@ describe('shutdown', () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe('flush with a deadline', () => {
+  it('delivers as usual when the API answers in time, and leaves no timer behind', async () => {
+    mockApi();
+    const timers = manualTimers();
+    const client = createClient({ ...baseOptions(), timers });
+    client.track(lead('a'));
+    const report = await client.flush({ timeoutMs: 2000 });
+    expect(report.delivered).toEqual(['a']);
+    expect(report.rejected).toEqual([]);
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it('reports what is not delivered by the deadline as timeout, through onError too, and keeps nothing', async () => {
+    const seen = mockApi(() => HttpResponse.json({}, { status: 503 }));
+    const clock = fakeClock();
+    const errors: ErrorContext[] = [];
+    const client = createClient({ ...baseOptions(clock), maxRetries: 20, retryMaxDelayMs: 1000, onError: (_e, ctx) => errors.push(ctx) });
+    client.track(lead('a'));
+    client.track(lead('b'));
+    const report = await client.flush({ timeoutMs: 3000 });
+    expect(report.delivered).toEqual([]);
+    expect(report.rejected.map((r) => [r.id, r.reason])).toEqual([['a', 'timeout'], ['b', 'timeout']]);
+    expect(report.rejected[0]!.error.message).toMatch(/flush deadline/);
+    expect(errors).toEqual([expect.objectContaining({ reason: 'timeout', eventIds: ['a', 'b'] })]);
+    expect(clock.t - NOW).toBeLessThanOrEqual(3000);
+    expect(seen.length).toBeGreaterThan(1); // it did retry until the deadline
+    expect(client.stats()).toMatchObject({ queued: 0, inFlight: 0, rejected: 2 });
+  });
+
+  it('aborts a request still in flight when the deadline timer fires', async () => {
+    let calls = 0;
+    const timers = manualTimers();
+    const client = createClient({
+      ...baseOptions(),
+      timers,
+      fetch: (_url, init) => {
+        calls++;
+        // Never answers: only the abort signal ends it.
+        return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      },
+    });
+    client.track(lead('a'));
+    const flushing = client.flush({ timeoutMs: 1000 });
+    await settle();
+    expect(calls).toBe(1);
+    timers.fire(); // the flush deadline (and the per-attempt timeout) fire
+    const report = await flushing;
+    expect(report.rejected.map((r) => [r.id, r.reason])).toEqual([['a', 'timeout']]);
+  });
+
+  it('keeps the earliest deadline when flushes join one another, and rejects a bad timeoutMs', async () => {
+    mockApi(() => HttpResponse.json({}, { status: 503 }));
+    const clock = fakeClock();
+    const client = createClient({ ...baseOptions(clock), maxRetries: 50, retryMaxDelayMs: 500 });
+    client.track(lead('a'));
+    const first = client.flush({ timeoutMs: 60_000 });
+    const second = client.flush({ timeoutMs: 1000 });
+    expect(second).toBe(first);
+    await first;
+    expect(clock.t - NOW).toBeLessThanOrEqual(1000);
+    for (const timeoutMs of [-1, Number.NaN, 700_000, '5' as unknown as number]) {
+      await expect(client.flush({ timeoutMs })).rejects.toSatisfy((e) => CapiValidationError.isInstance(e));
+    }
+  });
+
+  it('says shutdown, not timeout, when the shutdown deadline comes first', async () => {
+    mockApi(() => HttpResponse.json({}, { status: 503 }));
+    const clock = fakeClock();
+    const client = createClient({ ...baseOptions(clock), maxRetries: 50, retryMaxDelayMs: 500 });
+    client.track(lead('a'));
+    const flushing = client.flush({ timeoutMs: 60_000 });
+    const shutdown = client.shutdown({ timeoutMs: 1000 });
+    const [flushed] = await Promise.all([flushing, shutdown]);
+    expect(flushed.rejected.map((r) => r.reason)).toEqual(['shutdown']);
+  });
+});

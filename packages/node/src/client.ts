@@ -31,6 +31,17 @@ export interface SendOptions {
   validateOnly?: boolean;
 }
 
+/** Options of `flush`. */
+export interface FlushOptions {
+  /**
+   * One deadline for this flush, retries included, in ms (0 to 600 000). Events not delivered by
+   * then are reported with reason `timeout` (in the report and through `onError`), not kept for
+   * later: on a serverless function that is about to freeze, waiting longer would lose them anyway.
+   * Default: no deadline of its own (each batch still stops retrying after `retryDeadlineMs`).
+   */
+  timeoutMs?: number;
+}
+
 /** Options of `shutdown`. */
 export interface ShutdownOptions {
   /** One deadline for the whole final flush, retries included. Default: the client's `shutdownTimeoutMs` (10 s). */
@@ -84,9 +95,11 @@ export interface CapiClient {
   validate(events: readonly WireEvent[]): Promise<SendReport>;
   /**
    * Delivers every queued event now; resolves to the report of the events this flush took, whose
-   * `duplicates` lists the `track` calls that found their (name, id) already queued.
+   * `duplicates` lists the `track` calls that found their (name, id) already queued. With
+   * `timeoutMs`, what is not delivered by then is reported as `timeout`. Rejects with
+   * `CapiValidationError` only for a bad `timeoutMs`.
    */
-  flush(): Promise<SendReport>;
+  flush(options?: FlushOptions): Promise<SendReport>;
   /**
    * Stops the timer, refuses further `track` calls and flushes everything under one deadline.
    * Idempotent: every call returns the same promise. Resolves to what was delivered and what was
@@ -128,6 +141,8 @@ export function createClient(options: ClientOptions): CapiClient {
   let next: Promise<SendReport> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let shutdownPromise: Promise<SendReport> | undefined;
+  // The earliest `flush({ timeoutMs })` deadline (clock ms) asked of the flush that has not started yet.
+  let nextDeadline = Number.POSITIVE_INFINITY;
 
   const envelope = (validateOnly: boolean | undefined): Envelope => {
     let e = envelopes.get(validateOnly);
@@ -153,7 +168,7 @@ export function createClient(options: ClientOptions): CapiClient {
     }
   };
 
-  const context = (validateOnly: boolean | undefined): DeliveryContext => ({
+  const context = (validateOnly: boolean | undefined, outer: Lifetime): DeliveryContext => ({
     transport: { url: o.url, apiKey: o.apiKey, pixelId: o.pixelId, fetch: o.fetch, timeoutMs: o.timeoutMs, now: o.now },
     envelope: envelope(validateOnly),
     limits: { maxEvents: o.maxBatchEvents, maxBytes: o.maxBatchBytes },
@@ -163,7 +178,7 @@ export function createClient(options: ClientOptions): CapiClient {
     sleep: o.sleep,
     random: o.random,
     now: o.now,
-    outer: lifetime,
+    outer,
     onDelivered: (events, status, requestId) => {
       counters.delivered += events.length;
       log.debug(`delivered ${events.length} event(s) (HTTP ${status})`, { requestId });
@@ -178,18 +193,49 @@ export function createClient(options: ClientOptions): CapiClient {
     onRejected,
   });
 
-  const run = async (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport): Promise<SendReport> => {
+  const run = async (
+    items: WireEvent[],
+    validateOnly: boolean | undefined,
+    report: SendReport,
+    deadline = Number.POSITIVE_INFINITY,
+  ): Promise<SendReport> => {
     if (items.length === 0) return report;
     warnUnattributable(items);
     counters.inFlight += items.length;
+    const bounded = deadline === Number.POSITIVE_INFINITY ? undefined : withDeadline(deadline);
     try {
-      const delivered = await deliver(items, context(validateOnly));
+      const delivered = await deliver(items, context(validateOnly, bounded?.outer ?? lifetime));
       counters.requests += delivered.requests;
       counters.retries += delivered.retries;
       return mergeReport(report, delivered);
     } finally {
+      bounded?.release();
       counters.inFlight -= items.length;
     }
+  };
+
+  // The client's lifetime narrowed to one flush's deadline: over at that deadline or at shutdown's,
+  // whichever comes first; undelivered events then carry the reason of the one that came first.
+  const withDeadline = (deadline: number): { outer: Lifetime; release: () => void } => {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (lifetime.signal.aborted) abort();
+    else lifetime.signal.addEventListener('abort', abort, { once: true });
+    const timer = o.timers.setTimeout(abort, Math.max(0, deadline - o.now()));
+    const outer: Lifetime = {
+      get deadline() {
+        return Math.min(deadline, lifetime.deadline);
+      },
+      signal: controller.signal,
+      get reason(): DropReason {
+        return lifetime.deadline <= deadline ? 'shutdown' : 'timeout';
+      },
+    };
+    const release = () => {
+      o.timers.clearTimeout(timer);
+      lifetime.signal.removeEventListener('abort', abort);
+    };
+    return { outer, release };
   };
 
   // Spec §4: sent anyway, but said at debug level. Ids and a count only: no personal data.
@@ -208,12 +254,12 @@ export function createClient(options: ClientOptions): CapiClient {
     log.debug('event repeats the name and id of an earlier one: sent once', { eventId: event.id });
   };
 
-  const drainQueue = (): Promise<SendReport> => {
+  const drainQueue = (deadline: number): Promise<SendReport> => {
     const report = emptyReport();
     report.duplicates = queuedDuplicates;
     queuedDuplicates = [];
     const fresh = withoutStale(queue.drain(), o.now(), report, onRejected);
-    return run(fresh, o.validateOnly, report);
+    return run(fresh, o.validateOnly, report, deadline);
   };
 
   const clearTimer = () => {
@@ -221,12 +267,21 @@ export function createClient(options: ClientOptions): CapiClient {
     timer = undefined;
   };
 
-  const flush = (): Promise<SendReport> => {
+  const flush = (flushOptions?: FlushOptions): Promise<SendReport> => {
+    const timeoutMs = flushOptions?.timeoutMs;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 600_000)) {
+      return Promise.reject(
+        new CapiValidationError([{ path: 'timeoutMs', code: 'out_of_range', message: 'flush timeoutMs must be a number of ms from 0 to 600000' }]),
+      );
+    }
     clearTimer();
+    if (timeoutMs !== undefined) nextDeadline = Math.min(nextDeadline, o.now() + timeoutMs);
     if (next !== undefined) return next;
     const p = tail.then(() => {
       next = undefined;
-      running = drainQueue().finally(() => {
+      const deadline = nextDeadline;
+      nextDeadline = Number.POSITIVE_INFINITY;
+      running = drainQueue(deadline).finally(() => {
         running = undefined;
       });
       return running;

@@ -102,7 +102,7 @@ function rejectFailure(report: SendReport, ctx: DeliveryContext, events: readonl
   if (failure.kind === 'aborted') {
     const reason = ctx.outer?.reason ?? 'timeout';
     const error = new CapiTimeoutError(
-      reason === 'shutdown' ? 'Not delivered before the shutdown deadline' : 'Not delivered before the delivery deadline',
+      reason === 'shutdown' ? 'Not delivered before the shutdown deadline' : 'Not delivered before the flush deadline (flush({ timeoutMs }))',
     );
     reject(report, ctx, events, reason, error, {});
     return;

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { createClient, type CapiClient, type ClientStats, type SendOptions, type ShutdownOptions } from './client.js';
+export { createClient, type CapiClient, type ClientStats, type FlushOptions, type SendOptions, type ShutdownOptions } from './client.js';
 export { DEFAULT_ENDPOINT, DEFAULT_INTEGRATION_SOURCE, type ClientOptions } from './options.js';
 export type {
   DropReason,

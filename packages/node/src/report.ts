@@ -10,7 +10,7 @@ import type { CapiError, EventType, Issue, WireEvent } from '@x/openai-capi-core
  *   `status`/`body`), or a retryable status persisted until retries ran out.
  * - `auth`: the API refused the key (401/403): check the Conversions API key.
  * - `network`: no HTTP answer after every retry (DNS, refused, reset…).
- * - `timeout`: each attempt timed out (`timeoutMs`), or the delivery deadline passed.
+ * - `timeout`: each attempt timed out (`timeoutMs`), or the `flush({ timeoutMs })` deadline passed.
  * - `queue_full`: `track` found the queue at `maxQueueSize`.
  * - `shutdown`: `track` after `shutdown()`, or still undelivered when the shutdown deadline passed.
  */
