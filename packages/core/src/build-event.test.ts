@@ -113,6 +113,26 @@ describe('buildEvent', () => {
     expect(build({ sourceUrl: undefined, actionSource: 'phone_call' }).action_source).toBe('phone_call');
   });
 
+  it('strips query, fragment and credentials from sourceUrl; the rest is sent as given', () => {
+    expect(build({ sourceUrl: 'https://user:pw@a.example:8443/p;x?q=1' }).source_url).toBe('https://a.example:8443/p;x');
+    expect(build({ sourceUrl: 'https://a@b:c@a.example/p@q' }).source_url).toBe('https://a.example/p@q');
+    expect(build({ sourceUrl: 'https://a.example/p?next=http://u:p@b.example/#x@y' }).source_url).toBe('https://a.example/p');
+    // keepSourceUrlQuery keeps the query, never the credentials, and an @ after the host is not one.
+    expect(build({ sourceUrl: 'HTTPS://u:p@a.example/p?e=x@y.z#f', keepSourceUrlQuery: true }).source_url).toBe('HTTPS://a.example/p?e=x@y.z#f');
+    expect(build({ sourceUrl: 'https://a.example?e=x@y.z', keepSourceUrlQuery: true }).source_url).toBe('https://a.example?e=x@y.z');
+  });
+
+  it('defaults actionSource to web, even for app events, which then need mobile_app said explicitly', () => {
+    expect(fails({ type: 'app_installed', id: 'a1', timestamp: T })).toEqual(['action_source:action_source_mismatch', 'source_url:required']);
+    expect(buildEvent({ type: 'app_opened', id: 'a1', timestamp: T, actionSource: 'mobile_app' }, { now: NOW })).toEqual({
+      id: 'a1',
+      type: 'app_opened',
+      timestamp_ms: T,
+      action_source: 'mobile_app',
+      data: { type: 'customer_action' },
+    });
+  });
+
   it('passes oppref, optOut and customEventName through', () => {
     expect(build({ oppref: ' raw%20 ', optOut: true })).toMatchObject({ oppref: ' raw%20 ', opt_out: true });
     expect(failsWith({ optOut: 1 })).toEqual(['opt_out:invalid_type']);

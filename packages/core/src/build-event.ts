@@ -36,7 +36,8 @@ const INPUT_KEYS = [
  * - `id` is `input.id`, else `deriveEventId(type, key)` (the custom name for custom events) when
  *   `key` is given, else a random `createEventId()`;
  * - `timestamp` (`Date` or Unix ms, default now) → `timestamp_ms`; `actionSource` defaults to `web`;
- * - `sourceUrl` loses its query and fragment unless `keepSourceUrlQuery`;
+ * - `sourceUrl` loses its query and fragment unless `keepSourceUrlQuery`, and always any
+ *   credentials (`https://user:pw@host/` → `https://host/`);
  * - money, in `data` and in each item, is `value` (major units, converted exactly with
  *   `toMinorUnits`; items fall back on the event currency) or `amount` (integer minor units), never
  *   both; currencies are uppercased;
@@ -102,7 +103,7 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   event.timestamp_ms = ts === undefined ? now : ts instanceof Date ? ts.getTime() : ts;
   if (input.oppref !== undefined) event.oppref = input.oppref;
   if (keep !== undefined && typeof keep !== 'boolean') addIssue(issues, 'keepSourceUrlQuery', 'invalid_type', 'must be a boolean');
-  if (url !== undefined) event.source_url = typeof url === 'string' && keep !== true ? url.replace(/[?#][\s\S]*/, '') : url;
+  if (url !== undefined) event.source_url = typeof url === 'string' ? cleanSourceUrl(url, keep === true) : url;
   event.action_source = input.actionSource ?? 'web';
   if (input.optOut !== undefined) event.opt_out = input.optOut;
   if (input.user !== undefined) {
@@ -124,6 +125,14 @@ function eventId(input: Obj, issues: Issue[]): unknown {
   // With an invalid name the event fails anyway (the validator reports the name); still check the key.
   const valid = type === 'custom' ? isCustomEventName(name) : isEventType(type);
   return attempt(issues, 'key', () => deriveEventId(valid ? ((type === 'custom' ? name : type) as string) : 'x', key as string)) ?? '-';
+}
+
+/**
+ * `url` without credentials (`user:pw@`, up to the authority's last `@`, as URL parsers read it)
+ * and, unless `keepQuery`, without its query and fragment: both often carry personal data.
+ */
+function cleanSourceUrl(url: string, keepQuery: boolean): string {
+  return (keepQuery ? url : url.replace(/[?#][\s\S]*/, '')).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
 }
 
 function buildData(data: unknown, shape: string | undefined, issues: Issue[]): unknown {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEvent } from './build-event.js';
 import { fromGa4, GA4_EVENT_MAP, type Ga4Params } from './ga4.js';
+import { NOW } from './__fixtures__/events.js';
 import { issuesOf } from './__fixtures__/issues-of.js';
 
 
@@ -57,6 +59,30 @@ describe('fromGa4', () => {
     expect(input.data?.amount).toBe(14043);
     expect(input.data?.currency).toBe('USD');
     expect(input.data?.value).toBeUndefined();
+  });
+
+  it('ends as wire money in minor units once built: value → amount, item price → item amount (spec §9)', () => {
+    const wire = (params: Ga4Params) =>
+      buildEvent({ ...fromGa4('purchase', params), timestamp: NOW, sourceUrl: 'https://shop.example/' }, { now: NOW }).data;
+    expect(wire({ transaction_id: 'T_1', value: 72.05, currency: 'usd', items: [{ item_id: 'a', price: 10.01, quantity: 3 }, { item_id: 'b', price: '42.02' }] })).toEqual({
+      type: 'contents',
+      amount: 7205,
+      currency: 'USD',
+      contents: [
+        { id: 'a', content_type: 'product', quantity: 3, amount: 1001 },
+        { id: 'b', content_type: 'product', amount: 4202 },
+      ],
+    });
+    expect(wire({ currency: 'JPY', items: [{ item_id: 'a', price: 8900 }] })).toEqual({
+      type: 'contents',
+      amount: 8900,
+      currency: 'JPY',
+      contents: [{ id: 'a', content_type: 'product', amount: 8900 }],
+    });
+    // A price finer than the currency is refused when the item is built, never rounded.
+    expect(issuesOf(() => wire({ value: 11, currency: 'JPY', items: [{ item_id: 'a', price: 5.5, quantity: 2 }] }))).toEqual([
+      expect.objectContaining({ path: 'data.contents[0].value', code: 'too_precise' }),
+    ]);
   });
 
   it('does not sum when some item has no price (items keep their own prices)', () => {

@@ -103,6 +103,21 @@ describe('normalizeName', () => {
   });
 });
 
+describe('normalization policies where the spec is silent (docs/spec-decisions.md)', () => {
+  it('removes only the ASCII punctuation the spec lists from names: typographic marks are kept', () => {
+    expect(normalizeName("O'Connor")).toBe('oconnor');
+    expect(normalizeName('O\u2019Connor')).toBe('o\u2019connor'); // ’ (U+2019), as phones type it
+    expect(normalizeName('Anne\u2010Marie')).toBe('anne\u2010marie'); // ‐ (U+2010)
+    expect(normalizeName('O\u2019Connor')).not.toBe(normalizeName("O'Connor"));
+  });
+
+  it('removes only leading zeros from phones: a (0) trunk prefix inside the number stays, and other dashes are invalid', () => {
+    expect(normalizePhone('+44 20 7946 0958')).toBe('442079460958');
+    expect(normalizePhone('+44 (0)20 7946 0958')).toBe('4402079460958');
+    expect(issuesOf(() => normalizePhone('+44 20\u20137946 0958'))).toEqual([expect.objectContaining({ code: 'invalid_format' })]); // – (U+2013)
+  });
+});
+
 describe('normalizeExternalId', () => {
   it.each([
     ['  CUST-00042  ', 'CUST-00042'],

@@ -88,6 +88,9 @@ export function isGeoText(value: unknown): value is string {
   return codePointLength(value) <= MAX_GEO_TEXT_LENGTH;
 }
 
+/** The postal-code rule as issues state it (raw fields and wire lists alike). */
+export const POSTAL_CODE_RULE = 'must be 1-32 ASCII letters, digits, spaces or hyphens';
+
 /**
  * Postal code: 1–32 ASCII letters, digits, spaces and hyphens, starting and ending with a letter or
  * digit (so it is already trimmed).

@@ -81,6 +81,13 @@ describe('hashUser', () => {
     });
   });
 
+  it('compares cities and regions case-sensitively (sent raw; the API lowercases them itself)', () => {
+    expect(hashUser({ city: ['Paris', 'paris', ' Paris '] }).cities).toEqual(['Paris', 'paris']);
+    expect(issuesOf(() => hashUser({ region: ['IDF', 'idf', 'Idf', 'iDF'] }))).toEqual([
+      expect.objectContaining({ path: 'user.region[3]', code: 'too_many' }),
+    ]);
+  });
+
   it('keeps an all-zero advertising id (the API ignores it)', () => {
     const zero = '00000000-0000-0000-0000-000000000000';
     expect(hashUser({ androidAdvertisingId: zero }).android_advertising_id).toBe(zero);
@@ -241,6 +248,15 @@ describe('toPixelUser', () => {
     });
     const { zip_code: zip, ...rest } = docs;
     expect(pixel).toEqual({ ...rest, postal_code: zip });
+  });
+
+  it('sends postal_code and never zip_code; a zip key in the input is refused, not renamed', () => {
+    expect(toPixelUser({ postalCode: '94107' })).toEqual({ postal_code: '94107' });
+    for (const key of ['zipCode', 'zip_code', 'postal_code']) {
+      expect(issuesOf(() => toPixelUser({ [key]: '94107' } as UserInput))).toEqual([
+        expect.objectContaining({ path: `user.${key}`, code: 'unknown_field' }),
+      ]);
+    }
   });
 
   it('applies the same rules as hashUser, including for fields it leaves out', () => {

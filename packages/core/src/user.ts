@@ -11,6 +11,7 @@ import {
   isGeoText,
   isNonBlank,
   isPostalCode,
+  POSTAL_CODE_RULE,
   isSha256Hex,
   isValidIp,
 } from './user-rules.js';
@@ -83,7 +84,7 @@ const geoText: Convert = (value, path) => {
 const postalCode: Convert = (value, path) => {
   const code = value.trim();
   if (!isPostalCode(code)) {
-    fail(path, 'invalid_format', 'must be 1-32 letters, digits, spaces or hyphens');
+    fail(path, 'invalid_format', POSTAL_CODE_RULE);
   }
   return code;
 };

@@ -71,6 +71,14 @@ describe('validateEvent: data', () => {
   ])('%s fields %#', (type, data, expected) =>
     expect(withData(type, data, type === 'custom' ? { custom_event_name: 'quote' } : {})).toEqual(expected));
 
+  it('accepts custom extra data nested up to 32 levels below the value, and rejects deeper nesting', () => {
+    // nest(n): n objects around a number; the outermost is the value of the key (level 0).
+    const nest = (n: number): unknown => (n === 0 ? 1 : { a: nest(n - 1) });
+    expect(withData('custom', { type: 'custom', deep: nest(33) }, { custom_event_name: 'quote' })).toEqual([]);
+    expect(withData('custom', { type: 'custom', deep: [nest(32)] }, { custom_event_name: 'quote' })).toEqual([]);
+    expect(withData('custom', { type: 'custom', deep: nest(34) }, { custom_event_name: 'quote' })).toEqual(['data.deep:not_json']);
+  });
+
   it('rejects custom data nested deeper than JSON-safe (and cyclic data) without throwing', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;

@@ -36,6 +36,10 @@ describe('validateEvent: event fields', () => {
     [{ id: '' }, ['id:empty']],
     [{ id: 'x'.repeat(257) }, ['id:too_long']],
     [{ id: 'x'.repeat(256) }, []],
+    [{ id: ' ' }, []], // non-empty is the rule; ids are opaque and sent unchanged
+    // The 256 cap counts UTF-16 code units (JavaScript's length), see docs/spec-decisions.md.
+    [{ id: '😀'.repeat(128) }, []],
+    [{ id: '😀'.repeat(128) + 'x' }, ['id:too_long']],
   ])('id %#', (patch, expected) => expect(check(patch)).toEqual(expected));
 
   it.each([
@@ -81,6 +85,12 @@ describe('validateEvent: event fields', () => {
     [{ ...custom, custom_event_name: 'custom' }, ['custom_event_name:reserved_name']],
     [{ custom_event_name: 'quote' }, ['custom_event_name:forbidden_field']],
   ])('custom_event_name %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it('reads custom_event_name at event level only: a copy inside custom data does not name the event (spec §3)', () => {
+    expect(check({ ...custom, custom_event_name: 'quote', data: { type: 'custom', custom_event_name: 'quote' } })).toEqual([]);
+    expect(check({ ...custom, data: { type: 'custom', custom_event_name: 'quote' } })).toEqual(['custom_event_name:required']);
+    expect(check({ data: { type: 'contents', custom_event_name: 'quote' } })).toEqual(['data.custom_event_name:unknown_field']);
+  });
 
   it.each([
     [{ action_source: undefined }, ['action_source:required']],

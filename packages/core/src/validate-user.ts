@@ -10,6 +10,7 @@ import {
   isLowerSha256Hex,
   isNonBlank,
   isPostalCode,
+  POSTAL_CODE_RULE,
   isValidIp,
 } from './user-rules.js';
 import { addIssue } from './errors.js';
@@ -33,7 +34,7 @@ const RULES = new Map<string, Rule>([
   ['last_names_sha256', HASH],
   ['cities', GEO],
   ['regions', GEO],
-  ['postal_codes', [isPostalCode, 'must be 1-32 letters, digits, spaces or hyphens', true]],
+  ['postal_codes', [isPostalCode, POSTAL_CODE_RULE, true]],
   ['countries', [isCountryCode, 'must be an uppercase ISO 3166-1 alpha-2 code', true]],
   ['obref', BLANK],
   ['ip_address', [isValidIp, 'must be an IPv4 or IPv6 address', false]],

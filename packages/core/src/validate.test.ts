@@ -50,6 +50,7 @@ describe('validateIntegrationSource', () => {
   it.each([
     ['', 'invalid_format'],
     ['_acme', 'invalid_format'],
+    [' acme', 'invalid_format'], // checked as given: not trimmed (nor lowercased) first
     ['acme measurement', 'invalid_format'],
     ['a'.repeat(65), 'invalid_format'],
     ['acmé', 'invalid_format'],
