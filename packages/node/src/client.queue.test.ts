@@ -194,6 +194,18 @@ describe('shutdown', () => {
     expect(client.stats().queued).toBe(0);
   });
 
+  it('warns about a shutdown timeoutMs it cannot use, and still shuts down on the default deadline', async () => {
+    mockApi();
+    const logger = memoryLogger();
+    const client = createClient({ ...baseOptions(), logger, logLevel: 'warn' });
+    client.track(lead('a'));
+    const report = await client.shutdown({ timeoutMs: -1 });
+    expect(report.delivered).toEqual(['a']);
+    expect(logger.lines.filter((l) => l.includes('shutdown timeoutMs'))).toEqual([
+      expect.stringContaining('using 10000'),
+    ]);
+  });
+
   it('resolves at once with an empty report when nothing is queued', async () => {
     const seen = mockApi();
     const report = await createClient(baseOptions()).shutdown();
@@ -265,6 +277,38 @@ describe('flush with a deadline', () => {
     for (const timeoutMs of [-1, Number.NaN, 700_000, '5' as unknown as number]) {
       await expect(client.flush({ timeoutMs })).rejects.toSatisfy((e) => CapiValidationError.isInstance(e));
     }
+  });
+
+  it('bounds a flush already running in the background by the deadline too', async () => {
+    let calls = 0;
+    const timers = manualTimers();
+    const errors: ErrorContext[] = [];
+    const client = createClient({
+      ...baseOptions(),
+      timers,
+      onError: (_e, ctx) => errors.push(ctx),
+      fetch: (_url, init) => {
+        calls++;
+        // Never answers: only an abort signal ends it.
+        return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      },
+    });
+    client.track(lead('a'));
+    const background = client.flush(); // e.g. flushAt reached during a request: no deadline of its own
+    await settle();
+    expect(calls).toBe(1);
+    client.track(lead('b'));
+    const flushing = client.flush({ timeoutMs: 1000 });
+    for (let i = 0; i < 3; i++) {
+      timers.fire(); // the deadline timers
+      await settle();
+    }
+    const report = await Promise.race([flushing, settle().then(() => 'still waiting' as const)]);
+    expect(report).not.toBe('still waiting');
+    expect(report !== 'still waiting' && report.rejected.map((r) => [r.id, r.reason])).toEqual([['b', 'timeout']]);
+    expect((await background).rejected.map((r) => [r.id, r.reason])).toEqual([['a', 'timeout']]);
+    expect(errors.flatMap((e) => e.eventIds).sort()).toEqual(['a', 'b']);
+    expect(client.stats()).toMatchObject({ queued: 0, inFlight: 0 });
   });
 
   it('says shutdown, not timeout, when the shutdown deadline comes first', async () => {

@@ -37,14 +37,20 @@ export interface FlushOptions {
    * One deadline for this flush, retries included, in ms (0 to 600 000). Events not delivered by
    * then are reported with reason `timeout` (in the report and through `onError`), not kept for
    * later: on a serverless function that is about to freeze, waiting longer would lose them anyway.
-   * Default: no deadline of its own (each batch still stops retrying after `retryDeadlineMs`).
+   * A flush already delivering when this one is called (a background flush) is held to the same
+   * deadline, so the returned promise settles by then. Default: no deadline of its own (each batch
+   * still stops retrying after `retryDeadlineMs`).
    */
   timeoutMs?: number;
 }
 
 /** Options of `shutdown`. */
 export interface ShutdownOptions {
-  /** One deadline for the whole final flush, retries included. Default: the client's `shutdownTimeoutMs` (10 s). */
+  /**
+   * One deadline for the whole final flush, retries included, in ms (0 to 600 000; more is cut to
+   * 600 000). Default, and for a value that is not a non-negative number (with a warning): the
+   * client's `shutdownTimeoutMs` (10 s).
+   */
   timeoutMs?: number;
 }
 
@@ -116,6 +122,13 @@ interface Lifetime {
   reason: DropReason;
 }
 
+/** The lifetime of one flush: its deadline can be brought forward by a later `flush({ timeoutMs })`. */
+interface DeadlineWindow {
+  outer: Lifetime;
+  tighten(deadline: number): void;
+  release(): void;
+}
+
 /**
  * Creates a Conversions API client: batching queue, retries with backoff, bisection of refused
  * batches, time-bounded shutdown. The API key stays inside: it is absent from logs, errors,
@@ -143,6 +156,9 @@ export function createClient(options: ClientOptions): CapiClient {
   let shutdownPromise: Promise<SendReport> | undefined;
   // The earliest `flush({ timeoutMs })` deadline (clock ms) asked of the flush that has not started yet.
   let nextDeadline = Number.POSITIVE_INFINITY;
+  // The deadline window of the flush delivering right now, so that a later `flush({ timeoutMs })`
+  // can bound it too (it would otherwise wait for that flush's retries before its own deadline).
+  let runningWindow: DeadlineWindow | undefined;
 
   const envelope = (validateOnly: boolean | undefined): Envelope => {
     let e = envelopes.get(validateOnly);
@@ -197,31 +213,36 @@ export function createClient(options: ClientOptions): CapiClient {
     items: WireEvent[],
     validateOnly: boolean | undefined,
     report: SendReport,
-    deadline = Number.POSITIVE_INFINITY,
+    window?: DeadlineWindow,
   ): Promise<SendReport> => {
     if (items.length === 0) return report;
     warnUnattributable(items);
     counters.inFlight += items.length;
-    const bounded = deadline === Number.POSITIVE_INFINITY ? undefined : withDeadline(deadline);
     try {
-      const delivered = await deliver(items, context(validateOnly, bounded?.outer ?? lifetime));
+      const delivered = await deliver(items, context(validateOnly, window?.outer ?? lifetime));
       counters.requests += delivered.requests;
       counters.retries += delivered.retries;
       return mergeReport(report, delivered);
     } finally {
-      bounded?.release();
       counters.inFlight -= items.length;
     }
   };
 
-  // The client's lifetime narrowed to one flush's deadline: over at that deadline or at shutdown's,
-  // whichever comes first; undelivered events then carry the reason of the one that came first.
-  const withDeadline = (deadline: number): { outer: Lifetime; release: () => void } => {
+  // The client's lifetime narrowed to one flush's deadline (which `tighten` can bring forward):
+  // over at that deadline or at shutdown's, whichever comes first; undelivered events then carry
+  // the reason of the one that came first.
+  const withDeadline = (initial: number): DeadlineWindow => {
+    let deadline = initial;
+    let timer: unknown;
     const controller = new AbortController();
     const abort = () => controller.abort();
     if (lifetime.signal.aborted) abort();
     else lifetime.signal.addEventListener('abort', abort, { once: true });
-    const timer = o.timers.setTimeout(abort, Math.max(0, deadline - o.now()));
+    const arm = () => {
+      if (timer !== undefined) o.timers.clearTimeout(timer);
+      timer = deadline === Number.POSITIVE_INFINITY ? undefined : o.timers.setTimeout(abort, Math.max(0, deadline - o.now()));
+    };
+    arm();
     const outer: Lifetime = {
       get deadline() {
         return Math.min(deadline, lifetime.deadline);
@@ -231,11 +252,19 @@ export function createClient(options: ClientOptions): CapiClient {
         return lifetime.deadline <= deadline ? 'shutdown' : 'timeout';
       },
     };
-    const release = () => {
-      o.timers.clearTimeout(timer);
-      lifetime.signal.removeEventListener('abort', abort);
+    return {
+      outer,
+      tighten: (earlier) => {
+        if (earlier >= deadline) return;
+        deadline = earlier;
+        arm();
+      },
+      release: () => {
+        if (timer !== undefined) o.timers.clearTimeout(timer);
+        timer = undefined;
+        lifetime.signal.removeEventListener('abort', abort);
+      },
     };
-    return { outer, release };
   };
 
   // Spec §4: sent anyway, but said at debug level. Ids and a count only: no personal data.
@@ -259,7 +288,12 @@ export function createClient(options: ClientOptions): CapiClient {
     report.duplicates = queuedDuplicates;
     queuedDuplicates = [];
     const fresh = withoutStale(queue.drain(), o.now(), report, onRejected);
-    return run(fresh, o.validateOnly, report, deadline);
+    const window = withDeadline(deadline);
+    runningWindow = window;
+    return run(fresh, o.validateOnly, report, window).finally(() => {
+      window.release();
+      if (runningWindow === window) runningWindow = undefined;
+    });
   };
 
   const clearTimer = () => {
@@ -275,7 +309,12 @@ export function createClient(options: ClientOptions): CapiClient {
       );
     }
     clearTimer();
-    if (timeoutMs !== undefined) nextDeadline = Math.min(nextDeadline, o.now() + timeoutMs);
+    if (timeoutMs !== undefined) {
+      const deadline = o.now() + timeoutMs;
+      nextDeadline = Math.min(nextDeadline, deadline);
+      // A flush already delivering would make this one wait past its deadline: bound it too.
+      runningWindow?.tighten(deadline);
+    }
     if (next !== undefined) return next;
     const p = tail.then(() => {
       next = undefined;
@@ -362,7 +401,12 @@ export function createClient(options: ClientOptions): CapiClient {
     closed = true;
     clearTimer();
     const given = shutdownOptions?.timeoutMs;
-    const timeoutMs = typeof given === 'number' && given >= 0 ? Math.min(given, 600_000) : o.shutdownTimeoutMs;
+    const valid = typeof given === 'number' && given >= 0 && given <= 600_000;
+    // Not a rejection: a shutdown that refused to run would lose the queue. Said, though.
+    if (given !== undefined && !valid) {
+      log.warn(`shutdown timeoutMs must be a number of ms from 0 to 600000; using ${typeof given === 'number' && given > 600_000 ? 600_000 : o.shutdownTimeoutMs}`);
+    }
+    const timeoutMs = valid ? given : typeof given === 'number' && given > 600_000 ? 600_000 : o.shutdownTimeoutMs;
     lifetime.deadline = o.now() + timeoutMs;
     // Deliberately not unref'd (unlike every other timer here): while a shutdown runs, it keeps the
     // process alive until the deadline, so a retry backoff cannot let it exit with events unsent.

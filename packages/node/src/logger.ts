@@ -46,7 +46,9 @@ const BEARER = /\b(Bearer\s+)[^\s"'`\\]+/gi;
  * occurs; a shorter secret only when it is the whole text.
  */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text.replace(BEARER, '$1[redacted]');
+  // Secrets first: the Bearer rule stops at whitespace or a quote, so running it first could cut
+  // a secret holding one in two and leave its tail for the secret rule to miss.
+  let out = text;
   for (const secret of secrets) {
     if (secret.length >= MIN_SUBSTRING_SECRET_LENGTH) {
       if (out.includes(secret)) out = out.split(secret).join('[redacted]');
@@ -54,7 +56,7 @@ export function redact(text: string, secrets: readonly string[]): string {
       out = '[redacted]';
     }
   }
-  return out;
+  return out.replace(BEARER, '$1[redacted]');
 }
 
 function redactValue(value: unknown, secrets: readonly string[], depth: number): unknown {

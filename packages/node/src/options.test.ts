@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nobleSha256Hex } from '@x/openai-capi-core';
+import { CapiValidationError, nobleSha256Hex } from '@x/openai-capi-core';
 import { endpointUrl, resolveOptions } from './options.js';
 import { defaultHasher, nodeCryptoHasher } from './hasher.js';
 import { createLogger, redact, type Logger } from './logger.js';
@@ -33,6 +33,34 @@ describe('options', () => {
 
   it('appends pid to an endpoint that already has a query', () => {
     expect(endpointUrl('http://127.0.0.1:9/v1/events?x=1', 'a&b')).toBe('http://127.0.0.1:9/v1/events?x=1&pid=a%26b');
+  });
+
+  it('rejects a number option of the wrong type, whichever it is, instead of using its default', () => {
+    const numbers = [
+      'flushAt', 'flushIntervalMs', 'maxQueueSize', 'maxBatchEvents', 'maxBatchBytes', 'timeoutMs', 'maxRetries',
+      'retryInitialDelayMs', 'retryMaxDelayMs', 'retryAfterMaxMs', 'retryDeadlineMs', 'shutdownTimeoutMs',
+    ];
+    for (const key of numbers) {
+      expect(() => resolveOptions({ ...base, [key]: '5' } as never), key).toThrow(
+        expect.objectContaining({ issues: [expect.objectContaining({ path: key, code: 'not_number' })] }),
+      );
+    }
+  });
+
+  it('rejects an API key that cannot be a bearer token, without quoting it', () => {
+    for (const apiKey of ['sk-live-0123456789\n', ' sk-live-0123456789', 'sk-live 0123456789', '"sk-live-0123456789"', '\u201csk-live-0123456789\u201d']) {
+      let error: unknown;
+      try {
+        resolveOptions({ ...base, apiKey });
+      } catch (e) {
+        error = e;
+      }
+      expect(CapiValidationError.isInstance(error), JSON.stringify(apiKey)).toBe(true);
+      const { issues, message } = error as CapiValidationError;
+      expect(issues).toEqual([expect.objectContaining({ path: 'apiKey', code: 'invalid_format' })]);
+      expect(message).not.toContain('0123456789');
+    }
+    expect(resolveOptions({ ...base, apiKey: 'sk-proj_AZaz09.~+/==' }).options.apiKey).toBe('sk-proj_AZaz09.~+/==');
   });
 
   it('rejects bad hooks and log levels', () => {
@@ -83,6 +111,11 @@ describe('redact', () => {
     expect(redact('1234567', ['1234567'])).toBe('[redacted]');
     expect(redact('k', ['k'])).toBe('[redacted]');
     expect(redact('1234567 and more', ['1234567'])).toBe('1234567 and more');
+  });
+
+  it('redacts the whole of a key holding whitespace, not just the part a Bearer rule sees', () => {
+    // e.g. a fetch error that quotes the invalid header value `Bearer <key>`
+    expect(redact('invalid header value "Bearer abcdefgh\nijklmnop"', ['abcdefgh\nijklmnop'])).toBe('invalid header value "Bearer [redacted]"');
   });
 
   it('always redacts Bearer credentials, whatever the configured key', () => {

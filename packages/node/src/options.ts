@@ -15,7 +15,9 @@ export interface ClientOptions {
   pixelId: string;
   /**
    * Conversions API key (secret), sent as `Authorization: Bearer …`. Required. It is the key made
-   * for the Conversions API, not the Advertiser (management) API key. Never logged.
+   * for the Conversions API, not the Advertiser (management) API key. Never logged. It must be a
+   * bearer token (letters, digits and `- . _ ~ + /`, then optional `=`): a key with a space, line
+   * break or quote in it is refused with a `CapiValidationError`.
    */
   apiKey: string;
   /** Endpoint URL. Default `https://bzr.openai.com/v1/events`; point it at the emulator in tests. */
@@ -85,6 +87,9 @@ export interface ClientOptions {
   hasher?: Hasher;
 }
 
+/** RFC 6750 `b64token`: what may follow `Bearer ` in an `Authorization` header. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
 /** Options after defaults and clamping. */
 export interface ResolvedOptions {
   pixelId: string;
@@ -148,6 +153,16 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
       code: 'required',
       message: 'apiKey is required: the Conversions API key (not the Advertiser API key)',
     });
+  } else if (!BEARER_TOKEN.test(o.apiKey)) {
+    // Never quote the value: it is a secret. A stray newline, space or quote copied with the key
+    // would otherwise surface as a network error on every attempt (an invalid header value).
+    issues.push({
+      path: 'apiKey',
+      code: 'invalid_format',
+      message:
+        'apiKey must be a bearer token (letters, digits and - . _ ~ + /, then optional = padding): ' +
+        'check for spaces, a line break or quotes copied with it, and trim it when you load it',
+    });
   }
   const endpoint = o.endpoint ?? DEFAULT_ENDPOINT;
   if (!isHttpUrl(endpoint)) {
@@ -192,10 +207,19 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
     return used;
   };
 
+  // Every number is read before the check below, so a wrong type anywhere is reported, not defaulted.
   const maxQueueSize = num('maxQueueSize', 10_000, 1, 1_000_000);
   const flushAt = Math.min(num('flushAt', 20, 1, 1000), maxQueueSize);
+  const flushIntervalMs = num('flushIntervalMs', 5000, 10, 3_600_000);
+  const maxBatchEvents = num('maxBatchEvents', 1000, 1, 1000);
+  const maxBatchBytes = num('maxBatchBytes', 1_048_576, 1024, 10 * 1_048_576);
   const timeoutMs = num('timeoutMs', 10_000, 10, 600_000);
+  const maxRetries = num('maxRetries', 5, 0, 20);
   const retryInitialDelayMs = num('retryInitialDelayMs', 500, 0, 60_000);
+  const retryMaxDelayMs = num('retryMaxDelayMs', 30_000, retryInitialDelayMs, 300_000);
+  const retryAfterMaxMs = num('retryAfterMaxMs', 60_000, 0, 600_000);
+  const retryDeadlineMs = num('retryDeadlineMs', 120_000, timeoutMs, 3_600_000);
+  const shutdownTimeoutMs = num('shutdownTimeoutMs', 10_000, 0, 600_000);
 
   if (issues.length > 0) throw new CapiValidationError(issues, `Invalid createClient options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
 
@@ -208,17 +232,17 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
       validateOnly: o.validateOnly,
       integrationSource,
       flushAt,
-      flushIntervalMs: num('flushIntervalMs', 5000, 10, 3_600_000),
+      flushIntervalMs,
       maxQueueSize,
-      maxBatchEvents: num('maxBatchEvents', 1000, 1, 1000),
-      maxBatchBytes: num('maxBatchBytes', 1_048_576, 1024, 10 * 1_048_576),
+      maxBatchEvents,
+      maxBatchBytes,
       timeoutMs,
-      maxRetries: num('maxRetries', 5, 0, 20),
+      maxRetries,
       retryInitialDelayMs,
-      retryMaxDelayMs: num('retryMaxDelayMs', 30_000, retryInitialDelayMs, 300_000),
-      retryAfterMaxMs: num('retryAfterMaxMs', 60_000, 0, 600_000),
-      retryDeadlineMs: num('retryDeadlineMs', 120_000, timeoutMs, 3_600_000),
-      shutdownTimeoutMs: num('shutdownTimeoutMs', 10_000, 0, 600_000),
+      retryMaxDelayMs,
+      retryAfterMaxMs,
+      retryDeadlineMs,
+      shutdownTimeoutMs,
       onError: o.onError,
       onDelivered: o.onDelivered,
       logger: o.logger ?? consoleLogger,
