@@ -67,6 +67,8 @@ describe('hono example', () => {
       expect(res.status).toBe(200);
       await client.flush();
       expect(emulator.events[0]?.event.id).toBe(id);
+      // The socket address reached the relay: the event carries the visitor's IP.
+      expect(emulator.events[0]?.event.user?.ip_address).toBe('127.0.0.1');
       expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ ok: true, queued: 0 });
     } finally {
       await new Promise((resolve) => server.close(resolve));

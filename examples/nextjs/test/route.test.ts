@@ -27,7 +27,7 @@ function relayRequest(key: string) {
   });
   const request = new Request('https://shop.example/api/openai-capi', {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'NextTest/1' },
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'NextTest/1', 'x-forwarded-for': '198.51.100.7, 10.0.0.2' },
     body: JSON.stringify({ v: 1, events: [event] }),
   });
   return { id: event.id, request };
@@ -44,6 +44,18 @@ describe('Next.js route handler', () => {
     expect(emulator.events.map((e) => e.event)).toEqual([
       expect.objectContaining({ id, oppref: 'click-next', action_source: 'web', user: expect.objectContaining({ user_agent: 'NextTest/1' }) }),
     ]);
+  });
+
+  it('reads the client IP from the proxy hop (trustProxy 1 by default; OPENAI_CAPI_TRUST_PROXY=0 turns it off)', async () => {
+    const env = { OPENAI_CAPI_PIXEL_ID: 'px-next', OPENAI_CAPI_API_KEY: 'next-key', OPENAI_CAPI_ENDPOINT: emulator.endpoint };
+    for (const [trust, ip] of [[undefined, '10.0.0.2'], ['2', '198.51.100.7'], ['0', undefined]] as const) {
+      emulator.reset();
+      const { client, relay } = createCapiServer(trust === undefined ? env : { ...env, OPENAI_CAPI_TRUST_PROXY: trust });
+      const { request } = relayRequest(`ORD-IP-${trust}`);
+      expect((await relay(request)).status).toBe(200);
+      await client.shutdown();
+      expect(emulator.events[0]?.event.user?.ip_address).toBe(ip);
+    }
   });
 
   it('needs the server secrets and says which', () => {

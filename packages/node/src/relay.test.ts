@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CapiValidationError, sha256Hex } from '@x/openai-capi-core';
+import { CapiError, CapiValidationError, sha256Hex } from '@x/openai-capi-core';
 import type { RelayOptions } from './relay.js';
 import { NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
@@ -240,6 +240,35 @@ describe('relay: origin, rate limit, privacy', () => {
     expect((await send('192.0.2.2')).status).toBe(200);
     t += 5000;
     expect((await send('192.0.2.1')).status).toBe(200);
+  });
+
+  it('does not rate-limit requests whose client IP is unknown (one shared bucket would refuse real visitors), and says so once', async () => {
+    const errors: unknown[] = [];
+    const { handler } = setup({ rateLimit: { limit: 1, windowMs: 60_000 }, onError: (error) => errors.push(error) });
+    for (let i = 0; i < 5; i++) expect((await handler(post({ v: 1, events: [relayEvent(`u${i}`)] }))).status).toBe(200);
+    expect(errors).toHaveLength(1);
+    expect(CapiError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as Error).message).toMatch(/cannot see client IP addresses.*trustProxy.*remoteAddress/);
+    // With rateLimit: false there is nothing to say.
+    const quiet: unknown[] = [];
+    const off = setup({ rateLimit: false, onError: (error) => quiet.push(error) });
+    await off.handler(post({ v: 1, events: [relayEvent('q')] }));
+    expect(quiet).toEqual([]);
+  });
+
+  it('prints its own configuration errors by default, but only the name of an application error', async () => {
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await setup({ rateLimit: { limit: 1, windowMs: 60_000 } }).handler(post({ v: 1, events: [relayEvent('d')] }));
+      const failing = setup({ enrich: () => { throw new Error('db down for ada@example.com'); } });
+      await failing.handler(post({ v: 1, events: [relayEvent('e')] }), { remoteAddress: '192.0.2.9' });
+      const lines = spy.mock.calls.map((args) => args.join(' '));
+      expect(lines[0]).toMatch(/cannot see client IP addresses/);
+      expect(lines[1]).toMatch(/relay handler failed \(Error\)/);
+      expect(lines.join('\n')).not.toContain('ada@example.com');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('drops events under Sec-GPC: 1 by default (202), and tracks nothing', async () => {

@@ -1,4 +1,5 @@
 import {
+  CapiError,
   CapiValidationError,
   eventInputFromWire,
   userInputFromWire,
@@ -26,7 +27,12 @@ export interface RelayOptions {
    * `Origin` header is missing or not allowed gets 403. Default: no check (same-origin deployments).
    */
   allowedOrigins?: readonly string[] | ((origin: string) => boolean);
-  /** Per-client-IP token bucket (429 with `Retry-After` when exceeded), or `false` to disable. Default `{ limit: 60, windowMs: 60000 }`. */
+  /**
+   * Per-client-IP token bucket (429 with `Retry-After` when exceeded), or `false` to disable.
+   * Default `{ limit: 60, windowMs: 60000 }`. A request whose client IP the relay cannot see (a Fetch
+   * runtime without `trustProxy` or `remoteAddress`) is not limited: one bucket shared by every
+   * visitor would refuse real conversions. That is reported once through `onError`.
+   */
   rateLimit?: RateLimitOptions | false;
   /** Event types the browser may send; others are rejected (`not_allowed`). Default: every type. */
   eventTypes?: readonly EventType[];
@@ -54,8 +60,9 @@ export interface RelayOptions {
   globalPrivacyControl?: GpcPolicy;
   /**
    * Called with unexpected errors (an `enrich` hook that threw something other than a
-   * `CapiValidationError`); the request gets 500. Default: one `console.error` line with the
-   * error's name only (its message may hold personal data).
+   * `CapiValidationError`; the request gets 500) and, once, with a `CapiError` when the rate limit
+   * cannot apply because client IPs are unknown. Default: one `console.error` line with the error's
+   * name only (an application error's message may hold personal data), or this SDK's own message.
    */
   onError?: (error: unknown, request: Request) => void;
   /** Clock of the rate limiter. Default `Date.now`. */
@@ -97,6 +104,14 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
   const allowedTypes = options.eventTypes === undefined ? undefined : new Set<string>(options.eventTypes);
 
   const onError = options.onError ?? defaultOnError;
+  const report = (error: unknown, request: Request): void => {
+    try {
+      onError(error, request);
+    } catch {
+      // A failing error hook must not turn an answer into a crash.
+    }
+  };
+  let unknownIpReported = false;
   const handle = async (request: Request, context: RelayContext): Promise<Response> => {
     if (request.method !== 'POST') return refusal(405, 'method_not_allowed', 'only POST is accepted', { allow: 'POST' });
     const origin = request.headers.get('origin');
@@ -108,8 +123,12 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
       ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
       ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
     });
-    if (limiter !== undefined) {
-      const decision = limiter.take(attribution.ipAddress ?? 'unknown');
+    if (limiter !== undefined && attribution.ipAddress === undefined && !unknownIpReported) {
+      unknownIpReported = true;
+      report(new CapiError(UNKNOWN_IP_MESSAGE), request);
+    }
+    if (limiter !== undefined && attribution.ipAddress !== undefined) {
+      const decision = limiter.take(attribution.ipAddress);
       if (!decision.allowed) {
         const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
         return refusal(429, 'rate_limited', `too many requests from this client; retry after ${retryAfterS} s`, { 'retry-after': String(retryAfterS) });
@@ -150,18 +169,22 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
     try {
       return await handle(request, context);
     } catch (error) {
-      try {
-        onError(error, request);
-      } catch {
-        // A failing error hook must not turn a 500 into a crash.
-      }
+      report(error, request);
       return json(500, { error: 'internal_error' });
     }
   };
 }
 
-// Only the error's name: an application error message may hold personal data.
+const UNKNOWN_IP_MESSAGE =
+  'The relay cannot see client IP addresses, so it does not rate-limit these requests and events carry no IP: ' +
+  'pass trustProxy (behind a proxy that sets X-Forwarded-For) or relay(request, { remoteAddress }), or set rateLimit: false';
+
+// This SDK's own errors are printed; of any other, only the name: its message may hold personal data.
 function defaultOnError(error: unknown): void {
+  if (CapiError.isInstance(error)) {
+    console.error(`[openai-capi] ${error.message}`);
+    return;
+  }
   const name = error instanceof Error ? error.name : typeof error;
   console.error(`[openai-capi] relay handler failed (${name}); pass onError to createRelayHandler to see it`);
 }

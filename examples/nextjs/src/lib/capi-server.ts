@@ -21,7 +21,11 @@ export function createCapiServer(env: Readonly<Record<string, string | undefined
     ...(env['OPENAI_CAPI_ENDPOINT'] ? { endpoint: env['OPENAI_CAPI_ENDPOINT'] } : {}),
     ...(env['OPENAI_CAPI_VALIDATE_ONLY'] === 'true' ? { validateOnly: true } : {}),
   });
-  return { client, relay: createRelayHandler(client) };
+  // A route handler gets a Fetch Request, which has no socket address: the client IP comes from the
+  // X-Forwarded-For that the platform's proxy (Vercel, Netlify, a load balancer) sets. With no proxy
+  // in front of `next start`, set OPENAI_CAPI_TRUST_PROXY=0: the header would then be the visitor's.
+  const trustProxy = Number(env['OPENAI_CAPI_TRUST_PROXY'] ?? 1);
+  return { client, relay: createRelayHandler(client, { trustProxy: Number.isInteger(trustProxy) && trustProxy > 0 ? trustProxy : false }) };
 }
 
 let server: CapiServer | undefined;
