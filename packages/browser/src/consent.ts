@@ -32,5 +32,5 @@ export function initialConsent(
   navigator: Navigator | undefined,
 ): ConsentState {
   if (honourGpc && hasGlobalPrivacyControl(navigator)) return 'denied';
-  return requested === 'granted' || requested === 'denied' ? requested : 'pending';
+  return isConsentDecision(requested) ? requested : 'pending';
 }

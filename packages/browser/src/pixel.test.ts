@@ -3,6 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL, createPixelBridge, installPixelStub } from './pixel.js';
 
+/** The bridge's onError in tests where the pixel never throws. */
+const fail = (error: unknown): never => {
+  throw new Error(`unexpected pixel error: ${String(error)}`);
+};
+
 const scripts = (doc: Document) => [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src'));
 
 const order: WireEvent = {
@@ -31,7 +36,7 @@ describe('installPixelStub', () => {
     const calls: unknown[][] = [];
     const existing = (...args: unknown[]) => void calls.push(args);
     (page.win as unknown as { oaiq: unknown }).oaiq = existing;
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p'], granted: false, debug: false });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p'], granted: false, debug: false, onError: fail });
     expect((page.win as unknown as { oaiq: unknown }).oaiq).toBe(existing);
     bridge.measure(order);
     expect(calls.map((c) => c[0])).toEqual(['consent', 'init', 'measure']);
@@ -41,7 +46,7 @@ describe('installPixelStub', () => {
 describe('createPixelBridge', () => {
   it('queues consent before init, and loads the script only once granted', () => {
     const page = openPage();
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: false, debug: true });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: false, debug: true, onError: fail });
     expect(page.oaiqCalls()).toEqual([
       ['consent', false],
       ['init', { pixelId: 'p1', debug: true }],
@@ -60,14 +65,14 @@ describe('createPixelBridge', () => {
 
   it('loads the script at once when created granted', () => {
     const page = openPage();
-    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
     expect(page.oaiqCalls()).toEqual([['consent', true], ['init', { pixelId: 'p1' }]]);
     expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
   });
 
   it('measures with event_id and nothing of source_url, timestamp or oppref', () => {
     const page = openPage();
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
     bridge.measure(order);
     expect(page.oaiqCalls()[2]).toEqual([
       'measure',
@@ -80,7 +85,7 @@ describe('createPixelBridge', () => {
 
   it('passes custom_event_name and opt_out as options, and no server-only custom data keys', () => {
     const page = openPage();
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
     bridge.measure({
       ...order,
       id: 'quote_1',
@@ -99,7 +104,7 @@ describe('createPixelBridge', () => {
 
   it('uses measureSingle per pixel with several pixels, and inits each once', () => {
     const page = openPage();
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false, onError: fail });
     bridge.measure(order);
     expect(page.oaiqCalls()).toEqual([
       ['consent', true],
@@ -112,7 +117,7 @@ describe('createPixelBridge', () => {
 
   it('setUser re-inits every pixel with the complete user, undefined clears it', () => {
     const page = openPage();
-    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false });
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false, onError: fail });
     bridge.setUser({ country: 'US', city: 'Paris' });
     bridge.setUser(undefined);
     expect(page.oaiqCalls().slice(3)).toEqual([
@@ -128,7 +133,23 @@ describe('createPixelBridge', () => {
     const existing = page.win.document.createElement('script');
     existing.src = PIXEL_SCRIPT_URL;
     page.win.document.head.appendChild(existing);
-    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false });
+    createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
     expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+  });
+});
+
+describe('a pixel that throws', () => {
+  it('reports each throw and still makes the other calls', () => {
+    const page = openPage();
+    const calls: unknown[][] = [];
+    (page.win as unknown as { oaiq: unknown }).oaiq = (...args: unknown[]) => {
+      calls.push(args);
+      throw new Error('broken pixel');
+    };
+    const errors: unknown[] = [];
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false, onError: (e) => errors.push(e) });
+    bridge.measure(order);
+    expect(calls.map((c) => c[0])).toEqual(['consent', 'init', 'init', 'measureSingle', 'measureSingle']);
+    expect(errors).toHaveLength(5);
   });
 });

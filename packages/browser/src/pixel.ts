@@ -49,6 +49,8 @@ export interface PixelBridgeOptions {
   granted: boolean;
   /** Passes `debug: true` to each `init` (the pixel then logs to the console). */
   debug: boolean;
+  /** Receives what a throwing `window.oaiq` (a broken pixel script) throws. */
+  onError: (error: unknown) => void;
 }
 
 /** The commands the tracker sends to the pixel. */
@@ -63,9 +65,16 @@ export interface PixelBridge {
 
 /** Installs the stub, sends consent then one `init` per pixel, and returns the bridge. */
 export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
-  const { window: win, pixelIds, debug } = options;
-  // Read window.oaiq on every call: the loaded script may replace the stub.
-  const oaiq = (...args: unknown[]): void => (win as PixelWindow).oaiq?.(...args);
+  const { window: win, pixelIds, debug, onError } = options;
+  // Read window.oaiq on every call: the loaded script may replace the stub. A pixel that throws
+  // is reported, and must not stop what comes after it (the relay, the other pixels, the replay).
+  const oaiq = (...args: unknown[]): void => {
+    try {
+      (win as PixelWindow).oaiq?.(...args);
+    } catch (error) {
+      onError(error);
+    }
+  };
   const init = (user: PixelUser | undefined): void => {
     for (const pixelId of pixelIds) {
       oaiq('init', { pixelId, ...(debug ? { debug } : {}), ...(user ? { user } : {}) });

@@ -175,6 +175,19 @@ describe('queueing while pending', () => {
     expect(page.oaiqCalls().filter((c) => c[0] === 'measure').map((c) => (c[3] as { event_id: string }).event_id)).toEqual([a, b]);
   });
 
+  it('replays every queued event to the relay even when the page\'s pixel throws, and reports it', async () => {
+    const { page, tracker, errors } = setup({ pixelId: 'p1' });
+    (page.win as unknown as { oaiq: unknown }).oaiq = () => {
+      throw new Error('broken pixel script');
+    };
+    const ids = [tracker.track('page_viewed'), tracker.track('lead_created'), tracker.track('page_viewed')];
+    expect(() => tracker.setConsent('granted')).not.toThrow();
+    await tracker.flush();
+    expect(tracker.consent).toBe('granted');
+    expect(page.relayEvents().map((e) => e.id)).toEqual(ids);
+    expect(errors.length).toBeGreaterThanOrEqual(3); // consent + one measure per event, each reported
+  });
+
   it('drops the queue on denial', async () => {
     const { page, tracker } = setup({ pixelId: 'p1' });
     tracker.track('page_viewed');
@@ -367,6 +380,10 @@ describe('track never throws: bad input goes to onError', () => {
     ['blank key', () => ['order_created', undefined, { key: '  ' }], 'key'],
     ['app_installed in the browser', () => ['app_installed'], 'type'],
     ['app_opened in the browser', () => ['app_opened'], 'type'],
+    // Ignored, these would give a random id silently: no deduplication with the server twin.
+    ['a misspelt track option', () => ['order_created', undefined, { event_id: 'o1' }], 'options.event_id'],
+    ['a bare key instead of the options object', () => ['order_created', undefined, 'order_1'], 'options'],
+    ['a numeric key instead of the options object', () => ['order_created', undefined, 12345], 'options'],
   ];
 
   it.each(cases)('%s', async (_name, args, path) => {
@@ -431,6 +448,20 @@ describe('track never throws: bad input goes to onError', () => {
     expect(lone.page.oaiqCalls()).toEqual([]);
   });
 
+  it('reports an invalid initial consent and cookie lifetime, and falls back to the defaults', () => {
+    for (const maxAgeDays of [0, -1, Number.NaN]) {
+      const { page, errors, tracker } = setup({ consent: true as never, cookie: { maxAgeDays } });
+      expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([
+        ['options.consent', 'invalid_consent'],
+        ['options.cookie.maxAgeDays', 'invalid_value'],
+      ]);
+      expect(tracker.consent).toBe('pending');
+      tracker.setConsent('granted');
+      expect(opprefWrites(page).at(-1)).toContain(`; Max-Age=${MONTH};`);
+      expect(page.win.document.cookie).toBe('__oppref=click_123');
+    }
+  });
+
   it('reports a tracker with nowhere to send', () => {
     const { errors } = setup({ endpoint: undefined as never });
     expect((errors[0] as CapiValidationError).issues[0]!.code).toBe('no_destination');
@@ -449,5 +480,11 @@ describe('event ids', () => {
     const b = tracker.track('page_viewed');
     expect(a).toMatch(/^[0-9a-f-]{36}$/);
     expect(a).not.toBe(b);
+  });
+
+  it('takes null options as no options', () => {
+    const { tracker, errors } = setup({ consent: 'granted' });
+    expect(tracker.track('page_viewed', undefined, null as never)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(errors).toEqual([]);
   });
 });

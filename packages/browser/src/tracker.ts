@@ -40,7 +40,10 @@ export interface TrackerOptions {
   endpoint?: string;
   /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several). */
   pixelId?: string | readonly string[];
-  /** Consent at start (default `'pending'`: events wait in memory until granted or denied). */
+  /**
+   * Consent at start (default `'pending'`: events wait in memory until granted or denied). Any other
+   * value is reported (`invalid_consent`) and `'pending'` is used.
+   */
   consent?: ConsentState;
   /**
    * Honour Global Privacy Control (`navigator.globalPrivacyControl === true`) as a denial that
@@ -50,7 +53,7 @@ export interface TrackerOptions {
   globalPrivacyControl?: boolean;
   /** The `__oppref` cookie: lifetime (default 30 days) and domain (`'auto'`: found by write-probe). */
   cookie?: {
-    /** Lifetime of `__oppref` in days (default 30). */
+    /** Lifetime of `__oppref` in days (default 30; a value that is not a positive number is reported and 30 used). */
     maxAgeDays?: number;
     /** `Domain` of `__oppref`, e.g. `example.com`; `'auto'` (default) finds the registrable domain. */
     domain?: string;
@@ -87,7 +90,8 @@ export interface TrackOptions {
 export interface Tracker {
   /**
    * Builds and sends one event; returns its id, or `undefined` when consent is denied or the input
-   * is invalid (reported to `onError`). While consent is pending the event waits in memory.
+   * is invalid (reported to `onError`; an unknown option such as `event_id` is invalid too, since
+   * ignoring it would silently give a random id). While consent is pending the event waits in memory.
    */
   track(eventName: EventType, data?: EventDataInput, options?: TrackOptions): string | undefined;
   /** Grants or denies consent (storage and sending). Denial deletes `__oppref` and drops queued events. */
@@ -111,6 +115,8 @@ export interface Tracker {
 }
 
 const DAY_SECONDS = 86_400;
+/** The options `track` accepts, as named in its issue messages. */
+const TRACK_OPTIONS = '{ eventId?, key?, customEventName?, optOut? }';
 
 /**
  * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
@@ -173,7 +179,9 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const location = win.location;
   const now = options.now ?? Date.now;
   const maxQueued = options.maxQueuedEvents ?? 100;
-  const maxAgeSeconds = (options.cookie?.maxAgeDays ?? 30) * DAY_SECONDS;
+  const maxAgeDays = options.cookie?.maxAgeDays;
+  // An invalid lifetime (0, negative, NaN) would delete the cookie as it is written: reported, default used.
+  const maxAgeSeconds = (isPositiveNumber(maxAgeDays) ? maxAgeDays : 30) * DAY_SECONDS;
   const configuredDomain = options.cookie?.domain && options.cookie.domain !== 'auto' ? options.cookie.domain : undefined;
   const honourGpc = options.globalPrivacyControl !== false;
   const gpcDenies = honourGpc && hasGlobalPrivacyControl(win.navigator);
@@ -203,7 +211,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       })
     : undefined;
   const pixel: PixelBridge | undefined =
-    pixelIds.length > 0 ? createPixelBridge({ window: win, pixelIds, granted: consent === 'granted', debug }) : undefined;
+    pixelIds.length > 0 ? createPixelBridge({ window: win, pixelIds, granted: consent === 'granted', debug, onError: report }) : undefined;
 
   // Cookie access can throw (sandboxed iframes, disabled cookies): report it, keep tracking.
   const cookieSafe = <R>(fn: () => R): R | undefined => guard(fn)();
@@ -290,41 +298,39 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     }
   };
 
-  const track = (eventName: EventType, data?: EventDataInput, trackOptions: TrackOptions = {}): string | undefined => {
+  const track = (eventName: EventType, data?: EventDataInput, givenOptions?: TrackOptions | null): string | undefined => {
     capture();
     if (consent === 'denied') return undefined;
+    const trackOptions = givenOptions ?? {};
+    // A misspelt option (`event_id`) or a bare key (`track(name, data, orderId)`) would otherwise
+    // give a random id silently, and the browser and server copies would not deduplicate.
+    if (typeof trackOptions !== 'object') invalid('options', 'invalid_type', `must be an object ${TRACK_OPTIONS}`);
+    // `key` is an accepted option iff ` key?` appears in TRACK_OPTIONS (the same text as the message).
+    for (const key in trackOptions) if (!TRACK_OPTIONS.includes(` ${key}?`)) invalid(`options.${key}`, 'unknown_field', `is not in ${TRACK_OPTIONS}`);
     if (eventName === 'app_installed' || eventName === 'app_opened') {
-      throw new CapiValidationError([
-        {
-          path: 'type',
-          code: 'not_browser_event',
-          message: 'is a mobile app event (action_source mobile_app): send it from the server',
-        },
-      ]);
+      invalid('type', 'not_browser_event', 'is a mobile app event (action_source mobile_app): send it from the server');
     }
     const timestamp = now();
-    const input: EventInput = {
+    // Core skips `undefined` fields, so they need not be left out (hence the cast).
+    const input = {
       type: eventName,
       timestamp,
       sourceUrl: location.href,
-      ...defined({
-        id: trackOptions.eventId,
-        key: trackOptions.key,
-        customEventName: trackOptions.customEventName,
-        optOut: trackOptions.optOut,
-        keepSourceUrlQuery: options.keepSourceUrlQuery,
-        oppref,
-        data,
-      }),
-    };
+      id: trackOptions.eventId,
+      key: trackOptions.key,
+      customEventName: trackOptions.customEventName,
+      optOut: trackOptions.optOut,
+      keepSourceUrlQuery: options.keepSourceUrlQuery,
+      oppref,
+      data,
+    } as EventInput;
     const event = buildEventWithoutUser(input, { now: timestamp });
     if (consent === 'granted') {
       dispatch(event);
     } else {
       queue.push(event);
-      const dropped = queue.length > maxQueued ? queue.shift() : undefined;
-      if (dropped) {
-        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.id}`));
+      if (queue.length > maxQueued) {
+        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${queue.shift()?.id}`));
       }
     }
     return event.id;
@@ -362,49 +368,41 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   };
 }
 
+/** Throws a `CapiValidationError` with one issue. */
+function invalid(path: string, code: string, message: string): never {
+  throw new CapiValidationError([{ path, code, message }]);
+}
+
 function checkDecision(state: unknown, path: string): void {
-  if (!isConsentDecision(state)) {
-    throw new CapiValidationError([{ path, code: 'invalid_consent', message: "must be 'granted' or 'denied'" }]);
-  }
+  if (!isConsentDecision(state)) invalid(path, 'invalid_consent', "must be 'granted' or 'denied'");
 }
 
 /** Reports configuration mistakes once, at creation. */
 function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
   const issues: Issue[] = [];
-  if ('apiKey' in options) {
-    issues.push({
-      path: 'options.apiKey',
-      code: 'secret_in_browser',
-      message: 'is a server secret: never put it in browser code (ignored)',
-    });
-  }
+  const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
+  if ('apiKey' in options) add('options.apiKey', 'secret_in_browser', 'is a server secret: never put it in browser code (ignored)');
   if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
-    issues.push({ path: 'options.endpoint', code: 'invalid_endpoint', message: 'must be a non-empty URL' });
+    add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
   }
-  pixelIds.forEach((id, index) => {
-    if (!isPixelId(id)) {
-      issues.push({ path: `options.pixelId[${index}]`, code: 'invalid_pixel_id', message: 'must be a non-empty string (ignored)' });
-    }
-  });
-  if (!options.endpoint && validPixelIds === 0) {
-    issues.push({
-      path: 'options',
-      code: 'no_destination',
-      message: 'set endpoint and/or pixelId, or events go nowhere',
-    });
+  pixelIds.forEach((id, index) => isPixelId(id) || add(`options.pixelId[${index}]`, 'invalid_pixel_id', 'must be a non-empty string (ignored)'));
+  if (!options.endpoint && validPixelIds === 0) add('options', 'no_destination', 'set endpoint and/or pixelId, or events go nowhere');
+  if (options.consent !== undefined && options.consent !== 'pending' && !isConsentDecision(options.consent)) {
+    add('options.consent', 'invalid_consent', "must be 'pending', 'granted' or 'denied'");
+  }
+  const maxAgeDays = options.cookie?.maxAgeDays;
+  if (maxAgeDays !== undefined && !isPositiveNumber(maxAgeDays)) {
+    add('options.cookie.maxAgeDays', 'invalid_value', 'must be a positive number of days (30 used)');
   }
   if (issues.length > 0) report(new CapiValidationError(issues));
 }
 
-function isPixelId(id: unknown): id is string {
-  return typeof id === 'string' && id.trim() !== '';
+function isPositiveNumber(value: unknown): value is number {
+  return typeof value === 'number' && value > 0 && value < Infinity;
 }
 
-/** The object without its `undefined` properties (for `exactOptionalPropertyTypes`). */
-function defined<T extends object>(object: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) if (value !== undefined) result[key] = value;
-  return result as { [K in keyof T]?: Exclude<T[K], undefined> };
+function isPixelId(id: unknown): id is string {
+  return typeof id === 'string' && id.trim() !== '';
 }
 
 /** The tracker used where there is no `window` (server-side rendering) or the setup failed. */
@@ -418,6 +416,6 @@ function inertTracker(): Tracker {
     getOppref: noop,
     getObref: noop,
     identify: noop,
-    flush: () => Promise.resolve(),
+    flush: async () => {},
   };
 }
