@@ -462,6 +462,15 @@ describe('track never throws: bad input goes to onError', () => {
     }
   });
 
+  it('reports a maxQueuedEvents that is not a count, and keeps the pending queue bounded at 100', () => {
+    for (const maxQueuedEvents of [Number.NaN, -1, 2.5]) {
+      const { errors, tracker } = setup({ maxQueuedEvents });
+      expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.maxQueuedEvents', 'invalid_value']]);
+      for (let i = 0; i < 101; i++) tracker.track('page_viewed');
+      expect(errors.at(-1)!.message).toMatch(/maxQueuedEvents \(100\) reached/);
+    }
+  });
+
   it('reports a tracker with nowhere to send', () => {
     const { errors } = setup({ endpoint: undefined as never });
     expect((errors[0] as CapiValidationError).issues[0]!.code).toBe('no_destination');

@@ -62,7 +62,7 @@ export interface TrackerOptions {
   keepSourceUrlQuery?: boolean;
   /** How long events gather before one relay request (default 25 ms). */
   batchDelayMs?: number;
-  /** Events kept while consent is pending (default 100); the oldest is dropped beyond that. */
+  /** Events kept while consent is pending (default 100; an integer ≥ 0, else reported and 100 used); the oldest is dropped beyond that. */
   maxQueuedEvents?: number;
   /** Receives every problem (invalid input, delivery failure) as a `CapiError`. */
   onError?: (error: CapiError) => void;
@@ -178,7 +178,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const doc = win.document;
   const location = win.location;
   const now = options.now ?? Date.now;
-  const maxQueued = options.maxQueuedEvents ?? 100;
+  const maxQueued = isCount(options.maxQueuedEvents) ? options.maxQueuedEvents : 100;
   const maxAgeDays = options.cookie?.maxAgeDays;
   // An invalid lifetime (0, negative, NaN) would delete the cookie as it is written: reported, default used.
   const maxAgeSeconds = (isPositiveNumber(maxAgeDays) ? maxAgeDays : 30) * DAY_SECONDS;
@@ -390,11 +390,19 @@ function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], val
   if (options.consent !== undefined && options.consent !== 'pending' && !isConsentDecision(options.consent)) {
     add('options.consent', 'invalid_consent', "must be 'pending', 'granted' or 'denied'");
   }
+  // NaN would make the pending queue unbounded; a negative number would drop every event.
+  if (options.maxQueuedEvents !== undefined && !isCount(options.maxQueuedEvents)) {
+    add('options.maxQueuedEvents', 'invalid_value', 'must be an integer ≥ 0 (100 used)');
+  }
   const maxAgeDays = options.cookie?.maxAgeDays;
   if (maxAgeDays !== undefined && !isPositiveNumber(maxAgeDays)) {
     add('options.cookie.maxAgeDays', 'invalid_value', 'must be a positive number of days (30 used)');
   }
   if (issues.length > 0) report(new CapiValidationError(issues));
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0;
 }
 
 function isPositiveNumber(value: unknown): value is number {
