@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from './validate.js';
+import { timestampIssueCode } from './validate-event.js';
 import { codes, NOW, order } from './__fixtures__/events.js';
 
 const check = (patch: Record<string, unknown>, base = order()) =>
@@ -61,6 +62,15 @@ describe('validateEvent: event fields', () => {
     [{ timestamp_ms: NOW + 600_000 }, []],
     [{ timestamp_ms: NOW + 600_001 }, ['timestamp_ms:in_future']],
   ])('timestamp_ms %#', (patch, expected) => expect(check(patch)).toEqual(expected));
+
+  it('timestampIssueCode is the one window rule: both ends included, the code of the broken part otherwise', () => {
+    expect([NOW - 604_800_000, NOW, NOW + 600_000].map((ts) => timestampIssueCode(ts, NOW))).toEqual([undefined, undefined, undefined]);
+    expect(timestampIssueCode(NOW - 604_800_001, NOW)).toBe('too_old');
+    expect(timestampIssueCode(NOW + 600_001, NOW)).toBe('in_future');
+    expect(timestampIssueCode(NOW + 0.5, NOW)).toBe('not_integer');
+    expect(timestampIssueCode(String(NOW), NOW)).toBe('invalid_type');
+    expect(timestampIssueCode(undefined, NOW)).toBe('invalid_type');
+  });
 
   it('reads the clock when no now is given', () => {
     expect(validateEvent({ ...order(), timestamp_ms: Date.now() }).ok).toBe(true);

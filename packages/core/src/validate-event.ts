@@ -38,6 +38,20 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /**
+ * The rule of `timestamp_ms` (spec §3): an integer of Unix ms from `now` − 7 days to `now` + 10
+ * minutes, both included. Returns the code of the broken part (`invalid_type`, `not_integer`,
+ * `too_old`, `in_future`), or `undefined` when `ts` is valid. `validateEvent` reports it; the Node
+ * client re-checks queued events with it at send time, so there is one implementation of the window.
+ */
+export function timestampIssueCode(ts: unknown, now: number): 'invalid_type' | 'not_integer' | 'too_old' | 'in_future' | undefined {
+  return typeof ts !== 'number' ? 'invalid_type'
+    : !Number.isInteger(ts) ? 'not_integer'
+    : ts < now - MAX_PAST_MS ? 'too_old'
+    : ts > now + MAX_FUTURE_MS ? 'in_future'
+    : undefined;
+}
+
+/**
  * Validates one wire event (`POST /v1/events` form) against every rule of spec §3–§6, as of `now`
  * (default `Date.now()`): the timestamp must lie in [now − 7 days, now + 10 minutes]. Never throws;
  * returns the event (same object, typed) or every issue found (codes: {@link IssueCode}).
@@ -73,12 +87,7 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
   if (type === undefined) addIssue(issues, prefix + 'type', 'required', 'is required');
   else if (!known) addIssue(issues, prefix + 'type', 'invalid_value', 'must be a known event type');
 
-  const tsCode =
-    typeof ts !== 'number' ? 'invalid_type'
-    : !Number.isInteger(ts) ? 'not_integer'
-    : ts < now - MAX_PAST_MS ? 'too_old'
-    : ts > now + MAX_FUTURE_MS ? 'in_future'
-    : undefined;
+  const tsCode = timestampIssueCode(ts, now);
   if (ts === undefined) addIssue(issues, prefix + 'timestamp_ms', 'required', 'is required');
   else if (tsCode) addIssue(issues, prefix + 'timestamp_ms', tsCode, 'must be an integer (Unix ms) from 7 days ago to 10 minutes ahead');
 

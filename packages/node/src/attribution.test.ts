@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CapiValidationError } from '@x/openai-capi-core';
 import { clientIp, readAttribution } from './attribution.js';
 import type { NodeRequestLike } from './request-like.js';
 
@@ -61,6 +62,32 @@ describe('readAttribution: oppref and obref', () => {
     const headers = { referer: 'http://www.shop.example/p?oppref=same', cookie: '__oppref=same' };
     const a = readAttribution(req('http://www.shop.example/api', headers), { cookie: { domain: 'shop.example' } });
     expect(a.setCookies).toEqual(['__oppref=same; Max-Age=2592000; Domain=shop.example; Path=/; SameSite=Lax']);
+  });
+
+  it('refuses invalid options as a typed error naming the option, whether or not a cookie is due', () => {
+    const issuesOf = (options: unknown): string[] => {
+      try {
+        readAttribution(req('https://shop.example/api'), options as never);
+      } catch (error) {
+        if (!CapiValidationError.isInstance(error)) throw error;
+        return error.issues.map((i) => `${i.path}:${i.code}`);
+      }
+      return [];
+    };
+    // Bun's server.requestIP(req) is an object: its `.address` is the string to pass.
+    expect(issuesOf({ trustProxy: 'loopback', remoteAddress: { address: '203.0.113.9', family: 'IPv4', port: 1 } })).toEqual([
+      'trustProxy:invalid_type',
+      'remoteAddress:invalid_type',
+    ]);
+    expect(issuesOf({ cookie: { sameSite: 'Lax; Domain=evil.example', domain: 'a b', path: 'nope', secure: 1 } })).toEqual([
+      'cookie.secure:invalid_type',
+      'cookie.domain:invalid_format',
+      'cookie.path:invalid_format',
+      'cookie.sameSite:invalid_value',
+    ]);
+    expect(issuesOf({ cookie: 'shop.example' })).toEqual(['cookie:invalid_type']);
+    expect(issuesOf(null)).toEqual([':invalid_type']);
+    expect(issuesOf({ trustProxy: -1, remoteAddress: '203.0.113.9', cookie: { secure: 'auto', sameSite: 'None' } })).toEqual([]);
   });
 
   it('reads a Node IncomingMessage too', () => {

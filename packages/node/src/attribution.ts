@@ -1,5 +1,5 @@
-import { isValidIp, readQueryParam } from '@x/openai-capi-core';
-import { parseCookies, serializeCookie } from './cookies.js';
+import { CapiValidationError, isValidIp, readQueryParam, type Issue } from '@x/openai-capi-core';
+import { cookieAttributeIssues, parseCookies, serializeCookie } from './cookies.js';
 import { headerOf, socketAddress, urlOf, type AnyRequest } from './request-like.js';
 
 /** Name of the click-id cookie the pixel writes (spec §8). */
@@ -47,7 +47,7 @@ export interface AttributionOptions {
   trustProxy?: TrustProxy;
   /**
    * The socket peer address, for Fetch requests (which do not carry it), e.g. Deno's
-   * `info.remoteAddr.hostname` or Bun's `server.requestIP(req)`. Node requests use their socket.
+   * `info.remoteAddr.hostname` or Bun's `server.requestIP(req)?.address`. Node requests use their socket.
    */
   remoteAddress?: string;
   /** How to re-issue the `__oppref` cookie. */
@@ -91,9 +91,14 @@ const DAY_SECONDS = 86_400;
  * are read with core's `readQueryParam` (percent-decoded once, `+` kept), exactly as the browser
  * tracker reads them. Never throws for request content.
  *
- * @throws CapiValidationError for an invalid `cookie.domain`, `cookie.path` or non-finite `cookie.maxAgeDays` option
+ * @throws CapiValidationError for invalid options (see {@link attributionOptionIssues}): a `trustProxy`
+ *   that is not a boolean, a number or a function, a `remoteAddress` that is not a
+ *   string, a `cookie.domain`, `cookie.path` or `cookie.sameSite` that would make an invalid or
+ *   injectable `Set-Cookie`, a non-finite `cookie.maxAgeDays`, a `cookie.secure` other than a boolean or `'auto'`
  */
 export function readAttribution(request: AnyRequest, options: AttributionOptions = {}): Attribution {
+  const optionIssues = attributionOptionIssues(options);
+  if (optionIssues.length > 0) throw new CapiValidationError(optionIssues);
   const url = urlOf(request);
   const cookies = parseCookies(headerOf(request, 'cookie'));
   const result: Attribution = { gpc: headerOf(request, 'sec-gpc')?.trim() === '1', setCookies: [] };
@@ -129,6 +134,42 @@ export function readAttribution(request: AnyRequest, options: AttributionOptions
     );
   }
   return result;
+}
+
+/**
+ * The issues of {@link AttributionOptions} (empty when they are valid), each path `prefix` + the
+ * option (`trustProxy`, `cookie.domain`…). Checked by `readAttribution` on every call and by
+ * `createRelayHandler` once, when it is created, so that a bad option is a `CapiValidationError`
+ * naming it, never a `TypeError` or a 500 on some later request.
+ */
+export function attributionOptionIssues(options: unknown, prefix = ''): Issue[] {
+  if (options === undefined) return [];
+  if (typeof options !== 'object' || options === null) {
+    return [{ path: prefix.slice(0, -1), code: 'invalid_type', message: 'options must be an object' }];
+  }
+  const issues: Issue[] = [];
+  const { trustProxy, remoteAddress, cookie } = options as Record<string, unknown>;
+  // A number is clamped to the chain (below 0: the peer itself), as documented.
+  if (trustProxy !== undefined && !['boolean', 'number', 'function'].includes(typeof trustProxy)) {
+    issues.push({ path: `${prefix}trustProxy`, code: 'invalid_type', message: 'trustProxy must be a boolean, a number of proxies or a function' });
+  }
+  if (remoteAddress !== undefined && typeof remoteAddress !== 'string') {
+    issues.push({ path: `${prefix}remoteAddress`, code: 'invalid_type', message: 'remoteAddress must be a string' });
+  }
+  if (cookie === undefined) return issues;
+  if (typeof cookie !== 'object' || cookie === null) {
+    issues.push({ path: `${prefix}cookie`, code: 'invalid_type', message: 'cookie must be an object' });
+    return issues;
+  }
+  const { maxAgeDays, secure, domain, path, sameSite } = cookie as Record<string, unknown>;
+  if (maxAgeDays !== undefined && (typeof maxAgeDays !== 'number' || !Number.isFinite(maxAgeDays))) {
+    issues.push({ path: `${prefix}cookie.maxAgeDays`, code: 'invalid_type', message: 'cookie maxAgeDays must be a finite number' });
+  }
+  if (secure !== undefined && secure !== 'auto' && typeof secure !== 'boolean') {
+    issues.push({ path: `${prefix}cookie.secure`, code: 'invalid_type', message: "cookie secure must be a boolean or 'auto'" });
+  }
+  issues.push(...cookieAttributeIssues({ domain, path, sameSite }, `${prefix}cookie.`));
+  return issues;
 }
 
 function nonEmpty(value: string | null | undefined): string | undefined {

@@ -49,6 +49,28 @@ describe('secrets and personal data', () => {
     expect(report.rejected[0]!.body).toEqual({ echo: 'Bearer [redacted]' });
   });
 
+  it('logs only the name of an error thrown by an onError or onDelivered hook: its message may hold personal data', async () => {
+    mockApi((_body, n) => (n === 0 ? HttpResponse.json({}) : HttpResponse.json({}, { status: 404 })));
+    const logger = memoryLogger();
+    const client = createClient({
+      ...baseOptions(),
+      logger,
+      logLevel: 'error',
+      onDelivered: () => {
+        throw new TypeError('no session for ada@example.com');
+      },
+      onError: () => {
+        throw new RangeError('retry budget exhausted for +1 415 555 2671');
+      },
+    });
+    await client.send([wireEvent('a')]);
+    await client.send([wireEvent('b')]);
+    const text = logger.lines.join('\n');
+    expect(text).toContain('onDelivered hook threw (TypeError)');
+    expect(text).toContain('onError hook threw (RangeError)');
+    for (const pii of ['ada@example.com', '415 555']) expect(text).not.toContain(pii);
+  });
+
   it('does not keep the process alive: timers are unref()d', () => {
     const handle = unrefTimeout(() => undefined, 60_000) as { hasRef(): boolean };
     expect(handle.hasRef()).toBe(false);

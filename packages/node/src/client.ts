@@ -3,8 +3,7 @@ import {
   CapiError,
   CapiValidationError,
   hasMatchKey,
-  MAX_FUTURE_MS,
-  MAX_PAST_MS,
+  timestampIssueCode,
   validateEvent,
   type EventInput,
   type Issue,
@@ -180,7 +179,7 @@ export function createClient(options: ClientOptions): CapiClient {
         ? { reason: first.reason, eventIds, events: rejected }
         : { reason: first.reason, eventIds, events: rejected, status: first.status });
     } catch (hookError) {
-      log.error('onError hook threw', { error: hookError });
+      log.error(`onError hook threw (${errorName(hookError)}); its message is not logged, as it may hold personal data`);
     }
   };
 
@@ -203,7 +202,7 @@ export function createClient(options: ClientOptions): CapiClient {
       try {
         o.onDelivered(requestId === undefined ? info : { ...info, requestId });
       } catch (hookError) {
-        log.error('onDelivered hook threw', { error: hookError });
+        log.error(`onDelivered hook threw (${errorName(hookError)}); its message is not logged, as it may hold personal data`);
       }
     },
     onRejected,
@@ -437,6 +436,11 @@ export function createClient(options: ClientOptions): CapiClient {
   return client;
 }
 
+/** The name of a thrown value (`TypeError`), never its message: an application's message may hold personal data. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
 const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
 
 function invalidEvent(candidate: unknown, issues: readonly Issue[]): RejectedEvent {
@@ -466,7 +470,7 @@ function readField(candidate: unknown, key: 'id' | 'type' | 'custom_event_name')
 
 /**
  * Drops the queued events whose timestamp left the accepted window while they waited (checked at
- * send time with core's window constants) and reports them as `stale`.
+ * send time with core's rule, `timestampIssueCode`) and reports them as `stale`.
  */
 function withoutStale(
   items: WireEvent[],
@@ -477,14 +481,14 @@ function withoutStale(
   const fresh: WireEvent[] = [];
   const stale: RejectedEvent[] = [];
   for (const item of items) {
-    const ts = item.timestamp_ms;
-    if (ts >= now - MAX_PAST_MS && ts <= now + MAX_FUTURE_MS) {
+    const code = timestampIssueCode(item.timestamp_ms, now);
+    if (code === undefined) {
       fresh.push(item);
       continue;
     }
-    const issue: Issue = ts < now
-      ? { path: 'timestamp_ms', code: 'too_old', message: 'must be at most 7 days in the past when sent (the event waited too long)' }
-      : { path: 'timestamp_ms', code: 'in_future', message: 'must be at most 10 minutes in the future when sent' };
+    const issue: Issue = code === 'in_future'
+      ? { path: 'timestamp_ms', code, message: 'must be at most 10 minutes in the future when sent' }
+      : { path: 'timestamp_ms', code: 'too_old', message: 'must be at most 7 days in the past when sent (the event waited too long)' };
     stale.push(toRejected(item, 'stale', new CapiValidationError([issue]), { issues: [issue] }));
   }
   for (const r of stale) report.rejected.push(r);

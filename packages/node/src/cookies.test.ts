@@ -33,5 +33,7 @@ describe('serializeCookie', () => {
     expect(() => serializeCookie('a;b', 'v')).toThrow(CapiValidationError);
     expect(() => serializeCookie('n', 'v', { domain: 'x.com; HttpOnly' })).toThrow(/domain/);
     expect(() => serializeCookie('n', 'v', { path: '/a;b' })).toThrow(/path/);
+    expect(() => serializeCookie('n', 'v', { sameSite: 'Lax; Domain=evil.example' as never })).toThrow(/SameSite/);
+    expect(() => serializeCookie('n', 'v', { secure: 'yes' as never })).toThrow(/secure/);
   });
 });

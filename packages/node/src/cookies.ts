@@ -1,4 +1,4 @@
-import { CapiValidationError, decodeCookieValue, encodeCookieValue } from '@x/openai-capi-core';
+import { CapiValidationError, decodeCookieValue, encodeCookieValue, type Issue } from '@x/openai-capi-core';
 
 /** Attributes of a `Set-Cookie` header. */
 export interface CookieAttributes {
@@ -41,22 +41,46 @@ export function parseCookies(header: string | null | undefined): Map<string, str
   return cookies;
 }
 
+const SAME_SITE: readonly unknown[] = ['Strict', 'Lax', 'None'];
+
+/**
+ * The issues of cookie attributes that would make an invalid or injectable `Set-Cookie` header
+ * (the one home of these rules: `serializeCookie` and the options of `readAttribution` and the relay
+ * use it). Only the attributes present are checked; paths are `prefix` + the attribute name.
+ */
+export function cookieAttributeIssues(attributes: Partial<Record<keyof CookieAttributes, unknown>>, prefix = ''): Issue[] {
+  const issues: Issue[] = [];
+  const { domain, path, maxAgeSeconds: maxAge, sameSite, secure, httpOnly } = attributes;
+  if (domain !== undefined && (typeof domain !== 'string' || !DOMAIN.test(domain))) {
+    issues.push({ path: `${prefix}domain`, code: 'invalid_format', message: 'cookie domain must be a host name such as example.com' });
+  }
+  if (path !== undefined && (typeof path !== 'string' || !PATH.test(path))) {
+    issues.push({ path: `${prefix}path`, code: 'invalid_format', message: 'cookie path must start with / and hold no ; or control characters' });
+  }
+  // NaN or Infinity would print as `Max-Age=NaN`: a header browsers reject or misread.
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isFinite(maxAge))) {
+    issues.push({ path: `${prefix}maxAgeSeconds`, code: 'invalid_type', message: 'cookie Max-Age must be a finite number' });
+  }
+  if (sameSite !== undefined && !SAME_SITE.includes(sameSite)) {
+    issues.push({ path: `${prefix}sameSite`, code: 'invalid_value', message: "cookie SameSite must be 'Strict', 'Lax' or 'None'" });
+  }
+  for (const [key, flag] of [['secure', secure], ['httpOnly', httpOnly]] as const) {
+    if (flag !== undefined && typeof flag !== 'boolean') issues.push({ path: `${prefix}${key}`, code: 'invalid_type', message: `cookie ${key} must be a boolean` });
+  }
+  return issues;
+}
+
 /**
  * Serializes one `Set-Cookie` value; the value is encoded with core's `encodeCookieValue`, as the browser writes it. Throws `CapiValidationError`
- * for a name, domain, path or non-finite `maxAgeSeconds` that would make an invalid or injectable header.
+ * for a name, domain, path, `sameSite` or non-finite `maxAgeSeconds` that would make an invalid or injectable header.
  */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes = {}): string {
-  const issues = [];
-  if (!TOKEN.test(name)) issues.push({ path: 'name', code: 'invalid_format', message: 'cookie name must be an RFC 6265 token' });
-  if (attributes.domain !== undefined && !DOMAIN.test(attributes.domain)) {
-    issues.push({ path: 'domain', code: 'invalid_format', message: 'cookie domain must be a host name such as example.com' });
-  }
-  const path = attributes.path ?? '/';
-  if (!PATH.test(path)) issues.push({ path: 'path', code: 'invalid_format', message: 'cookie path must start with / and hold no ; or control characters' });
-  const maxAge = attributes.maxAgeSeconds;
-  // NaN or Infinity would print as `Max-Age=NaN`: a header browsers reject or misread.
-  if (maxAge !== undefined && !Number.isFinite(maxAge)) issues.push({ path: 'maxAgeSeconds', code: 'invalid_type', message: 'cookie Max-Age must be a finite number' });
+  const issues: Issue[] = [];
+  if (typeof name !== 'string' || !TOKEN.test(name)) issues.push({ path: 'name', code: 'invalid_format', message: 'cookie name must be an RFC 6265 token' });
+  issues.push(...cookieAttributeIssues(attributes));
   if (issues.length > 0) throw new CapiValidationError(issues);
+  const path = attributes.path ?? '/';
+  const maxAge = attributes.maxAgeSeconds;
 
   let cookie = `${name}=${encodeCookieValue(value)}`;
   // Capped so it prints as plain digits (`String(1e21)` is `1e+21`); browsers cap it at 400 days anyway.

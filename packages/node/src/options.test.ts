@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CapiValidationError, nobleSha256Hex } from '@x/openai-capi-core';
 import { endpointUrl, resolveOptions } from './options.js';
 import { defaultHasher, nodeCryptoHasher } from './hasher.js';
@@ -63,9 +63,26 @@ describe('options', () => {
     expect(resolveOptions({ ...base, apiKey: 'sk-proj_AZaz09.~+/==' }).options.apiKey).toBe('sk-proj_AZaz09.~+/==');
   });
 
+  it('rejects an unknown option with a hint, instead of ignoring it', () => {
+    const attempt = () => resolveOptions({ ...base, flush_at: 10, maxRetry: 3 } as never);
+    expect(attempt).toThrow(expect.objectContaining({
+      issues: [
+        { path: 'flush_at', code: 'unknown_option', message: 'is not an option of createClient (did you mean flushAt?)' },
+        { path: 'maxRetry', code: 'unknown_option', message: 'is not an option of createClient (did you mean maxRetries?)' },
+      ],
+    }));
+  });
+
   it('rejects bad hooks and log levels', () => {
     expect(() => resolveOptions({ ...base, onError: 'x' as never })).toThrow(/onError/);
     expect(() => resolveOptions({ ...base, logLevel: 'verbose' as never })).toThrow(/logLevel/);
+  });
+
+  it('rejects timers without setTimeout and clearTimeout (instead of a TypeError on the first track)', () => {
+    for (const timers of [{}, { setTimeout }, 'fake', null]) {
+      expect(() => resolveOptions({ ...base, timers: timers as never })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'timers' })] }));
+    }
+    expect(resolveOptions({ ...base, timers: { setTimeout: () => 1, clearTimeout: () => undefined } }).options.timers.setTimeout(() => undefined, 1)).toBe(1);
   });
 });
 
@@ -75,6 +92,24 @@ describe('hasher', () => {
     expect(node).toBeDefined();
     for (const text of ['', 'user@example.com', 'josé 😀']) expect(node!(text)).toBe(nobleSha256Hex(text));
     expect(defaultHasher()).not.toBe(nobleSha256Hex);
+  });
+
+  it("falls back to core's noble hasher on a runtime without node:crypto (edge, browsers' Fetch runtimes)", () => {
+    const proc = process as unknown as { getBuiltinModule: (id: string) => unknown };
+    const missing = vi.spyOn(proc, 'getBuiltinModule').mockReturnValue(undefined);
+    try {
+      expect(nodeCryptoHasher()).toBeUndefined();
+      expect(defaultHasher()).toBe(nobleSha256Hex);
+      expect(resolveOptions(base).options.hasher).toBe(nobleSha256Hex);
+      missing.mockImplementation(() => {
+        throw new Error('node:crypto is not allowed here');
+      });
+      expect(nodeCryptoHasher()).toBeUndefined();
+      expect(defaultHasher()).toBe(nobleSha256Hex);
+    } finally {
+      missing.mockRestore();
+    }
+    expect(resolveOptions(base).options.hasher).not.toBe(nobleSha256Hex);
   });
 });
 

@@ -3,6 +3,7 @@ import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.
 import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
 import type { DeliveredHook, ErrorHook } from './report.js';
 import { defaultHasher } from './hasher.js';
+import { unknownOptionIssues } from './unknown-options.js';
 
 /** Default Conversions API endpoint (spec §2). */
 export const DEFAULT_ENDPOINT = 'https://bzr.openai.com/v1/events';
@@ -135,6 +136,16 @@ type NumberKey =
 
 const FUNCTION_KEYS = ['onError', 'onDelivered', 'fetch', 'now', 'sleep', 'random', 'hasher'] as const;
 
+// Every option name; typed against ClientOptions, so an option added there must be added here.
+const OPTION_NAMES: Record<keyof ClientOptions, true> = {
+  pixelId: true, apiKey: true, endpoint: true, validateOnly: true, integrationSource: true,
+  flushAt: true, flushIntervalMs: true, maxQueueSize: true, maxBatchEvents: true, maxBatchBytes: true,
+  timeoutMs: true, maxRetries: true, retryInitialDelayMs: true, retryMaxDelayMs: true,
+  retryAfterMaxMs: true, retryDeadlineMs: true, shutdownTimeoutMs: true, onError: true,
+  onDelivered: true, logger: true, logLevel: true, fetch: true, now: true, sleep: true, random: true,
+  hasher: true, timers: true,
+};
+
 /**
  * Applies defaults and clamps numbers. Throws `CapiValidationError` for programmer errors:
  * missing `pixelId`/`apiKey`, a bad endpoint, an invalid `integrationSource`, wrong types.
@@ -143,6 +154,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
   const issues: Issue[] = [];
   const clamped: Clamped[] = [];
   const o = (options ?? {}) as Partial<ClientOptions>;
+  issues.push(...unknownOptionIssues(o, OPTION_NAMES, 'createClient'));
 
   if (typeof o.pixelId !== 'string' || o.pixelId.trim() === '') {
     issues.push({ path: 'pixelId', code: 'required', message: 'pixelId is required (a non-empty string)' });
@@ -186,6 +198,9 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
     if (o[key] !== undefined && typeof o[key] !== 'function') {
       issues.push({ path: key, code: 'not_function', message: `${key} must be a function` });
     }
+  }
+  if (o.timers !== undefined && !hasMethods(o.timers, ['setTimeout', 'clearTimeout'])) {
+    issues.push({ path: 'timers', code: 'invalid_timers', message: 'timers must have setTimeout and clearTimeout methods' });
   }
   if (o.logger !== undefined && !isLogger(o.logger)) {
     issues.push({ path: 'logger', code: 'invalid_logger', message: 'logger must have error, warn, info and debug methods' });
@@ -279,8 +294,12 @@ function isHttpUrl(value: unknown): value is string {
   }
 }
 
-function isLogger(value: unknown): value is Logger {
+function hasMethods(value: unknown, methods: readonly string[]): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const l = value as Record<string, unknown>;
-  return ['error', 'warn', 'info', 'debug'].every((m) => typeof l[m] === 'function');
+  const o = value as Record<string, unknown>;
+  return methods.every((m) => typeof o[m] === 'function');
+}
+
+function isLogger(value: unknown): value is Logger {
+  return hasMethods(value, ['error', 'warn', 'info', 'debug']);
 }

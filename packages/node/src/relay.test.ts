@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CapiError, CapiValidationError, sha256Hex } from '@x/openai-capi-core';
-import type { RelayOptions } from './relay.js';
+import { createRelayHandler, type RelayOptions } from './relay.js';
 import { NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
 
@@ -300,3 +300,51 @@ describe('relay: origin, rate limit, privacy', () => {
   });
 });
 
+describe('relay: options', () => {
+  const client = { track: () => 'id' };
+  const issuesOf = (options: unknown, target: unknown = client): Array<string> => {
+    try {
+      createRelayHandler(target as never, options as RelayOptions);
+    } catch (error) {
+      if (!CapiValidationError.isInstance(error)) throw error;
+      return error.issues.map((i) => `${i.path}:${i.code}`);
+    }
+    return [];
+  };
+
+  it('accepts every documented option', () => {
+    expect(issuesOf({
+      maxBodyBytes: 1024, maxEventsPerRequest: 5, allowedOrigins: ['https://shop.example'], rateLimit: { limit: 1, windowMs: 10, maxKeys: 2 },
+      eventTypes: ['order_created', 'custom'], trustProxy: 1, cookie: { domain: 'shop.example', maxAgeDays: 7, secure: 'auto', sameSite: 'Strict', path: '/' },
+      enrich: (i: unknown) => i, acceptClientUser: true, globalPrivacyControl: 'opt_out', onError: () => undefined, now: () => 0,
+    })).toEqual([]);
+    expect(issuesOf({ rateLimit: false, allowedOrigins: () => true, trustProxy: (a: string) => a === '10.0.0.1' })).toEqual([]);
+  });
+
+  it('refuses bad options at creation with a CapiValidationError naming each one, not a TypeError or a 500 later', () => {
+    expect(issuesOf({
+      maxBodyBytes: '64k', maxEventsPerRequest: null, allowedOrigins: 'https://shop.example', rateLimit: { limit: '60' }, eventTypes: ['purchase'],
+      trustProxy: 'yes', cookie: { domain: 'shop.example; HttpOnly', sameSite: 'lax', secure: 'yes', maxAgeDays: Number.NaN },
+      enrich: 'session', acceptClientUser: 'true', onError: console, now: 0,
+    })).toEqual([
+      'maxBodyBytes:invalid_type', 'maxEventsPerRequest:invalid_type', 'allowedOrigins:invalid_type', 'rateLimit.limit:invalid_type',
+      'eventTypes[0]:invalid_value', 'enrich:invalid_type', 'onError:invalid_type', 'now:invalid_type', 'acceptClientUser:invalid_type',
+      'trustProxy:invalid_type', 'cookie.maxAgeDays:invalid_type', 'cookie.secure:invalid_type', 'cookie.domain:invalid_format', 'cookie.sameSite:invalid_value',
+    ]);
+    expect(issuesOf(undefined, {})).toEqual(['client:invalid_type']);
+    expect(issuesOf('strict')).toEqual(['options:invalid_type']);
+  });
+
+  it('refuses an unknown option, so a misspelt allowedOrigins cannot turn the origin check off', () => {
+    expect(issuesOf({ allowedOrigin: ['https://shop.example'], rate_limit: false })).toEqual(['allowedOrigin:unknown_option', 'rate_limit:unknown_option']);
+    try {
+      createRelayHandler(client as never, { allowedOrigin: ['https://shop.example'] } as never);
+    } catch (error) {
+      expect((error as Error).message).toContain('allowedOrigin: is not an option of createRelayHandler (did you mean allowedOrigins?)');
+    }
+  });
+
+  it('never reads a misspelt GPC policy as "ignore": it is refused', async () => {
+    for (const policy of ['Drop', 'opt-out', 'none', '']) expect(issuesOf({ globalPrivacyControl: policy })).toEqual(['globalPrivacyControl:invalid_value']);
+  });
+});

@@ -2,15 +2,17 @@ import {
   CapiError,
   CapiValidationError,
   eventInputFromWire,
+  isEventType,
   userInputFromWire,
   type EventInput,
   type EventType,
   type Issue,
   type UserInput,
 } from '@x/openai-capi-core';
-import { readAttribution, type Attribution, type OpprefCookieOptions, type TrustProxy } from './attribution.js';
+import { attributionOptionIssues, readAttribution, type Attribution, type OpprefCookieOptions, type TrustProxy } from './attribution.js';
 import type { CapiClient } from './client.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { unknownOptionIssues } from './unknown-options.js';
 import { checkContentType, parseEnvelope, readLimitedText, type BodyFailure } from './relay-body.js';
 
 /** What the relay does with requests carrying `Sec-GPC: 1`. */
@@ -94,8 +96,16 @@ export interface RelayRejection {
  * validates each event on its own (valid ones are tracked even when others are rejected); never
  * trusts client-sent IP, user agent or identities; attaches `oppref`/`obref` from the request;
  * honours GPC and `opt_out`.
+ *
+ * @throws CapiValidationError for a `client` without `track` or invalid options (each issue names
+ *   the option: a wrong type, an unknown `globalPrivacyControl` policy or event type, a cookie
+ *   attribute that would make an invalid `Set-Cookie`…), at creation rather than on some later request
  */
 export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: RelayOptions = {}): RelayHandler {
+  const optionIssues = relayOptionIssues(client, options);
+  if (optionIssues.length > 0) {
+    throw new CapiValidationError(optionIssues, `Invalid createRelayHandler options: ${optionIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
   const maxBodyBytes = clampInt(options.maxBodyBytes, 65_536, 256, 10 * 1_048_576);
   const maxEvents = clampInt(options.maxEventsPerRequest, 50, 1, 1000);
   const gpcPolicy = options.globalPrivacyControl ?? 'drop';
@@ -173,6 +183,63 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
       return json(500, { error: 'internal_error' });
     }
   };
+}
+
+const GPC_POLICIES: readonly unknown[] = ['drop', 'opt_out', 'ignore'];
+
+// Every option name; typed against RelayOptions, so an option added there must be added here.
+const RELAY_OPTION_NAMES: Record<keyof RelayOptions, true> = {
+  maxBodyBytes: true, maxEventsPerRequest: true, allowedOrigins: true, rateLimit: true, eventTypes: true,
+  trustProxy: true, cookie: true, enrich: true, acceptClientUser: true, globalPrivacyControl: true,
+  onError: true, now: true,
+};
+
+/** Every problem with the arguments of {@link createRelayHandler} (empty when they are valid). */
+function relayOptionIssues(client: unknown, options: unknown): Issue[] {
+  const issues: Issue[] = [];
+  const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
+  if (!isObject(client) || typeof client.track !== 'function') add('client', 'invalid_type', 'client must have a track method (a createClient client)');
+  if (!isObject(options)) {
+    add('options', 'invalid_type', 'options must be an object');
+    return issues;
+  }
+  const o = options as Record<string, unknown>;
+  issues.push(...unknownOptionIssues(o, RELAY_OPTION_NAMES, 'createRelayHandler'));
+  for (const key of ['maxBodyBytes', 'maxEventsPerRequest'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'number') add(key, 'invalid_type', `${key} must be a number`);
+  }
+  const origins = o.allowedOrigins;
+  if (origins !== undefined && typeof origins !== 'function' && !(Array.isArray(origins) && origins.every((x) => typeof x === 'string'))) {
+    add('allowedOrigins', 'invalid_type', 'allowedOrigins must be an array of origins (strings) or a function');
+  }
+  const rate = o.rateLimit;
+  if (rate !== undefined && rate !== false) {
+    if (!isObject(rate)) add('rateLimit', 'invalid_type', 'rateLimit must be an object { limit, windowMs, maxKeys } or false');
+    else {
+      for (const key of ['limit', 'windowMs', 'maxKeys']) {
+        if (rate[key] !== undefined && typeof rate[key] !== 'number') add(`rateLimit.${key}`, 'invalid_type', `rateLimit.${key} must be a number`);
+      }
+    }
+  }
+  const types = o.eventTypes;
+  if (types !== undefined) {
+    if (!Array.isArray(types)) add('eventTypes', 'invalid_type', 'eventTypes must be an array of event types');
+    else {
+      types.forEach((type: unknown, i) => {
+        if (!isEventType(type)) add(`eventTypes[${i}]`, 'invalid_value', 'eventTypes must hold only event types of the spec (order_created, custom…)');
+      });
+    }
+  }
+  for (const key of ['enrich', 'onError', 'now'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') add(key, 'invalid_type', `${key} must be a function`);
+  }
+  if (o.acceptClientUser !== undefined && typeof o.acceptClientUser !== 'boolean') add('acceptClientUser', 'invalid_type', 'acceptClientUser must be a boolean');
+  // A misspelt policy must not silently become "ignore GPC".
+  if (o.globalPrivacyControl !== undefined && !GPC_POLICIES.includes(o.globalPrivacyControl)) {
+    add('globalPrivacyControl', 'invalid_value', "globalPrivacyControl must be 'drop', 'opt_out' or 'ignore'");
+  }
+  issues.push(...attributionOptionIssues({ trustProxy: o.trustProxy, cookie: o.cookie }));
+  return issues;
 }
 
 const UNKNOWN_IP_MESSAGE =
