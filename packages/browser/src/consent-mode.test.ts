@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { CapiValidationError, type CapiError } from '@x/openai-capi-core';
+import { describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import { connectGoogleConsentMode } from './consent-mode.js';
 import { createTracker } from './tracker.js';
@@ -78,5 +79,43 @@ describe('connectGoogleConsentMode', () => {
     const layer = (page.win as unknown as { myLayer: unknown[] }).myLayer;
     layer.push(['consent', 'default', { ad_storage: 'granted' }]);
     expect(tracker.consent).toBe('granted');
+  });
+
+  it('reports a value that is not a tracker and a data layer that is not an array, and touches neither', () => {
+    const page = openPage();
+    const errors: CapiError[] = [];
+    const onError = (e: CapiError) => void errors.push(e);
+    const holder = page.win as unknown as Record<string, unknown>;
+    for (const notATracker of [undefined, null, {}, { setConsent: () => {} }]) {
+      const disconnect = connectGoogleConsentMode(notATracker as never, { window: page.win, onError });
+      expect(() => disconnect()).not.toThrow();
+    }
+    expect(holder['dataLayer']).toBeUndefined();
+
+    const tracker = createTracker({ endpoint: '/r', window: page.win, now: () => NOW });
+    const theirs = { push: () => 0 };
+    holder['myLayer'] = theirs;
+    connectGoogleConsentMode(tracker, { window: page.win, dataLayerName: 'myLayer', onError });
+    expect(holder['myLayer']).toBe(theirs);
+    expect(theirs.push).toBeTypeOf('function');
+
+    expect(errors.every((e) => CapiValidationError.isInstance(e))).toBe(true);
+    expect(errors.map((e) => (e as CapiValidationError).issues.map((i) => [i.path, i.code]))).toEqual([
+      [['tracker', 'invalid_type']],
+      [['tracker', 'invalid_type']],
+      [['tracker', 'invalid_type']],
+      [['tracker', 'invalid_type']],
+      [['window.myLayer', 'invalid_type']],
+    ]);
+  });
+
+  it('warns on the console without onError, and never throws', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const page = openPage();
+    expect(() => connectGoogleConsentMode('tracker' as never, { window: page.win })).not.toThrow();
+    expect(() => connectGoogleConsentMode(undefined as never, null as never)).not.toThrow();
+    expect(warn).toHaveBeenCalledWith('[openai-capi]', expect.stringContaining('tracker'));
+    expect(warn).toHaveBeenCalledTimes(2);
+    warn.mockRestore();
   });
 });

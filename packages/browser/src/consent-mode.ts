@@ -4,7 +4,9 @@
  * `dataLayer.push` (gtag.js and GTM chain to an existing push, so both keep working).
  * `ad_storage` drives storage and sending; `ad_user_data` drives whether `identify` data is sent.
  */
+import type { CapiError } from '@x/openai-capi-core';
 import type { ConsentDecision } from './consent.js';
+import { createReporter, invalid } from './tracker.js';
 import type { Tracker } from './tracker.js';
 
 /** Options of {@link connectGoogleConsentMode}. */
@@ -13,6 +15,11 @@ export interface GoogleConsentModeOptions {
   window?: Window;
   /** Name of the data layer array (default `'dataLayer'`, as in gtag's snippet). */
   dataLayerName?: string;
+  /**
+   * Receives a setup problem as a `CapiError` (default: `console.warn`): a `tracker` that is not
+   * one, or a data layer that is not an array (left untouched; nothing is followed).
+   */
+  onError?: (error: CapiError) => void;
 }
 
 type Signal = 'ad_storage' | 'ad_user_data';
@@ -25,24 +32,31 @@ type DataLayer = unknown[] & { push: (...items: unknown[]) => number };
  * Region-scoped defaults (`region: [...]`) are ignored: the page cannot know the region rule
  * gtag applied, so the tracker stays `pending` until a global default or an update arrives.
  *
+ * Never throws: a setup problem goes to `onError` and gives a no-op connection.
+ *
  * @returns a function that disconnects (restores `dataLayer.push` if nothing wrapped it since)
  */
 export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsentModeOptions = {}): () => void {
   try {
-    const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
+    if (typeof tracker?.setConsent !== 'function' || typeof tracker.setUserDataConsent !== 'function') {
+      invalid('tracker', 'invalid_type', 'must be a tracker');
+    }
+    const win = options?.window ?? (typeof window === 'undefined' ? undefined : window);
     if (!win) return () => {};
     const holder = win as unknown as Record<string, unknown>;
-    const name = options.dataLayerName ?? 'dataLayer';
-    if (!Array.isArray(holder[name])) holder[name] = [];
+    const name = options?.dataLayerName ?? 'dataLayer';
+    // Someone else's global of that name is left alone: replacing it could break their code.
+    holder[name] ??= [];
+    if (!Array.isArray(holder[name])) invalid('window.' + name, 'invalid_type', 'must be an array');
     const dataLayer = holder[name] as DataLayer;
     const signals: Record<Signal, SignalState> = { ad_storage: {}, ad_user_data: {} };
 
     const apply = (entry: unknown): void => {
-      const command = entry as ArrayLike<unknown> | null;
-      if (typeof command !== 'object' || command === null || command[0] !== 'consent') return;
-      const kind = command[1];
-      const params = command[2] as Record<string, unknown> | null;
-      if ((kind !== 'default' && kind !== 'update') || typeof params !== 'object' || params === null) return;
+      // gtag pushes its `arguments`: ['consent', 'default' | 'update', { ad_storage, … }].
+      const command = entry as ArrayLike<unknown> | null | undefined;
+      const kind = command?.[1];
+      const params = (command?.[2] ?? {}) as Record<string, unknown>;
+      if (command?.[0] !== 'consent' || (kind !== 'default' && kind !== 'update')) return;
       if (kind === 'default' && params['region'] !== undefined) return;
       for (const signal of ['ad_storage', 'ad_user_data'] as const) {
         const value = params[signal];
@@ -71,7 +85,9 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
     return () => {
       if (dataLayer.push === push) dataLayer.push = originalPush;
     };
-  } catch {
+  } catch (error) {
+    // The tracker's reporter: onError, else console.warn; a throwing onError is contained.
+    createReporter(options ?? {})(error);
     return () => {};
   }
 }

@@ -42,20 +42,27 @@ describe('cookies', () => {
 
   it('probes past a public suffix (co.uk is refused) and cleans up its probes', () => {
     const page = openPage('https://a.b.shop.co.uk/');
-    expect(probeCookieDomain(page.win.document, 'a.b.shop.co.uk', true)).toBe('shop.co.uk');
+    expect(probeCookieDomain(page.win.document, cookieDomainCandidates('a.b.shop.co.uk'), true)).toBe('shop.co.uk');
     expect(page.win.document.cookie).toBe('');
     expect(page.cookieWrites.some((w) => w.includes('Domain=co.uk'))).toBe(true);
   });
 
   it('probes to the registrable domain of a subdomain', () => {
     const page = openPage('https://www.shop.example.com/');
-    expect(probeCookieDomain(page.win.document, 'www.shop.example.com', true)).toBe('example.com');
+    expect(probeCookieDomain(page.win.document, cookieDomainCandidates('www.shop.example.com'), true)).toBe('example.com');
     expect(page.win.document.cookie).toBe('');
   });
 
   it('gives a host-only cookie (undefined) on localhost without writing anything', () => {
     const page = openPage('http://localhost:3000/');
-    expect(probeCookieDomain(page.win.document, 'localhost', false)).toBeUndefined();
+    expect(probeCookieDomain(page.win.document, cookieDomainCandidates('localhost'), false)).toBeUndefined();
     expect(page.cookieWrites).toEqual([]);
+  });
+
+  it('refuses a domain that is not the host or a parent of it (undefined), and cleans up', () => {
+    const page = openPage('https://www.shop.example.com/');
+    expect(probeCookieDomain(page.win.document, ['other.com'], true)).toBeUndefined();
+    expect(probeCookieDomain(page.win.document, ['shop.example.com'], true)).toBe('shop.example.com');
+    expect(page.win.document.cookie).toBe('');
   });
 });

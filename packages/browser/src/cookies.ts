@@ -7,7 +7,7 @@ import { decodeCookieValue, encodeCookieValue } from '@x/openai-capi-core';
 
 /** Attributes of a cookie this package writes. `Path=/` and `SameSite=Lax` are always set. */
 export interface CookieAttributes {
-  /** Lifetime in seconds (`Max-Age`); 0 deletes the cookie. */
+  /** Lifetime in seconds (`Max-Age`, ≥ 0); 0 deletes the cookie. */
   maxAgeSeconds: number;
   /** `Domain` attribute; absent for a host-only cookie. */
   domain?: string | undefined;
@@ -35,7 +35,7 @@ export function readCookie(doc: Document, name: string): string | undefined {
 /** Sets cookie `name` (value encoded with core's `encodeCookieValue`) with `Path=/; SameSite=Lax` and the given attributes. */
 export function writeCookie(doc: Document, name: string, value: string, attributes: CookieAttributes): void {
   doc.cookie =
-    `${name}=${encodeCookieValue(value)}; Max-Age=${Math.max(0, Math.floor(attributes.maxAgeSeconds))}` +
+    `${name}=${encodeCookieValue(value)}; Max-Age=${Math.floor(attributes.maxAgeSeconds)}` +
     // An Expires in the past too: some cookie jars (happy-dom among them) keep a cookie on Max-Age=0.
     (attributes.maxAgeSeconds > 0 ? '' : '; Expires=Thu, 01 Jan 1970 00:00:00 GMT') +
     '; Path=/; SameSite=Lax' +
@@ -63,13 +63,16 @@ export function cookieDomainCandidates(hostname: string): string[] {
 }
 
 /**
- * Finds the registrable domain by write-probe: tries each candidate broadest first, keeps the first
- * one the browser accepts (public suffixes such as `co.uk` are refused), removes the probe cookie,
- * and returns that domain, or `undefined` for a host-only cookie.
+ * Finds the cookie domain by write-probe: tries each of `domains` in order (`undefined` entries
+ * skipped; {@link cookieDomainCandidates} lists them broadest first), keeps the first one the
+ * browser accepts (it refuses public suffixes such as `co.uk`, and domains that are not the page's
+ * host or a parent of it), removes the probe cookie, and returns that domain, or `undefined` when
+ * none sticks (a host-only cookie).
  */
-export function probeCookieDomain(doc: Document, hostname: string, secure: boolean): string | undefined {
+export function probeCookieDomain(doc: Document, domains: readonly (string | undefined)[], secure: boolean): string | undefined {
   const token = Math.random().toString(36).slice(2);
-  for (const domain of cookieDomainCandidates(hostname)) {
+  for (const domain of domains) {
+    if (!domain) continue;
     writeCookie(doc, PROBE_COOKIE, token, { maxAgeSeconds: 10, domain, secure });
     const stuck = readCookie(doc, PROBE_COOKIE) === token;
     deleteCookie(doc, PROBE_COOKIE, domain, secure);

@@ -114,6 +114,13 @@ describe('consent', () => {
     expect(tracker.getObref()).toBeUndefined();
   });
 
+  it('denial with cookie.domain set deletes that domain\'s cookie too', () => {
+    const { page, tracker } = setup({ consent: 'granted', cookie: { domain: 'shop.example.com' } });
+    expect(page.win.document.cookie).toBe('__oppref=click_123');
+    tracker.setConsent('denied');
+    expect(page.win.document.cookie).toBe('');
+  });
+
   it('starting denied deletes a stored __oppref and tracks nothing', async () => {
     const page = openPage(LANDING);
     page.win.document.cookie = '__oppref=old; Path=/; Domain=example.com';
@@ -469,6 +476,55 @@ describe('track never throws: bad input goes to onError', () => {
       for (let i = 0; i < 101; i++) tracker.track('page_viewed');
       expect(errors.at(-1)!.message).toMatch(/maxQueuedEvents \(100\) reached/);
     }
+  });
+
+  it('reports a cookie.domain the browser refuses, and stores the click id on the registrable domain instead', () => {
+    for (const domain of ['other.com', 'www.shop.example.com.evil.test', 42 as never]) {
+      const { page, errors, tracker } = setup({ consent: 'granted', cookie: { domain } });
+      expect(errors.map((e) => (e as CapiValidationError).issues?.map((i) => [i.path, i.code]))).toEqual([[['options.cookie.domain', 'cookie_refused']]]);
+      expect(opprefWrites(page)).toEqual([`__oppref=click_123; Max-Age=${MONTH}; Path=/; SameSite=Lax; Domain=example.com; Secure`]);
+      expect(page.win.document.cookie).toBe('__oppref=click_123');
+      expect(tracker.getOppref()).toBe('click_123');
+    }
+  });
+
+  it('reports a batchDelayMs that is not a number of ms ≥ 0, and still batches', async () => {
+    for (const batchDelayMs of [Number.NaN, -1, Infinity, '10' as never]) {
+      const { page, errors, tracker } = setup({ consent: 'granted', batchDelayMs });
+      expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.batchDelayMs', 'invalid_value']]);
+      tracker.track('page_viewed');
+      tracker.track('page_viewed');
+      expect(page.beacons).toEqual([]);
+      await page.happy.happyDOM.waitUntilComplete();
+      expect(page.relayEvents()).toHaveLength(2);
+      expect(page.beacons).toHaveLength(1);
+    }
+  });
+
+  it('reports an identify() argument that is not an object, and keeps the user', () => {
+    for (const user of [null, undefined, 'jane@example.com', 42]) {
+      const { page, errors, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
+      tracker.identify({ country: 'US' });
+      expect(() => tracker.identify(user as never)).not.toThrow();
+      expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['user', 'invalid_type']]);
+      expect(errors[0]!.message).not.toContain('jane');
+      expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([
+        ['init', { pixelId: 'p1' }],
+        ['init', { pixelId: 'p1', user: { country: 'US' } }],
+      ]);
+    }
+  });
+
+  it('an onError that is not a function counts as none: problems go to the console, not nowhere', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (const onError of ['log', 42, {}]) {
+      warn.mockClear();
+      const page = openPage(LANDING);
+      const tracker = createTracker({ endpoint: '/r', consent: 'granted', window: page.win, now: () => NOW, onError: onError as never });
+      expect(() => tracker.track('purchase' as never)).not.toThrow();
+      expect(warn).toHaveBeenCalledWith('[openai-capi]', expect.stringContaining('type'));
+    }
+    warn.mockRestore();
   });
 
   it('reports a tracker with nowhere to send', () => {

@@ -55,16 +55,20 @@ export interface TrackerOptions {
   cookie?: {
     /** Lifetime of `__oppref` in days (default 30; a value that is not a positive number is reported and 30 used). */
     maxAgeDays?: number;
-    /** `Domain` of `__oppref`, e.g. `example.com`; `'auto'` (default) finds the registrable domain. */
+    /**
+     * `Domain` of `__oppref`, e.g. `example.com`; `'auto'` (default) finds the registrable domain.
+     * It must be the page's host or a parent of it: a domain the browser refuses is reported
+     * (`cookie_refused`) when the cookie is written, and the registrable domain is used instead.
+     */
     domain?: string;
   };
   /** Keep the query string and fragment in `source_url` (default `false`: origin + path only). */
   keepSourceUrlQuery?: boolean;
-  /** How long events gather before one relay request (default 25 ms). */
+  /** How long events gather before one relay request (default 25 ms; a value that is not a number ≥ 0 is reported and 25 used). */
   batchDelayMs?: number;
   /** Events kept while consent is pending (default 100; an integer ≥ 0, else reported and 100 used); the oldest is dropped beyond that. */
   maxQueuedEvents?: number;
-  /** Receives every problem (invalid input, delivery failure) as a `CapiError`. */
+  /** Receives every problem (invalid input, delivery failure) as a `CapiError` (a value that is not a function counts as none: problems then go to the console). */
   onError?: (error: CapiError) => void;
   /** Logs problems and sent events to the console, and passes `debug: true` to the pixel. */
   debug?: boolean;
@@ -105,7 +109,7 @@ export interface Tracker {
   /** The pixel's browser id from the `__obref` cookie; `undefined` when absent or consent is denied. */
   getObref(): string | undefined;
   /**
-   * Adds user data for the pixel: merged with earlier calls (a field given again replaces the
+   * Adds user data for the pixel (an object of `UserInput` fields; anything else is reported): merged with earlier calls (a field given again replaces the
    * previous value), hashed in the browser, and sent as a complete `init` to every pixel. Never
    * sent to the relay: the server adds identities of its logged-in user there.
    */
@@ -136,15 +140,17 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
 }
 
 /** Sends a problem to `onError` (as a `CapiError`) and, in debug mode or without `onError`, to the console. */
-function createReporter(options: TrackerOptions): (error: unknown) => void {
+export function createReporter(options: Pick<TrackerOptions, 'onError' | 'debug'>): (error: unknown) => void {
   return (error) => {
     const capiError = CapiError.isInstance(error)
       ? error
       : new CapiError(`openai-capi: unexpected error: ${describe(error)}`, { cause: error });
-    // Without an onError, the console is the only way not to drop a problem silently.
-    if (options.debug || !options.onError) console.warn('[openai-capi]', capiError.message);
+    // Without an onError (or with one that is not a function, which would swallow every problem),
+    // the console is the only way not to drop a problem silently.
+    const onError = typeof options.onError === 'function' ? options.onError : undefined;
+    if (options.debug || !onError) console.warn('[openai-capi]', capiError.message);
     try {
-      options.onError?.(capiError);
+      onError?.(capiError);
     } catch {
       // a throwing onError must not break the page either
     }
@@ -156,7 +162,7 @@ function describe(error: unknown): string {
   try {
     return String(error);
   } catch {
-    return 'a value that cannot be printed';
+    return '(unprintable)';
   }
 }
 
@@ -206,7 +212,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     ? createRelayTransport({
         endpoint: options.endpoint,
         window: win,
-        batchDelayMs: options.batchDelayMs ?? 25,
+        batchDelayMs: isNumber(options.batchDelayMs) ? options.batchDelayMs : 25,
         onError: report,
       })
     : undefined;
@@ -219,17 +225,19 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const saveOppref = (): void =>
     cookieSafe(() => {
       if (!unsaved || oppref === undefined || consent !== 'granted') return;
-      if (cookieDomain === null) cookieDomain = configuredDomain ?? probeCookieDomain(doc, location.hostname, secure);
+      // A `cookie.domain` is probed first: the browser refuses one that is not this host or a parent
+      // of it, which would lose the click id silently. Then the registrable domain is used, and the
+      // refusal reported (after the write, so the click id is stored all the same).
+      if (cookieDomain === null) cookieDomain = probeCookieDomain(doc, [configuredDomain, ...cookieDomainCandidates(location.hostname)], secure);
       writeCookie(doc, OPPREF_COOKIE, oppref, { maxAgeSeconds, domain: cookieDomain, secure });
       unsaved = false;
+      if (configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
     });
 
   const deleteOppref = (): void => {
     unsaved = oppref !== undefined;
     cookieSafe(() => {
-      deleteCookie(doc, OPPREF_COOKIE, undefined, secure);
-      const domains = configuredDomain ? [configuredDomain] : cookieDomainCandidates(location.hostname);
-      for (const domain of domains) deleteCookie(doc, OPPREF_COOKIE, domain, secure);
+      for (const domain of [undefined, ...cookieDomainCandidates(location.hostname)]) deleteCookie(doc, OPPREF_COOKIE, domain, secure);
     });
   };
 
@@ -278,7 +286,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const setConsent = (state: ConsentDecision): void => {
     checkDecision(state, 'consent');
     if (state === 'granted' && gpcDenies) {
-      if (debug) console.info('[openai-capi] consent stays denied: Global Privacy Control is on');
+      if (debug) console.info('[openai-capi] GPC on: consent stays denied');
       return;
     }
     if (state === consent) return;
@@ -308,7 +316,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     // `key` is an accepted option iff ` key?` appears in TRACK_OPTIONS (the same text as the message).
     for (const key in trackOptions) if (!TRACK_OPTIONS.includes(` ${key}?`)) invalid(`options.${key}`, 'unknown_field', `is not in ${TRACK_OPTIONS}`);
     if (eventName === 'app_installed' || eventName === 'app_opened') {
-      invalid('type', 'not_browser_event', 'is a mobile app event (action_source mobile_app): send it from the server');
+      invalid('type', 'not_browser_event', 'is a mobile app event: send it from the server');
     }
     const timestamp = now();
     // Core skips `undefined` fields, so they need not be left out (hence the cast).
@@ -337,6 +345,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   };
 
   const identify = (user: UserInput): void => {
+    if (typeof user !== 'object' || user === null) invalid('user', 'invalid_type', 'must be an object');
     const merged = { ...userInput, ...user };
     pixelUser = toPixelUser(merged);
     userInput = merged;
@@ -369,7 +378,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
 }
 
 /** Throws a `CapiValidationError` with one issue. */
-function invalid(path: string, code: string, message: string): never {
+export function invalid(path: string, code: string, message: string): never {
   throw new CapiValidationError([{ path, code, message }]);
 }
 
@@ -381,7 +390,7 @@ function checkDecision(state: unknown, path: string): void {
 function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
-  if ('apiKey' in options) add('options.apiKey', 'secret_in_browser', 'is a server secret: never put it in browser code (ignored)');
+  if ('apiKey' in options) add('options.apiKey', 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
   if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
     add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
   }
@@ -393,6 +402,9 @@ function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], val
   // NaN would make the pending queue unbounded; a negative number would drop every event.
   if (options.maxQueuedEvents !== undefined && !isCount(options.maxQueuedEvents)) {
     add('options.maxQueuedEvents', 'invalid_value', 'must be an integer ≥ 0 (100 used)');
+  }
+  if (options.batchDelayMs !== undefined && !isNumber(options.batchDelayMs)) {
+    add('options.batchDelayMs', 'invalid_value', 'must be a number ≥ 0 (25 used)');
   }
   const maxAgeDays = options.cookie?.maxAgeDays;
   if (maxAgeDays !== undefined && !isPositiveNumber(maxAgeDays)) {
@@ -407,6 +419,10 @@ function isCount(value: unknown): value is number {
 
 function isPositiveNumber(value: unknown): value is number {
   return typeof value === 'number' && value > 0 && value < Infinity;
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value < Infinity;
 }
 
 function isPixelId(id: unknown): id is string {
