@@ -75,10 +75,36 @@ describe('demo shop in Chromium', () => {
     const expectedExpiry = Date.now() / 1000 + 30 * DAY_S;
     expect(Math.abs((cookie?.expires ?? 0) - expectedExpiry)).toBeLessThan(3600);
 
+    // The emulator's live page, opened before the purchase, shows it arrive without a reload.
+    const live = await context.newPage();
+    await live.goto(`${demo.emulator?.url}/`);
+    expect(await live.textContent('#live')).toContain('No event yet');
+
     const orderId = await buy(page);
     const id = deriveEventId('order_created', orderId);
     await expect.poll(() => page.textContent('#twin'), { timeout: 10_000 }).toContain(id);
     await until(() => (demo.emulator?.duplicates.length ?? 0) >= 1, 'the absorbed duplicate');
+
+    await live.waitForFunction(
+      (eventId) => (document.getElementById('live')?.textContent ?? '').split(eventId).length - 1 >= 2,
+      id,
+      { timeout: 10_000 },
+    );
+    const rows = await live.$$eval('#live table', (tables) =>
+      tables.slice(0, 2).map((table) =>
+        Array.from(table.querySelectorAll('tbody tr'), (row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
+      ),
+    );
+    const [eventRows, duplicateRows] = rows;
+    expect(eventRows).toHaveLength(1);
+    // Received, pixel, event, id, source, oppref, obref, match keys, dupes.
+    expect(eventRows?.[0]?.slice(1, 4)).toEqual(['demo-pixel', 'order_created', id]);
+    expect(eventRows?.[0]?.[5]).toContain('e2e-click-1');
+    expect(eventRows?.[0]?.[7]).toContain('oppref');
+    expect(eventRows?.[0]?.[8]).toBe('1');
+    expect(duplicateRows).toHaveLength(1);
+    expect(duplicateRows?.[0]?.slice(1, 4)).toEqual(['demo-pixel', 'order_created', id]);
+    expect(live.url()).toBe(`${demo.emulator?.url}/`); // updated in place, never reloaded
 
     const orders = demo.emulator?.events.filter((e) => e.event.type === 'order_created') ?? [];
     expect(orders).toHaveLength(1);
@@ -126,6 +152,12 @@ describe('demo shop in Chromium', () => {
     expect(await oppref(context)).toBeUndefined();
     expect(requests.filter((r) => r.includes('/api/openai-capi') || r.includes(PIXEL_SCRIPT_URL))).toEqual([]);
     expect(demo.emulator?.requests).toHaveLength(0);
+    // The pixel's queue (the stub: its script never loaded) got consent(false) and no measure.
+    const queued = await page.evaluate(() =>
+      Array.from((window as unknown as { oaiq?: { q?: ArrayLike<unknown>[] } }).oaiq?.q ?? [], (args) => Array.from(args)[0]),
+    );
+    expect(queued).toContain('consent');
+    expect(queued.filter((name) => String(name).startsWith('measure'))).toEqual([]);
   });
 
   it('treats Global Privacy Control as a denial: no banner, no cookie, nothing sent', async () => {

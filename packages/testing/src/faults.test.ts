@@ -41,8 +41,17 @@ describe('resolveFaults', () => {
     [{ retryAfterS: Number.POSITIVE_INFINITY }, 'retryAfterS'],
     [{ status5xx: 404 }, 'status5xx'],
     [{ seed: 1.5 }, 'seed'],
+    // A misspelt fault would otherwise be ignored: a test of retries would pass without any fault.
+    [{ status500Rate: 0.5 }, 'status500Rate'],
+    [{ latency: 100 }, 'latency'],
   ])('rejects %o naming %s', (faults, name) => {
-    expect(() => resolveFaults(faults)).toThrow(new RegExp(`faults\\.${name}`));
+    expect(() => resolveFaults(faults as never)).toThrow(new RegExp(`faults\\.${name}`));
+  });
+
+  it('rejects faults that are not an object', () => {
+    for (const faults of [null, 'status5xxRate=1', 0.5, []]) {
+      expect(() => resolveFaults(faults as never)).toThrow(/faults must be an object/);
+    }
   });
 
   it('draws nothing at rate 0 and always at rate 1', () => {

@@ -41,8 +41,21 @@ function nonNegative(faults: Faults, name: 'retryAfterS' | 'latencyMs' | 'latenc
   return value;
 }
 
-/** Checks and defaults a fault configuration; throws `RangeError` naming the bad field. */
+/** The fields of {@link Faults}. */
+const FAULT_KEYS: ReadonlySet<string> = new Set([
+  'resetRate', 'status5xxRate', 'status5xx', 'rateLimitRate', 'retryAfterS', 'latencyMs', 'latencySpikeRate', 'latencySpikeMs', 'seed',
+]);
+
+/**
+ * Checks and defaults a fault configuration; throws `RangeError` naming the bad field. An unknown
+ * field (a misspelt `status500Rate`) is an error too: ignored, it would leave a test of retries
+ * running without the fault it means to inject.
+ */
 export function resolveFaults(faults: Faults): ResolvedFaults {
+  if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) throw new RangeError('faults must be an object');
+  for (const key of Object.keys(faults)) {
+    if (!FAULT_KEYS.has(key)) throw new RangeError(`faults.${key} is not a fault (known: ${[...FAULT_KEYS].join(', ')})`);
+  }
   const status5xx = faults.status5xx ?? NO_FAULTS.status5xx;
   if (!Number.isInteger(status5xx) || status5xx < 500 || status5xx > 599) {
     throw new RangeError('faults.status5xx must be an integer between 500 and 599');

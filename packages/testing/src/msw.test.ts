@@ -83,4 +83,9 @@ describe('capiHandlers (msw)', () => {
     expect(other.events[0]?.pixelId).toBe('px_any');
     expect(capi.requests).toHaveLength(0);
   });
+
+  it('accepts endpoint but checks the other options like the emulator', () => {
+    expect(() => capiHandlers({ pixelIds: 'px_1' as never })).toThrow(/options\.pixelIds/);
+    expect(() => capiHandlers({ port: 4318 } as never)).toThrow(/options\.port is not an option/);
+  });
 });

@@ -40,7 +40,7 @@ export interface CapiMock extends CapiRecorder {
  * // … run code that posts to https://bzr.openai.com/v1/events, then read capi.events
  */
 export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, ['endpoint']);
   const state = createState(resolved);
   const endpoint = options.endpoint ?? OPENAI_CAPI_ENDPOINT;
 

@@ -199,6 +199,16 @@ describe('startEmulator: options', () => {
     await expect(startEmulator({ apiKey: '' })).rejects.toThrow(/apiKey/);
   });
 
+  it('rejects options of the wrong type or name, which would otherwise be ignored or misread', async () => {
+    // A bare string would become a Set of its characters, and every real pixel id a 404.
+    await expect(startEmulator({ pixelIds: 'px_1' as never })).rejects.toThrow(/options\.pixelIds must be an array of non-empty strings/);
+    await expect(startEmulator({ pixelIds: ['px_1', ''] })).rejects.toThrow(/options\.pixelIds/);
+    await expect(startEmulator({ apiKey: 42 as never })).rejects.toThrow(/options\.apiKey must be a non-empty string/);
+    // `pixelId` (singular) would silently accept every pixel.
+    await expect(startEmulator({ pixelId: 'px_1' } as never)).rejects.toThrow(/options\.pixelId is not an option/);
+    await expect(startEmulator({ faults: { status500Rate: 1 } } as never)).rejects.toThrow(/faults\.status500Rate/);
+  });
+
   it('fails to start on a port already in use', async () => {
     const emu = await start();
     const port = Number(new URL(emu.url).port);

@@ -61,7 +61,7 @@ function hostForUrl(host: string): string {
  * await emulator.close();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const resolved = resolveOptions(options);
+  const resolved = resolveOptions(options, ['port', 'host']);
   const state = createState(resolved);
   const host = options.host ?? '127.0.0.1';
   const timers = new Set<NodeJS.Timeout>();

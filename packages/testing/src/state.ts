@@ -32,8 +32,20 @@ function toClock(now: Clock | undefined): () => number {
   return () => now;
 }
 
-/** Checks and defaults the options shared by the emulator and the msw handlers. */
-export function resolveOptions(options: CapiEmulatorOptions = {}): ResolvedOptions {
+/** The fields of {@link CapiEmulatorOptions}. */
+const OPTION_KEYS = ['apiKey', 'pixelIds', 'now', 'maxBodyBytes', 'faults', 'seed', 'maxRecordedRequests'];
+
+/**
+ * Checks and defaults the options shared by the emulator and the msw handlers (`ownKeys`: the
+ * caller's own options, e.g. `port` and `host`). Throws a `RangeError` naming a bad or unknown
+ * option: ignored, a misspelt `pixelId` would silently accept every pixel.
+ */
+export function resolveOptions(options: CapiEmulatorOptions = {}, ownKeys: readonly string[] = []): ResolvedOptions {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key) && !ownKeys.includes(key)) {
+      throw new RangeError(`options.${key} is not an option (known: ${[...OPTION_KEYS, ...ownKeys].join(', ')})`);
+    }
+  }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new RangeError('options.maxBodyBytes must be a positive integer');
@@ -44,8 +56,13 @@ export function resolveOptions(options: CapiEmulatorOptions = {}): ResolvedOptio
   if (!Number.isInteger(maxRecordedRequests) || maxRecordedRequests < 0) {
     throw new RangeError('options.maxRecordedRequests must be an integer ≥ 0');
   }
-  if (options.apiKey !== undefined && options.apiKey.length === 0) {
-    throw new RangeError('options.apiKey must not be empty (omit it to accept any key)');
+  if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey.length === 0)) {
+    throw new RangeError('options.apiKey must be a non-empty string (omit it to accept any key)');
+  }
+  const { pixelIds } = options;
+  // A bare string would become a set of its characters: every real pixel id answered 404.
+  if (pixelIds !== undefined && (!Array.isArray(pixelIds) || !pixelIds.every((id) => typeof id === 'string' && id !== ''))) {
+    throw new RangeError('options.pixelIds must be an array of non-empty strings (omit it to accept any pixel id)');
   }
   return {
     apiKey: options.apiKey,
