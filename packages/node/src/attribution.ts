@@ -91,7 +91,7 @@ const DAY_SECONDS = 86_400;
  * are read with core's `readQueryParam` (percent-decoded once, `+` kept), exactly as the browser
  * tracker reads them. Never throws for request content.
  *
- * @throws CapiValidationError for invalid options (see {@link attributionOptionIssues}): a `trustProxy`
+ * @throws CapiValidationError for invalid options: a `trustProxy`
  *   that is not a boolean, a number or a function, a `remoteAddress` that is not a
  *   string, a `cookie.domain`, `cookie.path` or `cookie.sameSite` that would make an invalid or
  *   injectable `Set-Cookie`, a non-finite `cookie.maxAgeDays`, a `cookie.secure` other than a boolean or `'auto'`
