@@ -32,8 +32,11 @@ function toClock(now: Clock | undefined): () => number {
   return () => now;
 }
 
-/** The fields of {@link CapiEmulatorOptions}. */
-const OPTION_KEYS = ['apiKey', 'pixelIds', 'now', 'maxBodyBytes', 'faults', 'seed', 'maxRecordedRequests'];
+// The fields of CapiEmulatorOptions; typed against it, so an option added there must be added here.
+const OPTION_NAMES: Record<keyof CapiEmulatorOptions, true> = {
+  apiKey: true, pixelIds: true, now: true, maxBodyBytes: true, faults: true, seed: true, maxRecordedRequests: true,
+};
+const OPTION_KEYS = Object.keys(OPTION_NAMES);
 
 /**
  * Checks and defaults the options shared by the emulator and the msw handlers (`ownKeys`: the
