@@ -1,3 +1,4 @@
+import { assertKnownKeys } from './known-keys.js';
 import type { FaultKind, Faults } from './types.js';
 import type { Random } from './prng.js';
 
@@ -41,10 +42,11 @@ function nonNegative(faults: Faults, name: 'retryAfterS' | 'latencyMs' | 'latenc
   return value;
 }
 
-/** The fields of {@link Faults}. */
-const FAULT_KEYS: ReadonlySet<string> = new Set([
-  'resetRate', 'status5xxRate', 'status5xx', 'rateLimitRate', 'retryAfterS', 'latencyMs', 'latencySpikeRate', 'latencySpikeMs', 'seed',
-]);
+// The fields of Faults; typed against it, so a fault added there must be added here.
+const FAULT_NAMES: Record<keyof Faults, true> = {
+  resetRate: true, status5xxRate: true, status5xx: true, rateLimitRate: true, retryAfterS: true,
+  latencyMs: true, latencySpikeRate: true, latencySpikeMs: true, seed: true,
+};
 
 /**
  * Checks and defaults a fault configuration; throws `RangeError` naming the bad field. An unknown
@@ -53,9 +55,7 @@ const FAULT_KEYS: ReadonlySet<string> = new Set([
  */
 export function resolveFaults(faults: Faults): ResolvedFaults {
   if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) throw new RangeError('faults must be an object');
-  for (const key of Object.keys(faults)) {
-    if (!FAULT_KEYS.has(key)) throw new RangeError(`faults.${key} is not a fault (known: ${[...FAULT_KEYS].join(', ')})`);
-  }
+  assertKnownKeys(faults, Object.keys(FAULT_NAMES), 'faults', 'a fault');
   const status5xx = faults.status5xx ?? NO_FAULTS.status5xx;
   if (!Number.isInteger(status5xx) || status5xx < 500 || status5xx > 599) {
     throw new RangeError('faults.status5xx must be an integer between 500 and 599');

@@ -1,6 +1,7 @@
 import type { AbsorbedDuplicate, CapiEmulatorOptions, Clock, Faults, ReceivedEvent, RecordedRequest } from './types.js';
 import { type ResolvedFaults, NO_FAULTS, resolveFaults } from './faults.js';
 import { type Random, mulberry32 } from './prng.js';
+import { assertKnownKeys } from './known-keys.js';
 
 /**
  * Default body cap: 1 MiB (the clients' default batch cap) plus 64 KiB of headroom for the envelope,
@@ -36,7 +37,6 @@ function toClock(now: Clock | undefined): () => number {
 const OPTION_NAMES: Record<keyof CapiEmulatorOptions, true> = {
   apiKey: true, pixelIds: true, now: true, maxBodyBytes: true, faults: true, seed: true, maxRecordedRequests: true,
 };
-const OPTION_KEYS = Object.keys(OPTION_NAMES);
 
 /**
  * Checks and defaults the options shared by the emulator and the msw handlers (`ownKeys`: the
@@ -44,11 +44,7 @@ const OPTION_KEYS = Object.keys(OPTION_NAMES);
  * option: ignored, a misspelt `pixelId` would silently accept every pixel.
  */
 export function resolveOptions(options: CapiEmulatorOptions = {}, ownKeys: readonly string[] = []): ResolvedOptions {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key) && !ownKeys.includes(key)) {
-      throw new RangeError(`options.${key} is not an option (known: ${[...OPTION_KEYS, ...ownKeys].join(', ')})`);
-    }
-  }
+  assertKnownKeys(options, [...Object.keys(OPTION_NAMES), ...ownKeys], 'options', 'an option');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new RangeError('options.maxBodyBytes must be a positive integer');
