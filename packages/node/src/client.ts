@@ -149,15 +149,14 @@ export function createClient(options: ClientOptions): CapiClient {
   const envelopes = new Map<boolean | undefined, Envelope>();
   let timer: unknown;
   let closed = false;
-  let running: Promise<SendReport> | undefined;
+  // The flush delivering right now: its report, and its deadline window, which a later
+  // `flush({ timeoutMs })` tightens (it would otherwise wait for that flush's retries).
+  let running: { report: Promise<SendReport>; window: DeadlineWindow } | undefined;
   let next: Promise<SendReport> | undefined;
   let tail: Promise<unknown> = Promise.resolve();
   let shutdownPromise: Promise<SendReport> | undefined;
   // The earliest `flush({ timeoutMs })` deadline (clock ms) asked of the flush that has not started yet.
   let nextDeadline = Number.POSITIVE_INFINITY;
-  // The deadline window of the flush delivering right now, so that a later `flush({ timeoutMs })`
-  // can bound it too (it would otherwise wait for that flush's retries before its own deadline).
-  let runningWindow: DeadlineWindow | undefined;
 
   const envelope = (validateOnly: boolean | undefined): Envelope => {
     let e = envelopes.get(validateOnly);
@@ -282,17 +281,12 @@ export function createClient(options: ClientOptions): CapiClient {
     log.debug('event repeats the name and id of an earlier one: sent once', { eventId: event.id });
   };
 
-  const drainQueue = (deadline: number): Promise<SendReport> => {
+  const drainQueue = (window: DeadlineWindow): Promise<SendReport> => {
     const report = emptyReport();
     report.duplicates = queuedDuplicates;
     queuedDuplicates = [];
     const fresh = withoutStale(queue.drain(), o.now(), report, onRejected);
-    const window = withDeadline(deadline);
-    runningWindow = window;
-    return run(fresh, o.validateOnly, report, window).finally(() => {
-      window.release();
-      if (runningWindow === window) runningWindow = undefined;
-    });
+    return run(fresh, o.validateOnly, report, window);
   };
 
   const clearTimer = () => {
@@ -312,17 +306,19 @@ export function createClient(options: ClientOptions): CapiClient {
       const deadline = o.now() + timeoutMs;
       nextDeadline = Math.min(nextDeadline, deadline);
       // A flush already delivering would make this one wait past its deadline: bound it too.
-      runningWindow?.tighten(deadline);
+      running?.window.tighten(deadline);
     }
     if (next !== undefined) return next;
     const p = tail.then(() => {
       next = undefined;
-      const deadline = nextDeadline;
+      const window = withDeadline(nextDeadline);
       nextDeadline = Number.POSITIVE_INFINITY;
-      running = drainQueue(deadline).finally(() => {
+      const report = drainQueue(window).finally(() => {
+        window.release();
         running = undefined;
       });
-      return running;
+      running = { report, window };
+      return report;
     });
     next = p;
     tail = p.catch(() => undefined);
@@ -410,7 +406,7 @@ export function createClient(options: ClientOptions): CapiClient {
     // Deliberately not unref'd (unlike every other timer here): while a shutdown runs, it keeps the
     // process alive until the deadline, so a retry backoff cannot let it exit with events unsent.
     const deadlineTimer = setTimeout(() => lifetimeController.abort(), timeoutMs);
-    const inFlight = running;
+    const inFlight = running?.report;
     shutdownPromise = Promise.all([inFlight ?? Promise.resolve(emptyReport()), flush()]).then(([a, b]) => {
       clearTimeout(deadlineTimer);
       const report = mergeReport(mergeReport(emptyReport(), a), b);

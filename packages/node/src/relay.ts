@@ -133,12 +133,12 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
       ...(context.remoteAddress === undefined ? {} : { remoteAddress: context.remoteAddress }),
       ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
     });
-    if (limiter !== undefined && attribution.ipAddress === undefined && !unknownIpReported) {
+    if (limiter !== undefined && attribution.ipAddress === undefined) {
+      // Not limited: one bucket shared by every visitor would refuse real conversions.
+      if (!unknownIpReported) report(new CapiError(UNKNOWN_IP_MESSAGE), request);
       unknownIpReported = true;
-      report(new CapiError(UNKNOWN_IP_MESSAGE), request);
-    }
-    if (limiter !== undefined && attribution.ipAddress !== undefined) {
-      const decision = limiter.take(attribution.ipAddress);
+    } else if (limiter !== undefined) {
+      const decision = limiter.take(attribution.ipAddress!);
       if (!decision.allowed) {
         const retryAfterS = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
         return refusal(429, 'rate_limited', `too many requests from this client; retry after ${retryAfterS} s`, { 'retry-after': String(retryAfterS) });
