@@ -120,7 +120,8 @@ export interface Tracker {
 
 const DAY_SECONDS = 86_400;
 /** The options `track` accepts, as named in its issue messages. */
-const TRACK_OPTIONS = '{ eventId?, key?, customEventName?, optOut? }';
+const TRACK_OPTION_NAMES = ['eventId', 'key', 'customEventName', 'optOut'];
+const TRACK_OPTIONS = `{ ${TRACK_OPTION_NAMES.join('?, ')}? }`;
 
 /**
  * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
@@ -313,8 +314,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     // A misspelt option (`event_id`) or a bare key (`track(name, data, orderId)`) would otherwise
     // give a random id silently, and the browser and server copies would not deduplicate.
     if (typeof trackOptions !== 'object') invalid('options', 'invalid_type', `must be an object ${TRACK_OPTIONS}`);
-    // `key` is an accepted option iff ` key?` appears in TRACK_OPTIONS (the same text as the message).
-    for (const key in trackOptions) if (!TRACK_OPTIONS.includes(` ${key}?`)) invalid(`options.${key}`, 'unknown_field', `is not in ${TRACK_OPTIONS}`);
+    for (const key in trackOptions) if (!TRACK_OPTION_NAMES.includes(key)) invalid(`options.${key}`, 'unknown_field', `is not in ${TRACK_OPTIONS}`);
     if (eventName === 'app_installed' || eventName === 'app_opened') {
       invalid('type', 'not_browser_event', 'is a mobile app event: send it from the server');
     }
