@@ -18,6 +18,22 @@ function gtagPage(url = 'https://shop.example.com/?oppref=c1') {
 }
 
 describe('connectGoogleConsentMode', () => {
+  it('reports consent values other than granted/denied, and ignores them as gtag does', () => {
+    const { page, gtag, tracker } = gtagPage();
+    const errors: CapiError[] = [];
+    connectGoogleConsentMode(tracker, { window: page.win, onError: (e) => errors.push(e) });
+    gtag('consent', 'default', { ad_storage: 'yes', ad_user_data: 'granted' });
+    gtag('consent', 'update', { ad_storage: 'Granted' });
+    expect(tracker.consent).toBe('pending');
+    expect(errors.map((e) => (e as CapiValidationError).issues.map((i) => [i.path, i.code]))).toEqual([
+      [['dataLayer.consent.default.ad_storage', 'invalid_consent']],
+      [['dataLayer.consent.update.ad_storage', 'invalid_consent']],
+    ]);
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    expect(tracker.consent).toBe('granted');
+    expect(errors).toHaveLength(2);
+  });
+
   it('applies the current state already in the dataLayer', () => {
     const { page, gtag, tracker } = gtagPage();
     gtag('consent', 'default', { ad_storage: 'denied', ad_user_data: 'denied' });

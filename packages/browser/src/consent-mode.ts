@@ -4,7 +4,7 @@
  * `dataLayer.push` (gtag.js and GTM chain to an existing push, so both keep working).
  * `ad_storage` drives storage and sending; `ad_user_data` drives whether `identify` data is sent.
  */
-import type { CapiError } from '@x/openai-capi-core';
+import { CapiValidationError, type CapiError } from '@x/openai-capi-core';
 import type { ConsentDecision } from './consent.js';
 import { createReporter, invalid } from './tracker.js';
 import type { Tracker } from './tracker.js';
@@ -16,8 +16,9 @@ export interface GoogleConsentModeOptions {
   /** Name of the data layer array (default `'dataLayer'`, as in gtag's snippet). */
   dataLayerName?: string;
   /**
-   * Receives a setup problem as a `CapiError` (default: `console.warn`): a `tracker` that is not
-   * one, or a data layer that is not an array (left untouched; nothing is followed).
+   * Receives a problem as a `CapiError` (default: `console.warn`): a `tracker` that is not one, a
+   * data layer that is not an array (left untouched; nothing is followed), or a consent command
+   * whose `ad_storage` / `ad_user_data` is neither `'granted'` nor `'denied'` (ignored, as gtag does).
    */
   onError?: (error: CapiError) => void;
 }
@@ -32,7 +33,8 @@ type DataLayer = unknown[] & { push: (...items: unknown[]) => number };
  * Region-scoped defaults (`region: [...]`) are ignored: the page cannot know the region rule
  * gtag applied, so the tracker stays `pending` until a global default or an update arrives.
  *
- * Never throws: a setup problem goes to `onError` and gives a no-op connection.
+ * Never throws: a setup problem goes to `onError` and gives a no-op connection; a consent value
+ * other than `'granted'` / `'denied'` goes to `onError` too, and is ignored.
  *
  * @returns a function that disconnects (restores `dataLayer.push` if nothing wrapped it since)
  */
@@ -43,6 +45,7 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
     }
     const win = options?.window ?? (typeof window === 'undefined' ? undefined : window);
     if (!win) return () => {};
+    const report = createReporter(options ?? {});
     const holder = win as unknown as Record<string, unknown>;
     const name = options?.dataLayerName ?? 'dataLayer';
     // Someone else's global of that name is left alone: replacing it could break their code.
@@ -61,6 +64,11 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
       for (const signal of ['ad_storage', 'ad_user_data'] as const) {
         const value = params[signal];
         if (value === 'granted' || value === 'denied') signals[signal][kind] = value;
+        // gtag ignores any other value too; say so, or a typo ('yes', 'Granted') leaves consent pending unseen.
+        else if (value !== undefined) {
+          const path = `${name}.consent.${kind}.${signal}`;
+          report(new CapiValidationError([{ path, code: 'invalid_consent', message: "must be 'granted' or 'denied' (ignored)" }]));
+        }
       }
       const storage = signals.ad_storage.update ?? signals.ad_storage.default;
       if (storage) tracker.setConsent(storage);

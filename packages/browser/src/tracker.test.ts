@@ -478,6 +478,20 @@ describe('track never throws: bad input goes to onError', () => {
     }
   });
 
+  it('reports a browser that blocks cookies, and keeps the click id for the page', async () => {
+    const { page, errors, tracker } = setup({ consent: 'granted' }, LANDING, { cookiesBlocked: true });
+    expect(errors).toHaveLength(1);
+    expect(CapiError.isInstance(errors[0])).toBe(true);
+    expect(errors[0]!.message).toMatch(/did not store the __oppref cookie \(cookies blocked\?\)/);
+    expect(errors[0]!.message).not.toContain('click_123');
+    expect(page.win.document.cookie).toBe('');
+    expect(tracker.getOppref()).toBe('click_123');
+    tracker.track('page_viewed');
+    await tracker.flush();
+    expect(page.relayEvents()[0]?.oppref).toBe('click_123');
+    expect(errors).toHaveLength(1);
+  });
+
   it('reports a cookie.domain the browser refuses, and stores the click id on the registrable domain instead', () => {
     for (const domain of ['other.com', 'www.shop.example.com.evil.test', 42 as never]) {
       const { page, errors, tracker } = setup({ consent: 'granted', cookie: { domain } });

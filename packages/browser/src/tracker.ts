@@ -232,6 +232,11 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       if (cookieDomain === null) cookieDomain = probeCookieDomain(doc, [configuredDomain, ...cookieDomainCandidates(location.hostname)], secure);
       writeCookie(doc, OPPREF_COOKIE, oppref, { maxAgeSeconds, domain: cookieDomain, secure });
       unsaved = false;
+      // A browser or extension that blocks cookies drops the write without a word: say so, since the
+      // click id then lasts only as long as this page.
+      if (readCookie(doc, OPPREF_COOKIE) !== oppref) {
+        report(new CapiError(`The browser did not store the ${OPPREF_COOKIE} cookie (cookies blocked?): the click id is kept for this page only`));
+      }
       if (configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
     });
 

@@ -35,6 +35,8 @@ export interface PageOptions {
   /** `sendBeacon` answers false (queue full), forcing the fetch fallback. */
   beaconRefuses?: boolean;
   fetchStatus?: number;
+  /** The cookie jar drops every write (cookies blocked by the browser or an extension). */
+  cookiesBlocked?: boolean;
 }
 
 /** Opens a page at `url` (default an https landing page with `?oppref=click_123`). */
@@ -72,7 +74,7 @@ export function openPage(url = 'https://shop.example.com/landing?oppref=click_12
     get: () => cookie.get!.call(doc) as string,
     set: (value: string) => {
       cookieWrites.push(value);
-      cookie.set!.call(doc, value);
+      if (!options.cookiesBlocked) cookie.set!.call(doc, value);
     },
   });
   const win = happy as unknown as Page['win'];
