@@ -22,7 +22,6 @@ function fakeTracker(consented: boolean): Tracker {
     setUserDataConsent: vi.fn(),
     getOppref: vi.fn(),
     getObref: vi.fn(),
-    identify: vi.fn(),
     flush: vi.fn(async () => {}),
   } as unknown as Tracker;
 }

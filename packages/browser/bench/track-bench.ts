@@ -6,7 +6,7 @@
  */
 import { Window } from 'happy-dom';
 import { Bench } from 'tinybench';
-import { createTracker } from '../src/index.js';
+import { createTracker, identify } from '../src/index.js';
 import type { Tracker } from '../src/index.js';
 
 /** One benchmark result. */
@@ -70,7 +70,7 @@ export async function benchBrowserTrack(options: { time?: number } = {}): Promis
       waiting.track('page_viewed');
     })
     .add('browser identify (email + phone hashed, pixel re-init)', () => {
-      tracker.identify({ email: `user${n++}@example.com`, phone: '+1 (415) 555-2671' });
+      identify(tracker, { email: `user${n++}@example.com`, phone: '+1 (415) 555-2671' });
     });
   await bench.run();
   await Promise.all([granted.close(), pending.close()]);

@@ -2,6 +2,7 @@ import { CapiValidationError, type CapiError } from '@x/openai-capi-core';
 import { describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import { connectGoogleConsentMode } from './consent-mode.js';
+import { identify } from './identify.js';
 import { createTracker } from './tracker.js';
 
 /** A page with gtag's snippet: `gtag(...)` pushes its `arguments` object onto `dataLayer`. */
@@ -71,7 +72,7 @@ describe('connectGoogleConsentMode', () => {
     const { page, gtag, tracker } = gtagPage();
     connectGoogleConsentMode(tracker, { window: page.win });
     gtag('consent', 'update', { ad_storage: 'granted', ad_user_data: 'denied' });
-    tracker.identify({ country: 'US' });
+    identify(tracker, { country: 'US' });
     expect(page.oaiqCalls().filter((c) => c[0] === 'init' && 'user' in (c[1] as object))).toEqual([]);
     gtag('consent', 'update', { ad_user_data: 'granted' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: { country: 'US' } }]);

@@ -8,6 +8,7 @@
  */
 export { createTracker, OPPREF_COOKIE, OBREF_COOKIE } from './tracker.js';
 export type { Tracker, TrackerOptions, TrackOptions } from './tracker.js';
+export { identify } from './identify.js';
 export type { ConsentDecision, ConsentState } from './consent.js';
 export { connectGoogleConsentMode } from './consent-mode.js';
 export type { GoogleConsentModeOptions } from './consent-mode.js';

@@ -12,6 +12,17 @@ describe('server-side rendering', () => {
     expect(tracker.getOppref()).toBeUndefined();
     await expect(tracker.flush()).resolves.toBeUndefined();
     expect(typeof browser.connectGoogleConsentMode(tracker)).toBe('function');
+    expect(() => browser.identify(tracker, { email: 'ada@example.com' })).not.toThrow();
     expect(errors).toEqual([]);
+  });
+
+  it('identify on the inert tracker sends nothing but still reports bad input, without the value', async () => {
+    const browser = await import('@x/openai-capi-browser');
+    const errors: Error[] = [];
+    const tracker = browser.createTracker({ endpoint: '/r', onError: (e) => errors.push(e) });
+    browser.identify(tracker, { phone: 'call me maybe' });
+    expect(errors).toHaveLength(1);
+    expect(browser.CapiValidationError.isInstance(errors[0])).toBe(true);
+    expect(errors[0]!.message).not.toContain('call me');
   });
 });

@@ -1,4 +1,4 @@
-import { CapiError, CapiValidationError, deriveEventId, toPixelUser } from '@x/openai-capi-core';
+import { CapiError, CapiValidationError, deriveEventId } from '@x/openai-capi-core';
 import { describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import type { Page, PageOptions } from './__tests__/page.js';
@@ -289,15 +289,6 @@ describe('relay payloads', () => {
     page.happy.document.dispatchEvent(new page.happy.Event('visibilitychange'));
     expect(page.beacons).toHaveLength(2);
   });
-
-  it('sends no user, IP or user agent: identify stays out of the relay', async () => {
-    const { page, tracker } = setup({ consent: 'granted' });
-    tracker.identify({ email: 'Jane@Example.com' });
-    tracker.track('lead_created');
-    await tracker.flush();
-    const body = page.beacons[0]!.body;
-    expect(body).not.toMatch(/user|email|sha256|action_source/);
-  });
 });
 
 describe('pixel bridge', () => {
@@ -330,44 +321,6 @@ describe('pixel bridge', () => {
     expect(tracker.track('page_viewed', undefined, { eventId: 'pv1' })).toBe('pv1');
     expect(page.oaiqCalls().at(-1)).toEqual(['measure', 'page_viewed', { type: 'contents' }, { event_id: 'pv1' }]);
     expect(errors).toEqual([]);
-  });
-
-  it('identify re-inits with the complete, merged, hashed user', () => {
-    const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
-    tracker.identify({ email: 'Jane@Example.com' });
-    tracker.identify({ country: 'us', externalId: 'u_1' });
-    const inits = page.oaiqCalls().filter((c) => c[0] === 'init');
-    expect(inits).toEqual([
-      ['init', { pixelId: 'p1' }],
-      ['init', { pixelId: 'p1', user: toPixelUser({ email: 'Jane@Example.com' }) }],
-      ['init', { pixelId: 'p1', user: toPixelUser({ email: 'Jane@Example.com', country: 'us', externalId: 'u_1' }) }],
-    ]);
-    expect(JSON.stringify(page.oaiqCalls())).not.toContain('Jane');
-  });
-
-  it('holds user data until consent, and follows user-data consent', () => {
-    const { page, tracker } = setup({ pixelId: 'p1' });
-    tracker.identify({ email: 'jane@example.com' });
-    expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toHaveLength(1);
-    tracker.setConsent('granted');
-    const user = toPixelUser({ email: 'jane@example.com' });
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user }]);
-    tracker.setUserDataConsent('denied');
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
-    tracker.identify({ country: 'US' });
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
-    tracker.setUserDataConsent('granted');
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
-  });
-
-  it('reports invalid user data and keeps the previous user', () => {
-    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
-    tracker.identify({ email: 'jane@example.com' });
-    tracker.identify({ phone: 'call me maybe' });
-    expect(CapiValidationError.isInstance(errors[0])).toBe(true);
-    expect(errors[0]!.message).not.toContain('call me');
-    tracker.identify({ country: 'US' });
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
   });
 });
 
@@ -512,20 +465,6 @@ describe('track never throws: bad input goes to onError', () => {
       await page.happy.happyDOM.waitUntilComplete();
       expect(page.relayEvents()).toHaveLength(2);
       expect(page.beacons).toHaveLength(1);
-    }
-  });
-
-  it('reports an identify() argument that is not an object, and keeps the user', () => {
-    for (const user of [null, undefined, 'jane@example.com', 42]) {
-      const { page, errors, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
-      tracker.identify({ country: 'US' });
-      expect(() => tracker.identify(user as never)).not.toThrow();
-      expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['user', 'invalid_type']]);
-      expect(errors[0]!.message).not.toContain('jane');
-      expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([
-        ['init', { pixelId: 'p1' }],
-        ['init', { pixelId: 'p1', user: { country: 'US' } }],
-      ]);
     }
   });
 

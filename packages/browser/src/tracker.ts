@@ -10,7 +10,6 @@ import {
   CapiValidationError,
   isPixelEventType,
   readQueryParam,
-  toPixelUser,
 } from '@x/openai-capi-core';
 import type {
   EventDataInput,
@@ -18,13 +17,13 @@ import type {
   EventType,
   Issue,
   PixelUser,
-  UserInput,
   WireEvent,
 } from '@x/openai-capi-core';
 import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
 import type { ConsentDecision, ConsentState } from './consent.js';
 import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, writeCookie } from './cookies.js';
 import { createPixelBridge } from './pixel.js';
+import { linkPixelUser } from './pixel-user-link.js';
 import type { PixelBridge } from './pixel.js';
 import { createRelayTransport, toRelayEvent } from './relay-transport.js';
 import type { RelayTransport } from './relay-transport.js';
@@ -108,12 +107,6 @@ export interface Tracker {
   getOppref(): string | undefined;
   /** The pixel's browser id from the `__obref` cookie; `undefined` when absent or consent is denied. */
   getObref(): string | undefined;
-  /**
-   * Adds user data for the pixel (an object of `UserInput` fields; anything else is reported): merged with earlier calls (a field given again replaces the
-   * previous value), hashed in the browser, and sent as a complete `init` to every pixel. Never
-   * sent to the relay: the server adds identities of its logged-in user there.
-   */
-  identify(user: UserInput): void;
   /** Posts pending relay events now (also done on `pagehide` and when the page becomes hidden). */
   flush(): Promise<void>;
 }
@@ -136,7 +129,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     return startTracker(opts, report);
   } catch (error) {
     report(error);
-    return inertTracker();
+    return inertTracker(report);
   }
 }
 
@@ -181,7 +174,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     };
 
   const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
-  if (!win) return inertTracker();
+  if (!win) return inertTracker(report);
   const doc = win.document;
   const location = win.location;
   const now = options.now ?? Date.now;
@@ -202,7 +195,6 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   let consent = initialConsent(options.consent, honourGpc, win.navigator);
   let userDataConsent: ConsentState = 'pending';
   let queue: WireEvent[] = [];
-  let userInput: UserInput = {};
   let pixelUser: PixelUser | undefined;
   let cookieDomain: string | undefined | null = null; // null: not probed yet
   let oppref: string | undefined;
@@ -349,12 +341,9 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     return event.id;
   };
 
-  const identify = (user: UserInput): void => {
-    if (typeof user !== 'object' || user === null) invalid('user', 'invalid_type', 'must be an object');
-    const merged = { ...userInput, ...user };
-    pixelUser = toPixelUser(merged);
-    userInput = merged;
-    if (userDataAllowed()) pixel?.setUser(pixelUser);
+  const setPixelUser = (user: PixelUser): void => {
+    pixelUser = user;
+    if (userDataAllowed()) pixel?.setUser(user);
   };
 
   const setUserDataConsent = (state: ConsentDecision): void => {
@@ -365,7 +354,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     if (pixelUser && before !== userDataAllowed()) pixel?.setUser(userDataAllowed() ? pixelUser : undefined);
   };
 
-  return {
+  const tracker: Tracker = {
     track: guard(track),
     setConsent: guard(setConsent),
     get consent() {
@@ -377,9 +366,9 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       return consent === 'denied' ? undefined : oppref;
     }),
     getObref: guard(() => (consent === 'denied' ? undefined : readObref())),
-    identify: guard(identify),
     flush,
   };
+  return linkPixelUser(tracker, { user: {}, setUser: setPixelUser, report });
 }
 
 /** Throws a `CapiValidationError` with one issue. */
@@ -434,17 +423,20 @@ function isPixelId(id: unknown): id is string {
   return typeof id === 'string' && id.trim() !== '';
 }
 
-/** The tracker used where there is no `window` (server-side rendering) or the setup failed. */
-function inertTracker(): Tracker {
+/**
+ * The tracker used where there is no `window` (server-side rendering) or the setup failed;
+ * `identify` on it still checks its input (reported with `report`).
+ */
+function inertTracker(report: (error: unknown) => void): Tracker {
   const noop = (): undefined => undefined;
-  return {
+  const tracker: Tracker = {
     track: noop,
     setConsent: noop,
     consent: 'pending',
     setUserDataConsent: noop,
     getOppref: noop,
     getObref: noop,
-    identify: noop,
     flush: async () => {},
   };
+  return linkPixelUser(tracker, { user: {}, setUser: noop, report });
 }
