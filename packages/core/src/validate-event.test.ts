@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateEvent } from './validate.js';
-import { timestampIssueCode } from './validate-event.js';
+import { isHttpUrl, timestampIssueCode } from './validate-event.js';
 import { codes, NOW, order } from './__fixtures__/events.js';
 
 const check = (patch: Record<string, unknown>, base = order()) =>
@@ -166,5 +166,23 @@ describe('validateEvent: event fields', () => {
     const event = order();
     Object.defineProperty(event, 'oppref', { enumerable: true, get: () => { throw new Error('boom'); } });
     expect(codes(validateEvent(event, { now: NOW }))).toEqual([':unreadable']);
+  });
+});
+
+describe('isHttpUrl (source_url, and the Node client endpoint)', () => {
+  it.each([
+    ['https://shop.example.com/checkout', true],
+    ['http://127.0.0.1:8787/v1/events?pid=x', true],
+    ['HTTPS://EXAMPLE.COM', true],
+    ['ftp://shop.example.com/', false],
+    ['/checkout', false],
+    ['https:shop.example.com', false],
+    ['https:///path', false],
+    ['https://exa mple.com', false],
+    ['https://example.com/a b', false],
+    ['https://[::1', false],
+    ['https://example.com:99999/', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isHttpUrl(url)).toBe(expected);
   });
 });

@@ -23,7 +23,10 @@ const EVENT_KEYS = new Set(['id', 'type', 'timestamp_ms', 'custom_event_name', '
 const HTTP_URL = /^https?:\/\/[^\s/?#]\S*$/i;
 type UrlApi = (new (url: string) => unknown) & { canParse?: (url: string) => boolean };
 
-/** Absolute http(s) URL with a host, no whitespace, that the WHATWG URL parser (when present) accepts. */
+/**
+ * The `source_url` rule, also used for the Node client's `endpoint`: an absolute http(s) URL with a
+ * host and no whitespace, that the WHATWG URL parser (when the runtime has one) accepts.
+ */
 export function isHttpUrl(value: string): boolean {
   const URL = (globalThis as { URL?: UrlApi }).URL;
   if (!HTTP_URL.test(value)) return false;

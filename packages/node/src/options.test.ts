@@ -168,3 +168,22 @@ describe('redact', () => {
     expect(lines).toEqual(['[openai-capi] queue_full: 3 event(s) not delivered {"header":"Bearer [redacted]","key":"[redacted]"}']);
   });
 });
+
+describe('endpoint', () => {
+  it.each(['ftp://x', '/v1/events', 'bzr.openai.com/v1/events', 'https://exa mple.com/v1', ' https://x.test', 42, ''])(
+    'refuses %j with an invalid_url issue (core source_url rule)',
+    (endpoint) => {
+      let caught: unknown;
+      try {
+        resolveOptions({ ...base, endpoint: endpoint as never });
+      } catch (error) {
+        caught = error;
+      }
+      expect((caught as { issues?: { path: string; code: string }[] }).issues?.map((i) => [i.path, i.code])).toContainEqual(['endpoint', 'invalid_url']);
+    },
+  );
+
+  it.each(['https://bzr.openai.com/v1/events', 'http://127.0.0.1:8787/v1/events', 'http://localhost:3000/capi?x=1'])('accepts %s', (endpoint) => {
+    expect(() => resolveOptions({ ...base, endpoint })).not.toThrow();
+  });
+});

@@ -1,4 +1,4 @@
-import { CapiValidationError, validateIntegrationSource, type Hasher, type Issue } from '@x/openai-capi-core';
+import { CapiValidationError, isHttpUrl, validateIntegrationSource, type Hasher, type Issue } from '@x/openai-capi-core';
 import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.js';
 import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
 import type { DeliveredHook, ErrorHook } from './report.js';
@@ -177,7 +177,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
     });
   }
   const endpoint = o.endpoint ?? DEFAULT_ENDPOINT;
-  if (!isHttpUrl(endpoint)) {
+  if (typeof endpoint !== 'string' || !isHttpUrl(endpoint)) {
     issues.push({ path: 'endpoint', code: 'invalid_url', message: 'endpoint must be an absolute http(s) URL' });
   }
   if (o.validateOnly !== undefined && typeof o.validateOnly !== 'boolean') {
@@ -282,16 +282,6 @@ export function endpointUrl(endpoint: string, pixelId: string): string {
 function splitOnce(text: string, sep: string): [string, string | undefined] {
   const at = text.indexOf(sep);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function isHttpUrl(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host !== '';
-  } catch {
-    return false;
-  }
 }
 
 function hasMethods(value: unknown, methods: readonly string[]): boolean {
