@@ -23,12 +23,14 @@ describe.skipIf(!existsSync(file))('dist/openai-capi.iife.js', () => {
       happy.document,
       happy.navigator,
     ) as typeof Browser;
-    expect(Object.keys(api)).toEqual(expect.arrayContaining(['createTracker', 'connectGoogleConsentMode', 'deriveEventId']));
+    expect(Object.keys(api)).toEqual(expect.arrayContaining(['createTracker', 'identify', 'connectGoogleConsentMode', 'deriveEventId']));
     const tracker = api.createTracker({ endpoint: '/r', consent: 'granted', onError: (e) => expect.fail(e.message) });
     const id = tracker.track('order_created', { value: '1.50', currency: 'EUR' }, { key: 'o1' });
     expect(id).toBe(deriveEventId('order_created', 'o1'));
+    api.identify(tracker, { email: 'ada@example.com' });
     await tracker.flush();
     expect(JSON.parse(beacons[0]!)).toMatchObject({ v: 1, events: [{ id, oppref: 'c1', data: { amount: 150 } }] });
+    expect(beacons.join()).not.toContain('ada@');
     await happy.happyDOM.close();
   });
 });
