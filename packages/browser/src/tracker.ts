@@ -61,7 +61,10 @@ export interface TrackerOptions {
      */
     domain?: string;
   };
-  /** Keep the query string and fragment in `source_url` (default `false`: origin + path only). */
+  /**
+   * Post `source_url` with its query string and fragment (default `false`: origin + path only). The
+   * relay strips them again unless it has `keepSourceUrlQuery: true` too; the pixel never gets `source_url`.
+   */
   keepSourceUrlQuery?: boolean;
   /** How long events gather before one relay request (default 25 ms; a value that is not a number ≥ 0 is reported and 25 used). */
   batchDelayMs?: number;

@@ -67,6 +67,19 @@ describe('relay: happy path', () => {
     ]);
   });
 
+  it('strips the query and fragment of source_url and of the Referer, unless keepSourceUrlQuery', async () => {
+    const body = { v: 1, events: [relayEvent('a', { source_url: 'https://shop.example/p?utm=1#x' }), relayEvent('b', { source_url: undefined })] };
+    const headers = { referer: 'https://shop.example/landing?utm=2' };
+    const stripped = setup();
+    await stripped.handler(post(body, headers));
+    await stripped.client.flush();
+    expect(stripped.sent.map((e) => e.source_url)).toEqual(['https://shop.example/p', 'https://shop.example/landing']);
+    const kept = setup({ keepSourceUrlQuery: true });
+    await kept.handler(post(body, headers));
+    await kept.client.flush();
+    expect(kept.sent.map((e) => e.source_url)).toEqual(['https://shop.example/p?utm=1#x', 'https://shop.example/landing?utm=2']);
+  });
+
   it('accepts application/json bodies too', async () => {
     const { handler } = setup();
     const r = await handler(post({ v: 1, events: [relayEvent('a')] }, { 'content-type': 'application/json' }));
@@ -316,7 +329,7 @@ describe('relay: options', () => {
     expect(issuesOf({
       maxBodyBytes: 1024, maxEventsPerRequest: 5, allowedOrigins: ['https://shop.example'], rateLimit: { limit: 1, windowMs: 10, maxKeys: 2 },
       eventTypes: ['order_created', 'custom'], trustProxy: 1, cookie: { domain: 'shop.example', maxAgeDays: 7, secure: 'auto', sameSite: 'Strict', path: '/' },
-      enrich: (i: unknown) => i, acceptClientUser: true, globalPrivacyControl: 'opt_out', onError: () => undefined, now: () => 0,
+      enrich: (i: unknown) => i, acceptClientUser: true, keepSourceUrlQuery: true, globalPrivacyControl: 'opt_out', onError: () => undefined, now: () => 0,
     })).toEqual([]);
     expect(issuesOf({ rateLimit: false, allowedOrigins: () => true, trustProxy: (a: string) => a === '10.0.0.1' })).toEqual([]);
   });
@@ -325,10 +338,10 @@ describe('relay: options', () => {
     expect(issuesOf({
       maxBodyBytes: '64k', maxEventsPerRequest: null, allowedOrigins: 'https://shop.example', rateLimit: { limit: '60' }, eventTypes: ['purchase'],
       trustProxy: 'yes', cookie: { domain: 'shop.example; HttpOnly', sameSite: 'lax', secure: 'yes', maxAgeDays: Number.NaN },
-      enrich: 'session', acceptClientUser: 'true', onError: console, now: 0,
+      enrich: 'session', acceptClientUser: 'true', keepSourceUrlQuery: 1, onError: console, now: 0,
     })).toEqual([
       'maxBodyBytes:invalid_type', 'maxEventsPerRequest:invalid_type', 'allowedOrigins:invalid_type', 'rateLimit.limit:invalid_type',
-      'eventTypes[0]:invalid_value', 'enrich:invalid_type', 'onError:invalid_type', 'now:invalid_type', 'acceptClientUser:invalid_type',
+      'eventTypes[0]:invalid_value', 'enrich:invalid_type', 'onError:invalid_type', 'now:invalid_type', 'acceptClientUser:invalid_type', 'keepSourceUrlQuery:invalid_type',
       'trustProxy:invalid_type', 'cookie.maxAgeDays:invalid_type', 'cookie.secure:invalid_type', 'cookie.domain:invalid_format', 'cookie.sameSite:invalid_value',
     ]);
     expect(issuesOf(undefined, {})).toEqual(['client:invalid_type']);

@@ -56,6 +56,13 @@ export interface RelayOptions {
    */
   acceptClientUser?: boolean;
   /**
+   * Keep the query string and fragment of `source_url` (and of the `Referer` used when an event has
+   * none). Default `false`: origin + path only, as both often carry personal data. The browser
+   * strips them before posting unless its tracker has `keepSourceUrlQuery: true` too: set both to
+   * keep them end to end.
+   */
+  keepSourceUrlQuery?: boolean;
+  /**
    * `Sec-GPC: 1`: `'drop'` (default) answers 202 and tracks nothing; `'opt_out'` tracks the events
    * with `opt_out: true`; `'ignore'` tracks them unchanged.
    */
@@ -190,8 +197,8 @@ const GPC_POLICIES: readonly unknown[] = ['drop', 'opt_out', 'ignore'];
 // Every option name; typed against RelayOptions, so an option added there must be added here.
 const RELAY_OPTION_NAMES: Record<keyof RelayOptions, true> = {
   maxBodyBytes: true, maxEventsPerRequest: true, allowedOrigins: true, rateLimit: true, eventTypes: true,
-  trustProxy: true, cookie: true, enrich: true, acceptClientUser: true, globalPrivacyControl: true,
-  onError: true, now: true,
+  trustProxy: true, cookie: true, enrich: true, acceptClientUser: true, keepSourceUrlQuery: true,
+  globalPrivacyControl: true, onError: true, now: true,
 };
 
 /** Every problem with the arguments of {@link createRelayHandler} (empty when they are valid). */
@@ -233,7 +240,9 @@ function relayOptionIssues(client: unknown, options: unknown): Issue[] {
   for (const key of ['enrich', 'onError', 'now'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') add(key, 'invalid_type', `${key} must be a function`);
   }
-  if (o.acceptClientUser !== undefined && typeof o.acceptClientUser !== 'boolean') add('acceptClientUser', 'invalid_type', 'acceptClientUser must be a boolean');
+  for (const key of ['acceptClientUser', 'keepSourceUrlQuery'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'boolean') add(key, 'invalid_type', `${key} must be a boolean`);
+  }
   // A misspelt policy must not silently become "ignore GPC".
   if (o.globalPrivacyControl !== undefined && !GPC_POLICIES.includes(o.globalPrivacyControl)) {
     add('globalPrivacyControl', 'invalid_value', "globalPrivacyControl must be 'drop', 'opt_out' or 'ignore'");
@@ -276,6 +285,7 @@ function toEventInput(
   }
   const input = eventInputFromWire(wire);
   input.actionSource = 'web';
+  if (options.keepSourceUrlQuery === true) input.keepSourceUrlQuery = true;
   if (input.sourceUrl === undefined) {
     const referer = request.headers.get('referer');
     if (referer !== null) input.sourceUrl = referer;
