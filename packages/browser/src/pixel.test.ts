@@ -1,5 +1,5 @@
 import type { WireEvent } from '@x/openai-capi-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL, createPixelBridge, installPixelStub } from './pixel.js';
 
@@ -31,7 +31,7 @@ describe('installPixelStub', () => {
     expect(page.oaiqCalls()).toEqual([['init', { pixelId: 'p' }]]);
   });
 
-  it('keeps an existing oaiq (the site installed the snippet itself)', () => {
+  it('keeps an existing oaiq (the site installed the snippet itself), and measures on our pixel only', () => {
     const page = openPage();
     const calls: unknown[][] = [];
     const existing = (...args: unknown[]) => void calls.push(args);
@@ -39,11 +39,26 @@ describe('installPixelStub', () => {
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['p'], granted: false, debug: false, onError: fail });
     expect((page.win as unknown as { oaiq: unknown }).oaiq).toBe(existing);
     bridge.measure(order);
-    expect(calls.map((c) => c[0])).toEqual(['consent', 'init', 'measure']);
+    // The site's own oaiq may have other pixels initialised: `measure` would count the event there too.
+    expect(calls.map((c) => c.slice(0, 2))).toEqual([['consent', false], ['init', { pixelId: 'p' }], ['measureSingle', 'p']]);
   });
 });
 
 describe('createPixelBridge', () => {
+  it('reports a script the page refuses to load (Trusted Types) and still records the grant', () => {
+    const page = openPage();
+    const errors: unknown[] = [];
+    const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: false, debug: false, onError: (e) => errors.push(e) });
+    const refuse = vi.spyOn(page.win.document, 'createElement').mockImplementation(() => {
+      throw new TypeError("This document requires 'TrustedScriptURL' assignment.");
+    });
+    expect(() => bridge.setConsent(true)).not.toThrow();
+    refuse.mockRestore();
+    expect(errors).toHaveLength(1);
+    expect(page.oaiqCalls().at(-1)).toEqual(['consent', true]);
+  });
+
+
   it('queues consent before init, and loads the script only once granted', () => {
     const page = openPage();
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: false, debug: true, onError: fail });

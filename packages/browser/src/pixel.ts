@@ -20,16 +20,19 @@ const PIXEL_DATA_KEYS = ['type', 'amount', 'currency', 'contents', 'plan_id'] as
 /**
  * Installs OpenAI's queue stub when `window.oaiq` is absent, exactly like the official snippet:
  * a function that pushes its `arguments` onto `oaiq.q`, which the script drains when it loads.
+ *
+ * @returns `false` when the page already had a `window.oaiq` (left as it is)
  */
-export function installPixelStub(win: Window): void {
+export function installPixelStub(win: Window): boolean {
   const w = win as PixelWindow;
-  if (w.oaiq) return;
+  if (w.oaiq) return false;
   const q: Oaiq = function () {
     // eslint-disable-next-line prefer-rest-params -- the script expects the arguments objects
     (q.q as unknown[]).push(arguments);
   };
   q.q = [];
   w.oaiq = q;
+  return true;
 }
 
 /** Adds OpenAI's script (async) unless the page already has it. */
@@ -57,7 +60,10 @@ export interface PixelBridgeOptions {
 export interface PixelBridge {
   /** `oaiq('consent', granted)`; loads the script on the first grant. */
   setConsent(granted: boolean): void;
-  /** `measure` (one pixel) or `measureSingle` per pixel, with the event's id as `event_id`. */
+  /**
+   * `measure` (one pixel, on a stub this bridge installed) or `measureSingle` per pixel (several
+   * pixels, or a page whose own `oaiq` may have other pixels), with the event's id as `event_id`.
+   */
   measure(event: WireEvent): void;
   /** Re-`init`s every pixel with the complete user (`undefined` clears it: init replaces). */
   setUser(user: PixelUser | undefined): void;
@@ -82,11 +88,19 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
   };
   const setConsent = (granted: boolean): void => {
     oaiq('consent', granted);
+    if (!granted) return;
     // OpenAI's script writes cookies even when told consent is false: load it only once granted.
-    if (granted) loadPixelScript(win.document);
+    // A page that refuses the script (Trusted Types, a locked-down head) must not stop the grant.
+    try {
+      loadPixelScript(win.document);
+    } catch (error) {
+      onError(error);
+    }
   };
 
-  installPixelStub(win);
+  // On a page that set up `oaiq` itself, other pixels may be initialised: `measure` would count
+  // our events on them too, so each event goes to our pixels only.
+  const sharedOaiq = !installPixelStub(win);
   setConsent(options.granted);
   init(undefined);
 
@@ -100,7 +114,7 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
         ...(event.custom_event_name ? { custom_event_name: event.custom_event_name } : {}),
         ...(event.opt_out !== undefined ? { opt_out: event.opt_out } : {}),
       };
-      if (pixelIds.length === 1) oaiq('measure', event.type, data, measureOptions);
+      if (pixelIds.length === 1 && !sharedOaiq) oaiq('measure', event.type, data, measureOptions);
       else for (const pixelId of pixelIds) oaiq('measureSingle', pixelId, event.type, data, measureOptions);
     },
     setUser: init,

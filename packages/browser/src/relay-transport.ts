@@ -85,7 +85,7 @@ export interface RelayTransportOptions {
   /** How long to gather events before posting them together. */
   batchDelayMs: number;
   /** Receives delivery failures the page can see (fetch fallback only; beacons are fire-and-forget). */
-  onError: (error: CapiError) => void;
+  onError: (error: unknown) => void;
 }
 
 /** A batching relay sender. */
@@ -147,7 +147,9 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
   return {
     enqueue(event) {
       batch.push(event);
-      timer ??= win.setTimeout(() => void flush(), batchDelayMs);
+      // Once the page is hidden it may be unloaded before a timer fires: post now.
+      if (win.document.visibilityState === 'hidden') void flush().catch(onError);
+      else timer ??= win.setTimeout(() => void flush().catch(onError), batchDelayMs);
     },
     flush,
     clear() {

@@ -223,9 +223,52 @@ describe('queueing while pending', () => {
     await tracker.flush();
     expect(page.relayEvents().map((e) => e.id)).toEqual(['e2', 'e3']);
   });
+
+  it('with maxQueuedEvents 0 returns no id while pending: the event is dropped, not sent later', async () => {
+    const { page, tracker, errors } = setup({ maxQueuedEvents: 0 });
+    expect(tracker.track('page_viewed', undefined, { eventId: 'e1' })).toBeUndefined();
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('dropped event e1')]);
+    tracker.setConsent('granted');
+    await tracker.flush();
+    expect(page.relayEvents()).toEqual([]);
+  });
+
+  it('sends what track() was given, even if the page changes its objects before the event leaves', async () => {
+    const { page, tracker } = setup();
+    const data = { value: '10.00', currency: 'EUR', contents: [{ id: 'sku_1', quantity: 1 }] };
+    tracker.track('order_created', data, { eventId: 'o1' });
+    data.contents[0]!.quantity = 99;
+    (data.contents[0] as Record<string, unknown>).price = 10n;
+    tracker.setConsent('granted');
+    await tracker.flush();
+    expect(page.relayEvents()[0]?.data).toEqual({ type: 'contents', amount: 1000, currency: 'EUR', contents: [{ id: 'sku_1', quantity: 1 }] });
+  });
 });
 
 describe('relay payloads', () => {
+  it('reports data whose toJSON throws at track(), and still sends the rest of the batch', async () => {
+    const { page, tracker, errors } = setup({ consent: 'granted' });
+    // A class instance passes core's JSON check (its own values are JSON); its toJSON runs only when serialized.
+    class Hostile {
+      toJSON(): never {
+        throw new Error('boom');
+      }
+    }
+    const hostile = new Hostile();
+    expect(tracker.track('custom', { extra: hostile } as never, { customEventName: 'x', eventId: 'c1' })).toBeUndefined();
+    expect(tracker.track('page_viewed', undefined, { eventId: 'p1' })).toBe('p1');
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['p1']);
+    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['data', 'not_json']]);
+  });
+
+  it('posts at once, without waiting for the batch timer, once the page is hidden (it may be unloading)', () => {
+    const { page, tracker } = setup({ consent: 'granted' });
+    Object.defineProperty(page.win.document, 'visibilityState', { configurable: true, value: 'hidden' });
+    tracker.track('page_viewed', undefined, { eventId: 'late' });
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['late']);
+  });
+
   it('posts the agreed relay format with sendBeacon, batched', async () => {
     const { page, tracker } = setup({ consent: 'granted' });
     page.win.document.cookie = '__obref=ob_1; Path=/';
@@ -292,6 +335,39 @@ describe('relay payloads', () => {
 });
 
 describe('pixel bridge', () => {
+  it('still replays the pending queue to the relay when the page refuses the pixel script', async () => {
+    const { page, tracker, errors } = setup({ pixelId: 'p1' });
+    tracker.track('page_viewed', undefined, { eventId: 'q1' });
+    const refuse = vi.spyOn(page.win.document, 'createElement').mockImplementation(() => {
+      throw new TypeError("This document requires 'TrustedScriptURL' assignment.");
+    });
+    tracker.setConsent('granted');
+    refuse.mockRestore();
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['q1']);
+    expect(errors).toHaveLength(1);
+    expect(tracker.track('page_viewed', undefined, { eventId: 'q2' })).toBe('q2');
+  });
+
+  it('is created working when consent is granted at start and the script is refused', () => {
+    const page = openPage(LANDING);
+    const refuse = vi.spyOn(page.win.document, 'createElement').mockImplementation(() => {
+      throw new TypeError('refused');
+    });
+    const errors: CapiError[] = [];
+    const tracker = createTracker({ endpoint: '/r', pixelId: 'p1', consent: 'granted', window: page.win, now: () => NOW, onError: (e) => errors.push(e) });
+    refuse.mockRestore();
+    expect(tracker.track('page_viewed', undefined, { eventId: 'g1' })).toBe('g1');
+    expect(errors).toHaveLength(1);
+  });
+
+  it('initialises a pixel id given twice once', () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: ['p1', 'p1', 'p2'] });
+    tracker.track('page_viewed', undefined, { eventId: 'd1' });
+    expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([['init', { pixelId: 'p1' }], ['init', { pixelId: 'p2' }]]);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'measureSingle').map((c) => c[1])).toEqual(['p1', 'p2']);
+  });
+
   it('sends consent before init, loads the script only on grant, and measures with the relay id', async () => {
     const { page, tracker } = setup({ pixelId: 'pix_1' });
     expect(page.oaiqCalls()).toEqual([['consent', false], ['init', { pixelId: 'pix_1' }]]);

@@ -191,7 +191,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const secure = location.protocol === 'https:';
   const givenPixelIds: unknown[] = options.pixelId === undefined ? [] : Array.isArray(options.pixelId) ? [...options.pixelId] : [options.pixelId];
   // An invalid pixel id is reported by checkOptions and left out: the pixel never sees it.
-  const pixelIds = givenPixelIds.filter(isPixelId);
+  const pixelIds = [...new Set(givenPixelIds.filter(isPixelId))];
 
   checkOptions(options, givenPixelIds, pixelIds.length, report);
 
@@ -332,13 +332,16 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       oppref,
       data,
     } as EventInput;
-    const event = buildEventWithoutUser(input, { now: timestamp });
+    const event = snapshot(buildEventWithoutUser(input, { now: timestamp }));
     if (consent === 'granted') {
       dispatch(event);
     } else {
       queue.push(event);
       if (queue.length > maxQueued) {
-        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${queue.shift()?.id}`));
+        const dropped = queue.shift()!;
+        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.id}`));
+        // With maxQueuedEvents 0 the dropped event is this one: no id for an event that will never be sent.
+        if (dropped === event) return undefined;
       }
     }
     return event.id;
@@ -372,6 +375,19 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     flush,
   };
   return linkPixelUser(tracker, { user: {}, setUser: setPixelUser, report });
+}
+
+/**
+ * A deep copy of `event` as JSON carries it. The page may change the objects it gave `track` before
+ * the event is sent (pending consent, the relay's batch delay), and a `toJSON` that throws must
+ * fail here, in `track`, not later in a timer where it would take the rest of the batch with it.
+ */
+function snapshot(event: WireEvent): WireEvent {
+  try {
+    return JSON.parse(JSON.stringify(event)) as WireEvent;
+  } catch (cause) {
+    throw new CapiValidationError([{ path: 'data', code: 'not_json', message: 'could not be serialized to JSON' }], undefined, { cause });
+  }
 }
 
 /** Throws a `CapiValidationError` with one issue. */
