@@ -89,6 +89,50 @@ describe('connectGoogleConsentMode', () => {
     expect(holder.dataLayer).toHaveLength(4);
   });
 
+  it('reports an unknown option (a misspelt dataLayerName would follow the wrong array)', () => {
+    const { page, tracker } = gtagPage();
+    const errors: CapiError[] = [];
+    connectGoogleConsentMode(tracker, { window: page.win, datalayerName: 'dl', onError: (e) => errors.push(e) } as never);
+    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.datalayerName', 'unknown_option']]);
+  });
+
+  it('disconnects even after gtag.js or GTM wrapped push again', () => {
+    const { page, gtag, tracker, holder } = gtagPage();
+    const disconnect = connectGoogleConsentMode(tracker, { window: page.win });
+    const ours = holder.dataLayer.push;
+    holder.dataLayer.push = function (...items: unknown[]) {
+      return ours.apply(this, items);
+    };
+    disconnect();
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    expect(tracker.consent).toBe('pending');
+  });
+
+  it('passes on only the signals a command sets: an unrelated command does not undo the site’s own setConsent', () => {
+    const { page, gtag, tracker } = gtagPage();
+    gtag('consent', 'default', { ad_storage: 'granted' });
+    connectGoogleConsentMode(tracker, { window: page.win });
+    expect(tracker.consent).toBe('granted');
+    tracker.setConsent('denied');
+    gtag('consent', 'update', { analytics_storage: 'granted' });
+    expect(tracker.consent).toBe('denied');
+    gtag('consent', 'update', { ad_storage: 'granted' });
+    expect(tracker.consent).toBe('granted');
+  });
+
+  it('applies the commands already queued as one state: a returning visitor’s cookie is not deleted and rewritten', () => {
+    const page = openPage('https://shop.example.com/');
+    page.win.document.cookie = '__oppref=old_click; Path=/';
+    const holder = page.win as unknown as { dataLayer: unknown[] };
+    holder.dataLayer = [['consent', 'default', { ad_storage: 'denied' }], ['consent', 'update', { ad_storage: 'granted' }]];
+    const tracker = createTracker({ endpoint: '/r', window: page.win, now: () => NOW });
+    const writesBefore = page.cookieWrites.length;
+    connectGoogleConsentMode(tracker, { window: page.win });
+    expect(tracker.consent).toBe('granted');
+    expect(page.cookieWrites.slice(writesBefore).filter((w) => w.startsWith('__oppref='))).toEqual([]);
+    expect(page.win.document.cookie).toBe('__oppref=old_click');
+  });
+
   it('creates the dataLayer when missing, and uses a custom name', () => {
     const page = openPage();
     const tracker = createTracker({ endpoint: '/r', window: page.win, now: () => NOW });

@@ -4,7 +4,7 @@
  * `dataLayer.push` (gtag.js and GTM chain to an existing push, so both keep working).
  * `ad_storage` drives storage and sending; `ad_user_data` drives whether `identify` data is sent.
  */
-import { CapiValidationError, type CapiError } from '@x/openai-capi-core';
+import { CapiValidationError, unknownOptionIssues, type CapiError } from '@x/openai-capi-core';
 import type { ConsentDecision } from './consent.js';
 import { createReporter, invalid } from './tracker.js';
 import type { Tracker } from './tracker.js';
@@ -22,6 +22,8 @@ export interface GoogleConsentModeOptions {
    */
   onError?: (error: CapiError) => void;
 }
+
+const OPTION_NAMES: Record<keyof GoogleConsentModeOptions, true> = { window: true, dataLayerName: true, onError: true };
 
 type Signal = 'ad_storage' | 'ad_user_data';
 type SignalState = { default?: ConsentDecision; update?: ConsentDecision };
@@ -46,6 +48,9 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
     const win = options?.window ?? (typeof window === 'undefined' ? undefined : window);
     if (!win) return () => {};
     const report = createReporter(options ?? {});
+    // A misspelt `datalayerName` would follow the wrong array and never see a consent command.
+    const unknown = typeof options === 'object' && options !== null ? unknownOptionIssues(options, OPTION_NAMES, 'connectGoogleConsentMode') : [];
+    if (unknown.length > 0) report(new CapiValidationError(unknown.map((issue) => ({ ...issue, path: `options.${issue.path}` }))));
     const holder = win as unknown as Record<string, unknown>;
     const name = options?.dataLayerName ?? 'dataLayer';
     // Someone else's global of that name is left alone: replacing it could break their code.
@@ -54,7 +59,9 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
     const dataLayer = holder[name] as DataLayer;
     const signals: Record<Signal, SignalState> = { ad_storage: {}, ad_user_data: {} };
 
-    const apply = (entry: unknown): void => {
+    // Signals a command sets: only those are passed on, so a command that does not touch a signal
+    // (`analytics_storage`) cannot undo a `setConsent` the site made since.
+    const record = (entry: unknown, touched: Set<Signal>): void => {
       // gtag pushes its `arguments`: ['consent', 'default' | 'update', { ad_storage, … }].
       const command = entry as ArrayLike<unknown> | null | undefined;
       const kind = command?.[1];
@@ -63,34 +70,45 @@ export function connectGoogleConsentMode(tracker: Tracker, options: GoogleConsen
       if (kind === 'default' && params['region'] !== undefined) return;
       for (const signal of ['ad_storage', 'ad_user_data'] as const) {
         const value = params[signal];
-        if (value === 'granted' || value === 'denied') signals[signal][kind] = value;
-        // gtag ignores any other value too; say so, or a typo ('yes', 'Granted') leaves consent pending unseen.
-        else if (value !== undefined) {
+        if (value === 'granted' || value === 'denied') {
+          signals[signal][kind] = value;
+          touched.add(signal);
+        } else if (value !== undefined) {
+          // gtag ignores any other value too; say so, or a typo ('yes', 'Granted') leaves consent pending unseen.
           const path = `${name}.consent.${kind}.${signal}`;
           report(new CapiValidationError([{ path, code: 'invalid_consent', message: "must be 'granted' or 'denied' (ignored)" }]));
         }
       }
-      const storage = signals.ad_storage.update ?? signals.ad_storage.default;
-      if (storage) tracker.setConsent(storage);
-      const userData = signals.ad_user_data.update ?? signals.ad_user_data.default;
-      if (userData) tracker.setUserDataConsent(userData);
     };
 
-    for (const entry of [...dataLayer]) apply(entry);
+    const apply = (entries: readonly unknown[]): void => {
+      const touched = new Set<Signal>();
+      for (const entry of entries) record(entry, touched);
+      const storage = signals.ad_storage.update ?? signals.ad_storage.default;
+      if (storage && touched.has('ad_storage')) tracker.setConsent(storage);
+      const userData = signals.ad_user_data.update ?? signals.ad_user_data.default;
+      if (userData && touched.has('ad_user_data')) tracker.setUserDataConsent(userData);
+    };
+
+    // The commands already there are applied as one state: a `default` denied followed by an
+    // `update` granted (a returning visitor) must not delete the click id cookie and write it again.
+    apply([...dataLayer]);
+    let connected = true;
     const originalPush = dataLayer.push;
     const push = function (this: unknown, ...items: unknown[]): number {
       const length = originalPush.apply(this, items);
-      for (const item of items) {
-        try {
-          apply(item);
-        } catch {
-          // the tracker never throws; this only shields the page from a broken data layer entry
-        }
+      // gtag.js and GTM wrap `push` in turn, so after disconnect this may still be called.
+      if (!connected) return length;
+      try {
+        apply(items);
+      } catch {
+        // the tracker never throws; this only shields the page from a broken data layer entry
       }
       return length;
     };
     dataLayer.push = push;
     return () => {
+      connected = false;
       if (dataLayer.push === push) dataLayer.push = originalPush;
     };
   } catch (error) {

@@ -18,18 +18,25 @@ export interface CookieAttributes {
 const PROBE_COOKIE = '__oppref_probe';
 
 /**
- * The value of cookie `name` in `doc.cookie`, decoded with core's `decodeCookieValue` (percent-decoded
- * once, left as is when it is not valid percent-encoding), or `undefined` when absent or empty.
+ * Every non-empty value of cookie `name` in `doc.cookie` (there can be several: one per `Domain` or
+ * `Path`), decoded with core's `decodeCookieValue` (percent-decoded once, left as is when it is not
+ * valid percent-encoding), in the order the browser lists them.
  */
-export function readCookie(doc: Document, name: string): string | undefined {
+export function readCookieValues(doc: Document, name: string): string[] {
+  const values: string[] = [];
   for (const part of doc.cookie.split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
       const raw = part.slice(eq + 1).trim();
-      if (raw) return decodeCookieValue(raw);
+      if (raw) values.push(decodeCookieValue(raw));
     }
   }
-  return undefined;
+  return values;
+}
+
+/** The first value of cookie `name` ({@link readCookieValues}), or `undefined` when absent or empty. */
+export function readCookie(doc: Document, name: string): string | undefined {
+  return readCookieValues(doc, name)[0];
 }
 
 /** Sets cookie `name` (value encoded with core's `encodeCookieValue`) with `Path=/; SameSite=Lax` and the given attributes. */

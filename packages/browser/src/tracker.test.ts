@@ -474,6 +474,18 @@ describe('track never throws: bad input goes to onError', () => {
     expect(errors[0]!.message).not.toContain('sk-secret');
   });
 
+  it('reports unknown options, with a hint, instead of ignoring a misspelt pixel id or cookie lifetime', () => {
+    const { errors, page } = setup({ pixelIds: ['px_1'], cookie: { maxAge: 7, domian: 'example.com' }, api_key: 'sk-secret' } as never);
+    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code, i.message])).toEqual([
+      ['options.pixelIds', 'unknown_option', 'is not an option of createTracker (did you mean pixelId?)'],
+      ['options.api_key', 'secret_in_browser', 'is a server secret: never in browser code (ignored)'],
+      ['options.cookie.maxAge', 'unknown_option', 'is not an option of cookie (did you mean maxAgeDays?)'],
+      ['options.cookie.domian', 'unknown_option', 'is not an option of cookie'],
+    ]);
+    expect(errors[0]!.message).not.toContain('sk-secret');
+    expect(page.oaiqCalls()).toEqual([]);
+  });
+
   it('leaves invalid pixel ids out of the pixel bridge, and a lone bad one is no destination', () => {
     const { page, errors } = setup({ endpoint: undefined as never, pixelId: ['', 'pix_ok', 7] as never });
     expect((errors[0] as CapiValidationError).issues.map((i) => i.path)).toEqual(['options.pixelId[0]', 'options.pixelId[2]']);
@@ -505,6 +517,15 @@ describe('track never throws: bad input goes to onError', () => {
       for (let i = 0; i < 101; i++) tracker.track('page_viewed');
       expect(errors.at(-1)!.message).toMatch(/maxQueuedEvents \(100\) reached/);
     }
+  });
+
+  it('replaces an older host-only __oppref (e.g. set by a server) rather than leaving it to shadow the fresh one', () => {
+    const page = openPage('https://www.shop.example.com/landing?oppref=NEW');
+    page.win.document.cookie = '__oppref=OLD; Path=/';
+    const errors: CapiError[] = [];
+    createTracker({ endpoint: '/r', consent: 'granted', window: page.win, now: () => NOW, onError: (e) => errors.push(e) });
+    expect(page.win.document.cookie).toBe('__oppref=NEW');
+    expect(errors).toEqual([]);
   });
 
   it('reports a browser that blocks cookies, and keeps the click id for the page', async () => {

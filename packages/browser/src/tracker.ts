@@ -10,6 +10,7 @@ import {
   CapiValidationError,
   isPixelEventType,
   readQueryParam,
+  unknownOptionIssues,
 } from '@x/openai-capi-core';
 import type {
   EventDataInput,
@@ -21,7 +22,7 @@ import type {
 } from '@x/openai-capi-core';
 import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
 import type { ConsentDecision, ConsentState } from './consent.js';
-import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, writeCookie } from './cookies.js';
+import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, readCookieValues, writeCookie } from './cookies.js';
 import { createPixelBridge } from './pixel.js';
 import { linkPixelUser } from './pixel-user-link.js';
 import type { PixelBridge } from './pixel.js';
@@ -227,9 +228,14 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       if (cookieDomain === null) cookieDomain = probeCookieDomain(doc, [configuredDomain, ...cookieDomainCandidates(location.hostname)], secure);
       writeCookie(doc, OPPREF_COOKIE, oppref, { maxAgeSeconds, domain: cookieDomain, secure });
       unsaved = false;
+      // A host-only copy with an older value (e.g. set by a server) would shadow ours for every reader
+      // that takes the first `__oppref`: the fresh value replaces it.
+      if (cookieDomain && readCookieValues(doc, OPPREF_COOKIE).some((value) => value !== oppref)) {
+        deleteCookie(doc, OPPREF_COOKIE, undefined, secure);
+      }
       // A browser or extension that blocks cookies drops the write without a word: say so, since the
       // click id then lasts only as long as this page.
-      if (readCookie(doc, OPPREF_COOKIE) !== oppref) {
+      if (!readCookieValues(doc, OPPREF_COOKIE).includes(oppref)) {
         report(new CapiError(`The browser did not store the ${OPPREF_COOKIE} cookie (cookies blocked?): the click id is kept for this page only`));
       }
       if (configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
@@ -399,11 +405,25 @@ function checkDecision(state: unknown, path: string): void {
   if (!isConsentDecision(state)) invalid(path, 'invalid_consent', "must be 'granted' or 'denied'");
 }
 
+// Every option name, typed against TrackerOptions so that the list cannot fall behind it.
+const TRACKER_OPTION_NAMES: Record<keyof TrackerOptions, true> = {
+  endpoint: true, pixelId: true, consent: true, globalPrivacyControl: true, cookie: true, keepSourceUrlQuery: true,
+  batchDelayMs: true, maxQueuedEvents: true, onError: true, debug: true, window: true, now: true,
+};
+const COOKIE_OPTION_NAMES: Record<keyof NonNullable<TrackerOptions['cookie']>, true> = { maxAgeDays: true, domain: true };
+
 /** Reports configuration mistakes once, at creation. */
 function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
-  if ('apiKey' in options) add('options.apiKey', 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
+  // A misspelt option (`pixelIds`, `cookie.maxAge`) would be ignored: the pixel or the lifetime silently lost.
+  for (const issue of unknownOptionIssues(options, TRACKER_OPTION_NAMES, 'createTracker')) {
+    if (/^api_?key$/i.test(issue.path)) add(`options.${issue.path}`, 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
+    else add(`options.${issue.path}`, issue.code, issue.message);
+  }
+  if (typeof options.cookie === 'object' && options.cookie !== null) {
+    for (const issue of unknownOptionIssues(options.cookie, COOKIE_OPTION_NAMES, 'cookie')) add(`options.cookie.${issue.path}`, issue.code, issue.message);
+  }
   if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
     add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
   }

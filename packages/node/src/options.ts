@@ -1,9 +1,8 @@
-import { CapiValidationError, isHttpUrl, validateIntegrationSource, type Hasher, type Issue } from '@x/openai-capi-core';
+import { CapiValidationError, isHttpUrl, unknownOptionIssues, validateIntegrationSource, type Hasher, type Issue } from '@x/openai-capi-core';
 import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.js';
 import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
 import type { DeliveredHook, ErrorHook } from './report.js';
 import { defaultHasher } from './hasher.js';
-import { unknownOptionIssues } from './unknown-options.js';
 
 /** Default Conversions API endpoint (spec §2). */
 export const DEFAULT_ENDPOINT = 'https://bzr.openai.com/v1/events';

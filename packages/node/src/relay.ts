@@ -3,6 +3,7 @@ import {
   CapiValidationError,
   eventInputFromWire,
   isEventType,
+  unknownOptionIssues,
   userInputFromWire,
   type EventInput,
   type EventType,
@@ -12,7 +13,6 @@ import {
 import { attributionOptionIssues, readAttribution, type Attribution, type OpprefCookieOptions, type TrustProxy } from './attribution.js';
 import type { CapiClient } from './client.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import { unknownOptionIssues } from './unknown-options.js';
 import { checkContentType, parseEnvelope, readLimitedText, type BodyFailure } from './relay-body.js';
 
 /** What the relay does with requests carrying `Sec-GPC: 1`. */
