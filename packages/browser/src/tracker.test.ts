@@ -248,7 +248,7 @@ describe('queueing while pending', () => {
 describe('relay payloads', () => {
   it('reports data whose toJSON throws at track(), and still sends the rest of the batch', async () => {
     const { page, tracker, errors } = setup({ consent: 'granted' });
-    // A class instance passes core's JSON check (its own values are JSON); its toJSON runs only when serialized.
+    // Its own values are JSON, but its toJSON would run (and throw) only when the batch is serialized.
     class Hostile {
       toJSON(): never {
         throw new Error('boom');
@@ -259,7 +259,7 @@ describe('relay payloads', () => {
     expect(tracker.track('page_viewed', undefined, { eventId: 'p1' })).toBe('p1');
     await tracker.flush();
     expect(page.relayEvents().map((e) => e.id)).toEqual(['p1']);
-    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['data', 'not_json']]);
+    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['data.extra', 'not_json']]);
   });
 
   it('posts at once, without waiting for the batch timer, once the page is hidden (it may be unloading)', () => {

@@ -338,7 +338,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       oppref,
       data,
     } as EventInput;
-    const event = snapshot(buildEventWithoutUser(input, { now: timestamp }));
+    const event = buildEventWithoutUser(input, { now: timestamp });
     if (consent === 'granted') {
       dispatch(event);
     } else {
@@ -381,19 +381,6 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     flush,
   };
   return linkPixelUser(tracker, { user: {}, setUser: setPixelUser, report });
-}
-
-/**
- * A deep copy of `event` as JSON carries it. The page may change the objects it gave `track` before
- * the event is sent (pending consent, the relay's batch delay), and a `toJSON` that throws must
- * fail here, in `track`, not later in a timer where it would take the rest of the batch with it.
- */
-function snapshot(event: WireEvent): WireEvent {
-  try {
-    return JSON.parse(JSON.stringify(event)) as WireEvent;
-  } catch (cause) {
-    throw new CapiValidationError([{ path: 'data', code: 'not_json', message: 'could not be serialized to JSON' }], undefined, { cause });
-  }
 }
 
 /** Throws a `CapiValidationError` with one issue. */

@@ -227,6 +227,22 @@ describe('buildEvent: data', () => {
     expect(Object.getPrototypeOf(data)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
+
+  it('shares no object with the input: changing it after the build (a queue waits before sending) changes nothing', () => {
+    const nested = { a: [1, { b: 'x' }] };
+    const variants = { size: 'M' };
+    const input = {
+      type: 'custom' as const,
+      customEventName: 'quote_requested',
+      data: { nested, contents: [{ id: 'sku', variantDict: variants }] },
+    };
+    const event = build(input);
+    const before = JSON.stringify(event);
+    nested.a.push(10n as never);
+    (nested.a[1] as Record<string, unknown>).b = 'changed';
+    variants.size = 'XL';
+    expect(JSON.stringify(event)).toBe(before);
+  });
 });
 
 describe('buildEvent: user', () => {

@@ -9,7 +9,7 @@ import { isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
 import { dataShapeOf, isCustomEventName, isEventType } from './schema.js';
 import { hashUser } from './user.js';
-import { isObject, type Obj } from './validate-common.js';
+import { isObject, isPlainContainer, type Obj } from './validate-common.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
 import { checkEventSafely, type CheckUser } from './validate-event.js';
 import { checkUser } from './validate-user.js';
@@ -161,14 +161,30 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Is
       out.contents = value.map((item: unknown, i) =>
         isObject(item) ? convert(item, ITEM_KEYS, `${prefix}contents[${i}].`, issues, out.currency) : item,
       );
-    } else if (value !== undefined && wire !== 'currency') out[wire] = value;
+    } else if (value !== undefined && wire !== 'currency') out[wire] = copyJsonLike(value);
   }
   for (const key of Object.keys(src)) {
     if (key === 'value' || names.inputs.has(key)) continue;
-    if (shape === 'custom') Object.defineProperty(out, key, { value: src[key], enumerable: true, writable: true, configurable: true });
+    if (shape === 'custom') Object.defineProperty(out, key, { value: copyJsonLike(src[key]), enumerable: true, writable: true, configurable: true });
     else addIssue(issues, prefix + key, 'unknown_field', 'is not an input field (extra data keys: custom events only)');
   }
   return out;
+}
+
+/**
+ * A copy of the arrays and plain objects in `value` (other values as they are), so the built event
+ * shares nothing the caller can change before it is sent: a queue or a batch delay sits between
+ * building and `JSON.stringify`. Anything else that is an object is left for the validator to refuse.
+ */
+function copyJsonLike(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 32 || !isPlainContainer(value)) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => copyJsonLike(item, depth + 1));
+  const copy: Obj = {};
+  for (const [key, item] of Object.entries(value)) {
+    // defineProperty: a `__proto__` key stays an own key, as in the input, not a prototype.
+    Object.defineProperty(copy, key, { value: copyJsonLike(item, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
 }
 
 /** The input (camelCase) names of a set of wire keys, in wire order, and the set of them. */

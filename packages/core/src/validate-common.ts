@@ -37,9 +37,20 @@ export const checkCurrency: Check = (value, path, issues) => {
   if (!isKnownCurrency(value)) addIssue(issues, path, 'unknown_currency', 'must be an uppercase ISO 4217 code');
 };
 
-/** True when `JSON.stringify` would keep `value` faithfully (no bigint, function, NaN; depth ≤ 32). */
+/**
+ * True when `JSON.stringify` would keep `value` faithfully and cannot throw on it: strings, finite
+ * numbers, booleans, null, and arrays and plain objects of those (depth ≤ 32, so no cycle). A `Date`,
+ * a `Map` or a class with `toJSON` is not: it would be sent as something else, or throw at send time.
+ */
 export function isJsonValue(value: unknown, depth = 0): boolean {
   if (value == null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value);
-  return typeof value === 'object' && depth < 33 && Object.values(value).every((v) => isJsonValue(v, depth + 1));
+  if (typeof value !== 'object' || depth > 32 || !isPlainContainer(value)) return false;
+  return Object.values(value).every((v) => isJsonValue(v, depth + 1));
+}
+
+/** An array or a plain object (any realm) without its own idea of how to serialize itself. */
+export function isPlainContainer(value: object): boolean {
+  const tag = Object.prototype.toString.call(value);
+  return (tag === '[object Array]' || tag === '[object Object]') && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }

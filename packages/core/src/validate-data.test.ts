@@ -68,6 +68,11 @@ describe('validateEvent: data', () => {
     ['custom', { type: 'custom', big: 10n }, ['data.big:not_json']],
     ['custom', { type: 'custom', nan: [Number.NaN] }, ['data.nan:not_json']],
     ['custom', { type: 'custom', fn: () => 1 }, ['data.fn:not_json']],
+    // Sent as something else (a string, {}) or throwing when the batch is serialized:
+    ['custom', { type: 'custom', when: new Date(0) }, ['data.when:not_json']],
+    ['custom', { type: 'custom', map: new Map([['a', 1]]) }, ['data.map:not_json']],
+    ['custom', { type: 'custom', price: { toJSON: null, n: 1 } }, []],
+    ['custom', { type: 'custom', price: new (class Price { toJSON() { return 1n; } })() }, ['data.price:not_json']],
   ])('%s fields %#', (type, data, expected) =>
     expect(withData(type, data, type === 'custom' ? { custom_event_name: 'quote' } : {})).toEqual(expected));
 

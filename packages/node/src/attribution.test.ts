@@ -97,6 +97,22 @@ describe('readAttribution: oppref and obref', () => {
   });
 });
 
+describe('readAttribution: Secure behind a proxy', () => {
+  const secureOf = (a: { setCookies: string[] }) => /; Secure$/.test(a.setCookies[0]!);
+
+  it('believes X-Forwarded-Proto only from a trusted proxy', () => {
+    const viaProxy = nodeReq({ 'x-forwarded-proto': 'https' }, '10.0.0.1', false);
+    expect(secureOf(readAttribution(viaProxy, { trustProxy: (ip) => ip === '10.0.0.1' }))).toBe(true);
+    expect(secureOf(readAttribution(viaProxy, { trustProxy: 1 }))).toBe(true);
+    expect(secureOf(readAttribution(viaProxy, { trustProxy: true }))).toBe(true);
+    // A client talking TLS to the server directly cannot strip Secure from its own cookie.
+    const direct = nodeReq({ 'x-forwarded-proto': 'http' }, '198.51.100.7', true);
+    expect(secureOf(readAttribution(direct, { trustProxy: (ip) => ip === '10.0.0.1' }))).toBe(true);
+    expect(secureOf(readAttribution(direct, { trustProxy: 0 }))).toBe(true);
+    expect(secureOf(readAttribution(direct, { trustProxy: false }))).toBe(true);
+  });
+});
+
 describe('readAttribution: client IP', () => {
   const xff = { 'x-forwarded-for': '198.51.100.7, 10.0.0.1' };
 

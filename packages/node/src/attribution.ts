@@ -187,12 +187,26 @@ function refererOppref(referer: string | undefined): string | undefined {
 }
 
 function isHttps(request: AnyRequest, url: URL | undefined, options: AttributionOptions): boolean {
-  if (options.trustProxy !== undefined && options.trustProxy !== false) {
+  if (peerIsTrustedProxy(request, options)) {
     const proto = headerOf(request, 'x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
     if (proto === 'https') return true;
     if (proto === 'http') return false;
   }
   return url?.protocol === 'https:';
+}
+
+/**
+ * Whether the peer may speak for the request (`X-Forwarded-Proto`): `trustProxy` is `true`, a
+ * number ≥ 1 (the peer is the first of the trusted hops), or a function that trusts the peer's
+ * address (a Fetch request without one: the platform's own proxy, trusted as before). A client
+ * talking to the server directly must not be able to strip `Secure` from its own cookie.
+ */
+function peerIsTrustedProxy(request: AnyRequest, options: AttributionOptions): boolean {
+  const trust = options.trustProxy ?? false;
+  if (typeof trust === 'boolean') return trust;
+  if (typeof trust === 'number') return Math.floor(trust) >= 1;
+  const peer = socketAddress(request) ?? options.remoteAddress;
+  return peer === undefined || trust(normalizeIp(peer));
 }
 
 /** The client IP per `trustProxy`, or `undefined` when unknown or not a valid address. */

@@ -61,6 +61,13 @@ describe('retries', () => {
     expect(clock.sleeps).toEqual([12_000]);
   });
 
+  it('ignores a Retry-After in no standard form, and backs off instead', async () => {
+    sequence([() => new HttpResponse(null, { status: 503, headers: { 'retry-after': 'soon 5' } })]);
+    const clock = fakeClock();
+    await createClient(baseOptions(clock)).send([wireEvent('a')]);
+    expect(clock.sleeps).toEqual([500]);
+  });
+
   it('caps Retry-After at retryAfterMaxMs', async () => {
     sequence([() => new HttpResponse(null, { status: 429, headers: { 'retry-after': '3600' } })]);
     const clock = fakeClock();
@@ -105,6 +112,59 @@ describe('retries', () => {
     const report = await createClient({ ...baseOptions(), timeoutMs: 20, maxRetries: 1 }).send([wireEvent('a')]);
     expect(report.rejected[0]).toMatchObject({ reason: 'timeout' });
     expect(report.rejected[0]!.error).toBeInstanceOf(CapiTimeoutError);
+  });
+});
+
+describe('injected fetch and sleep that do not follow the rules', () => {
+  it('bounds a fetch that ignores the abort signal by timeoutMs, and shutdown by its deadline', async () => {
+    const hanging = () => new Promise<never>(() => {});
+    const client = createClient({ ...baseOptions(), fetch: hanging, timeoutMs: 30, maxRetries: 1 });
+    const report = await client.send([wireEvent('a')]);
+    expect(report.rejected[0]).toMatchObject({ id: 'a', reason: 'timeout' });
+    client.track({ type: 'page_viewed', id: 'b', sourceUrl: 'https://shop.example/' });
+    const slow = createClient({ ...baseOptions(), fetch: hanging, timeoutMs: 60_000 });
+    slow.track({ type: 'page_viewed', id: 'c', sourceUrl: 'https://shop.example/' });
+    const shut = await slow.shutdown({ timeoutMs: 50 });
+    expect(shut.rejected.map((r) => [r.id, r.reason])).toEqual([['c', 'shutdown']]);
+    await client.shutdown({ timeoutMs: 50 });
+  });
+
+  it('reports the batch when an injected sleep rejects on the shutdown deadline, and shutdown still resolves', async () => {
+    sequence([503, 503, 503]);
+    const sleep = (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+      });
+    let sleeping!: () => void;
+    const asleep = new Promise<void>((resolve) => (sleeping = resolve));
+    const client = createClient({
+      ...baseOptions(),
+      sleep: (ms, signal) => (sleeping(), sleep(ms, signal)),
+      retryInitialDelayMs: 10_000,
+      random: () => 1,
+    });
+    client.track({ type: 'page_viewed', id: 'e1', sourceUrl: 'https://shop.example/' });
+    const flushed = client.flush();
+    await asleep; // the flush now waits 10 s to retry; shutdown's deadline aborts that wait
+    const report = await client.shutdown({ timeoutMs: 50 });
+    const flushReport = await flushed;
+    expect(flushReport.rejected.map((r) => [r.id, r.reason])).toEqual([['e1', 'shutdown']]);
+    expect(report.rejected.map((r) => [r.id, r.reason])).toEqual([['e1', 'shutdown']]);
+  });
+});
+
+describe('redirects', () => {
+  it('does not follow one (a 302 would resend the POST as a GET and count it delivered): fatal, with the location', async () => {
+    const seen = sequence([() => new HttpResponse(null, { status: 302, headers: { location: 'https://bzr.example/landing' } })]);
+    const report = await createClient(baseOptions()).send([wireEvent('a')]);
+    expect(seen).toHaveLength(1);
+    expect(report.delivered).toEqual([]);
+    expect(report.rejected[0]).toMatchObject({ id: 'a', reason: 'api', status: 302 });
+    expect(report.rejected[0]!.error.message).toContain('redirect (HTTP 302 to https://bzr.example/landing)');
   });
 });
 

@@ -133,6 +133,22 @@ describe('send', () => {
     expect(() => createClient({ ...baseOptions(), flushAt: 'ten' as never })).toThrow(/flushAt/);
   });
 
+  it('runs 20 send() calls at once without a "possible EventTarget memory leak" warning', async () => {
+    mockApi(() => HttpResponse.json({}));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    try {
+      const client = createClient(baseOptions());
+      const reports = await Promise.all(Array.from({ length: 20 }, (_, i) => client.send([wireEvent(`w${i}`)])));
+      expect(reports.flatMap((r) => r.delivered)).toHaveLength(20);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('calls onDelivered once per successful request, with the request id', async () => {
     mockApi(() => HttpResponse.json({}, { headers: { 'x-request-id': 'req_1' } }));
     const seen: unknown[] = [];

@@ -14,6 +14,7 @@ import { deliver, toRejected, type DeliveryContext } from './deliver.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { dedupeKey, EventQueue } from './queue.js';
+import { allowManyListeners, holdOpenUntil } from './platform.js';
 import {
   emptyReport,
   mergeReport,
@@ -145,6 +146,7 @@ export function createClient(options: ClientOptions): CapiClient {
   let queuedDuplicates: DuplicateEvent[] = [];
   const counters = { tracked: 0, delivered: 0, rejected: 0, dropped: 0, deduplicated: 0, requests: 0, retries: 0, inFlight: 0 };
   const lifetimeController = new AbortController();
+  allowManyListeners(lifetimeController.signal);
   const lifetime: Lifetime = { deadline: Number.POSITIVE_INFINITY, signal: lifetimeController.signal, reason: 'shutdown' };
   const envelopes = new Map<boolean | undefined, Envelope>();
   let timer: unknown;
@@ -233,6 +235,7 @@ export function createClient(options: ClientOptions): CapiClient {
     let deadline = initial;
     let timer: unknown;
     const controller = new AbortController();
+    allowManyListeners(controller.signal);
     const abort = () => controller.abort();
     if (lifetime.signal.aborted) abort();
     else lifetime.signal.addEventListener('abort', abort, { once: true });
@@ -421,9 +424,10 @@ export function createClient(options: ClientOptions): CapiClient {
   const describe = () => ({ pixelId: o.pixelId, endpoint: o.url, apiKey: '[redacted]', stats: stats() });
   const client: CapiClient & { toJSON(): unknown } = {
     track,
-    send,
-    validate: (events) => send(events, { validateOnly: true }),
-    flush,
+    // Awaited by the caller, so they hold the process open until they settle (see holdOpenUntil).
+    send: (events, sendOptions) => holdOpenUntil(send(events, sendOptions)),
+    validate: (events) => holdOpenUntil(send(events, { validateOnly: true })),
+    flush: (flushOptions) => holdOpenUntil(flush(flushOptions)),
     shutdown,
     stats,
     toJSON: describe,

@@ -36,7 +36,7 @@ type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
  */
 export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext): Promise<SendReport> {
   const report = emptyReport();
-  const { batches, oversized } = splitIntoBatches(events, ctx.envelope, ctx.limits);
+  const { batches, oversized } = splitSerializable(events, ctx, report);
   for (const e of oversized) {
     const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
     const issue: Issue = {
@@ -57,6 +57,29 @@ export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext
     if (failure?.kind === 'fatal' && failure.reason === 'auth') authFailure = failure;
   }
   return report;
+}
+
+/**
+ * {@link splitIntoBatches}, after refusing (`invalid`, `not_json`) any event `JSON.stringify` throws
+ * on: a getter or `toJSON` that throws, reached only by objects changed after validation. One such
+ * event must not take its batch, or the whole delivery, with it.
+ */
+function splitSerializable(events: readonly WireEvent[], ctx: DeliveryContext, report: SendReport): ReturnType<typeof splitIntoBatches> {
+  try {
+    return splitIntoBatches(events, ctx.envelope, ctx.limits);
+  } catch {
+    const serializable = events.filter((event) => {
+      try {
+        JSON.stringify(event);
+        return true;
+      } catch (cause) {
+        const issue: Issue = { path: '', code: 'not_json', message: 'could not be serialized to JSON (changed after it was validated?)' };
+        reject(report, ctx, [event], 'invalid', new CapiValidationError([issue], undefined, { cause }), { issues: [issue] });
+        return false;
+      }
+    });
+    return splitIntoBatches(serializable, ctx.envelope, ctx.limits);
+  }
 }
 
 /** Delivers one batch, bisecting on whole-batch refusals. Returns the auth failure, if any. */
@@ -93,7 +116,12 @@ async function sendWithRetry(body: string, ctx: DeliveryContext, report: SendRep
     const resumeAt = ctx.now() + delay;
     if (resumeAt > batchDeadline) return result;
     if (ctx.outer !== undefined && resumeAt > ctx.outer.deadline) return { kind: 'aborted' };
-    await ctx.sleep(delay, ctx.outer?.signal);
+    try {
+      await ctx.sleep(delay, ctx.outer?.signal);
+    } catch {
+      // An injected sleep may reject when the deadline aborts it (its contract allows it): the check
+      // at the top of the loop then reports the batch as not delivered, instead of losing it.
+    }
     report.retries++;
   }
 }

@@ -44,6 +44,7 @@ export { parseCookies, serializeCookie, type CookieAttributes } from './cookies.
 export type { NodeRequestLike, AnyRequest } from './request-like.js';
 export {
   createRelayHandler,
+  type RelayClient,
   type RelayOptions,
   type RelayHandler,
   type RelayContext,

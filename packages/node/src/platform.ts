@@ -19,7 +19,7 @@ export interface ResponseLike {
 /** The subset of `fetch` the transport calls. The global `fetch` satisfies it. */
 export type FetchLike = (
   url: string,
-  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal },
+  init: { method: 'POST'; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' },
 ) => Promise<ResponseLike>;
 
 /** Waits `ms` milliseconds; rejects or resolves early when `signal` aborts. */
@@ -62,3 +62,32 @@ export const defaultSleep: Sleep = (ms, signal) =>
     }, Math.max(0, ms));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/**
+ * Keeps the process alive until `promise` settles, with one ref'd timer (a no-op where timers do
+ * not hold a process). An awaited `flush()` or `send()` must not be cut short by a process with
+ * nothing else to do while it waits to retry: those waits are `unref()`'d, so that an idle client
+ * never keeps a process alive.
+ */
+export function holdOpenUntil<T>(promise: Promise<T>): Promise<T> {
+  const handle = setInterval(() => {}, 2 ** 30);
+  const release = () => clearInterval(handle);
+  promise.then(release, release);
+  return promise;
+}
+
+/**
+ * Lifts Node's "possible EventTarget memory leak" warning (11+ listeners) for `signal`, which every
+ * request in flight listens to: 20 concurrent `send()` calls are not a leak. Through
+ * `process.getBuiltinModule`, so nothing here imports a Node-only module; elsewhere a no-op.
+ */
+export function allowManyListeners(signal: AbortSignal): void {
+  type Events = { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void };
+  const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    (processLike?.getBuiltinModule?.('node:events') as Events | undefined)?.setMaxListeners?.(0, signal);
+  } catch {
+    // not Node: nothing warns
+  }
+}
+

@@ -25,7 +25,7 @@ function post(body: unknown, headers: Record<string, string> = {}): Request {
   });
 }
 
-const setup = (options: RelayOptions = {}) => recordingRelay(options);
+const setup = (options: RelayOptions = {}, clientOptions: Parameters<typeof recordingRelay>[1] = {}) => recordingRelay(options, clientOptions);
 
 describe('relay: happy path', () => {
   it('tracks each event with IP, UA and cookies taken from the request, and answers 200', async () => {
@@ -78,6 +78,22 @@ describe('relay: happy path', () => {
     await kept.handler(post(body, headers));
     await kept.client.flush();
     expect(kept.sent.map((e) => e.source_url)).toEqual(['https://shop.example/p?utm=1#x', 'https://shop.example/landing?utm=2']);
+  });
+
+  it('does not call an event the client dropped accepted: queue full → 503 with queue_full, after shutdown → client_closed', async () => {
+    const errors: string[] = [];
+    const { client, handler } = setup({}, { maxQueueSize: 1, flushAt: 1000, onError: (e) => errors.push(e.message) });
+    const full = await handler(post({ v: 1, events: [relayEvent('a'), relayEvent('b')] }));
+    expect(full.status).toBe(503);
+    expect(await full.json()).toEqual({
+      accepted: ['a'],
+      rejected: [{ index: 1, id: 'b', issues: [{ path: '', code: 'queue_full', message: 'not queued: the Conversions API client queue is full' }] }],
+    });
+    await client.shutdown();
+    const closed = await handler(post({ v: 1, events: [relayEvent('c')] }));
+    expect(closed.status).toBe(503);
+    expect(((await closed.json()) as { rejected: { issues: { code: string }[] }[] }).rejected[0]!.issues[0]!.code).toBe('client_closed');
+    expect(errors).toHaveLength(2);
   });
 
   it('accepts application/json bodies too', async () => {

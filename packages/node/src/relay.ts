@@ -98,6 +98,12 @@ export interface RelayRejection {
 }
 
 /**
+ * What the relay needs of a client: `track`, and `stats` when it has it (a `createClient` client
+ * does), to tell an event the client dropped (queue full, shut down) from one it queued.
+ */
+export type RelayClient = Pick<CapiClient, 'track'> & Partial<Pick<CapiClient, 'stats'>>;
+
+/**
  * Creates the endpoint that receives the browser package's events (see `docs/relay-wire-format.md`)
  * and hands them to `client.track`. It checks method, `Origin`, rate, size, JSON and envelope;
  * validates each event on its own (valid ones are tracked even when others are rejected); never
@@ -108,7 +114,7 @@ export interface RelayRejection {
  *   the option: a wrong type, an unknown `globalPrivacyControl` policy or event type, a cookie
  *   attribute that would make an invalid `Set-Cookie`…), at creation rather than on some later request
  */
-export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: RelayOptions = {}): RelayHandler {
+export function createRelayHandler(client: RelayClient, options: RelayOptions = {}): RelayHandler {
   const optionIssues = relayOptionIssues(client, options);
   if (optionIssues.length > 0) {
     throw new CapiValidationError(optionIssues, `Invalid createRelayHandler options: ${optionIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
@@ -119,6 +125,11 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
   const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit ?? {}, options.now ?? Date.now);
   const isAllowedOrigin = originCheck(options.allowedOrigins);
   const allowedTypes = options.eventTypes === undefined ? undefined : new Set<string>(options.eventTypes);
+
+  const droppedCount = (): number => {
+    const dropped = client.stats?.().dropped;
+    return typeof dropped === 'number' ? dropped : 0;
+  };
 
   const onError = options.onError ?? defaultOnError;
   const report = (error: unknown, request: Request): void => {
@@ -163,6 +174,7 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
     }
     const accepted: string[] = [];
     const rejected: RelayRejection[] = [];
+    const dropped: RelayRejection[] = [];
     for (let index = 0; index < events.length; index++) {
       const raw = events[index];
       const id = isObject(raw) && typeof raw.id === 'string' ? raw.id : undefined;
@@ -172,7 +184,17 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
           throw new CapiValidationError([{ path: 'type', code: 'not_allowed', message: 'this event type is not accepted from the browser' }]);
         }
         const enriched = options.enrich === undefined ? undefined : await options.enrich(input, request);
-        accepted.push(client.track(enriched ?? input));
+        const droppedBefore = droppedCount();
+        const trackedId = client.track(enriched ?? input);
+        // `track` returns the id of an event it dropped too (and reports it through its onError):
+        // the browser must not be told such an event was accepted.
+        if (droppedCount() > droppedBefore) {
+          const closed = client.stats?.().closed === true;
+          const issue = closed
+            ? { path: '', code: 'client_closed', message: 'not queued: the Conversions API client has been shut down' }
+            : { path: '', code: 'queue_full', message: 'not queued: the Conversions API client queue is full' };
+          dropped.push({ index, id: trackedId, issues: [issue] });
+        } else accepted.push(trackedId);
       } catch (error) {
         if (!CapiValidationError.isInstance(error)) throw error;
         rejected.push(id === undefined ? { index, issues: error.issues } : { index, id, issues: error.issues });
@@ -180,7 +202,10 @@ export function createRelayHandler(client: Pick<CapiClient, 'track'>, options: R
     }
     const headers = new Headers({ 'content-type': 'application/json', 'cache-control': 'no-store' });
     for (const cookie of attribution.setCookies) headers.append('set-cookie', cookie);
-    return new Response(JSON.stringify({ accepted, rejected }), { status: rejected.length === 0 ? 200 : 400, headers });
+    // 503 when the server could not take an event (nothing the browser did), else 400 for invalid ones.
+    const status = dropped.length > 0 ? 503 : rejected.length > 0 ? 400 : 200;
+    const refused = [...rejected, ...dropped].sort((a, b) => a.index - b.index);
+    return new Response(JSON.stringify({ accepted, rejected: refused }), { status, headers });
   };
   return async (request, context = {}) => {
     try {
@@ -206,6 +231,7 @@ function relayOptionIssues(client: unknown, options: unknown): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
   if (!isObject(client) || typeof client.track !== 'function') add('client', 'invalid_type', 'client must have a track method (a createClient client)');
+  else if (client.stats !== undefined && typeof client.stats !== 'function') add('client.stats', 'invalid_type', 'client.stats must be a function (a createClient client) when given');
   if (!isObject(options)) {
     add('options', 'invalid_type', 'options must be an object');
     return issues;

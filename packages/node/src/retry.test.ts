@@ -15,8 +15,15 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(NOW - 30_000).toUTCString(), NOW)).toBe(0);
   });
 
-  it('ignores absent or malformed values', () => {
-    for (const bad of [null, undefined, '', '-5', 'soon', '12abc', '1e3']) expect(parseRetryAfter(bad, NOW)).toBeUndefined();
+  it('reads the obsolete RFC 850 and asctime date forms too', () => {
+    expect(parseRetryAfter('Thursday, 19-Mar-26 04:00:30 GMT', NOW)).toBe(30_000);
+    expect(parseRetryAfter('Thu Mar 19 04:00:30 2026', NOW)).toBe(30_000);
+  });
+
+  it('ignores absent or malformed values, dates in other forms included (Date.parse would read them as 2001)', () => {
+    for (const bad of [null, undefined, '', '-5', 'soon', '12abc', '1e3', 'soon 5', 'Mon 7', '1 Jan', 'x 2099', '2026-03-19T04:00:30Z']) {
+      expect(parseRetryAfter(bad, NOW)).toBeUndefined();
+    }
   });
 });
 
@@ -33,5 +40,9 @@ describe('backoff', () => {
     expect(retryDelay(0, 2000, options, () => 1)).toBe(2000);
     expect(retryDelay(0, 60_000, options, () => 1)).toBe(5000);
     expect(retryDelay(0, undefined, options, () => 1)).toBe(100);
+  });
+
+  it('backs off anyway on Retry-After 0 or a date already past: no burst of retries at a refusing server', () => {
+    expect(retryDelay(2, 0, options, () => 1)).toBe(400);
   });
 });

@@ -49,7 +49,7 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
   const onOuterAbort = () => controller.abort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    const response = await ctx.fetch(ctx.url, {
+    const request = ctx.fetch(ctx.url, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${ctx.apiKey}`,
@@ -58,8 +58,12 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
       },
       body,
       signal: controller.signal,
+      // A followed 301/302/303 turns the POST into a GET whose 200 would count as delivered.
+      redirect: 'manual',
     });
-    const text = await response.text();
+    // Raced against the signal too: an injected fetch that ignores it must not outlive the deadlines.
+    const response = await untilAborted(request, controller.signal);
+    const text = await untilAborted(response.text(), controller.signal);
     return classify(ctx, response.status, response.headers, text);
   } catch (cause) {
     if (timedOut) {
@@ -82,6 +86,25 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
   }
 }
 
+/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 function classify(
   ctx: TransportContext,
   status: number,
@@ -100,6 +123,14 @@ function classify(
         `(the management API key does not work here). Events are not retried.`,
     );
     return { kind: 'fatal', reason: 'auth', error, status, body };
+  }
+  if (status >= 300 && status < 400) {
+    const location = headers.get('location');
+    const error = apiError(
+      `The Conversions API endpoint answered a redirect (HTTP ${status}${location ? ` to ${location}` : ''}): set endpoint to the final URL. ` +
+        'Redirects are not followed, as they would resend the events as a GET.',
+    );
+    return { kind: 'fatal', reason: 'api', error, status, body };
   }
   if (status === 413) {
     return { kind: 'split', reason: 'too_large', error: apiError('The Conversions API refused the request body as too large (HTTP 413)'), status, body };
