@@ -33,14 +33,7 @@ const where = demo.emulator
   OpenAI validates every event and saves none; this log shows each answer.
   Accept the cookie banner and press "Buy now".`;
 
-console.log(`
-  openai-capi demo
-
-  Shop (as if you came from a ChatGPT ad):  ${demo.shopUrl}?oppref=demo-click-1
-${where}
-  Ctrl-C to stop.
-`);
-
+// Before the banner: whoever reads "Ctrl-C to stop" may press it at once.
 let stopping = false;
 const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
@@ -59,3 +52,12 @@ const stop = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+console.log(`
+  openai-capi demo
+
+  Shop (as if you came from a ChatGPT ad):  ${demo.shopUrl}?oppref=demo-click-1
+${where}
+  Ctrl-C to stop.
+`);
+
