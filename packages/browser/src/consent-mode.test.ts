@@ -92,7 +92,7 @@ describe('connectGoogleConsentMode', () => {
   it('reports an unknown option (a misspelt dataLayerName would follow the wrong array)', () => {
     const { page, tracker } = gtagPage();
     const errors: CapiError[] = [];
-    connectGoogleConsentMode(tracker, { window: page.win, datalayerName: 'dl', onError: (e) => errors.push(e) } as never);
+    connectGoogleConsentMode(tracker, { window: page.win, datalayerName: 'dl', onError: (e: CapiError) => errors.push(e) } as never);
     expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.datalayerName', 'unknown_option']]);
   });
 

@@ -64,7 +64,7 @@ describe('createRelayTransport', () => {
       endpoint: '/api/openai-capi',
       window: page.win,
       batchDelayMs: 25,
-      onError: (e) => errors.push(e),
+      onError: (e) => errors.push(e as CapiError),
     });
     return { page, errors, relay };
   };

@@ -4,23 +4,10 @@ import { NOW, openPage } from './__tests__/page.js';
 import type { Page, PageOptions } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL } from './pixel.js';
 import { createTracker } from './tracker.js';
-import type { TrackerOptions } from './tracker.js';
+import { LANDING, setupTracker } from './__tests__/tracker-setup.js';
 
-const LANDING = 'https://www.shop.example.com/landing?oppref=click_123&utm_source=chatgpt#top';
 const MONTH = 30 * 86_400;
-
-function setup(options: Partial<TrackerOptions> = {}, url = LANDING, pageOptions: PageOptions = {}) {
-  const page = openPage(url, pageOptions);
-  const errors: CapiError[] = [];
-  const tracker = createTracker({
-    endpoint: '/api/openai-capi',
-    window: page.win,
-    now: () => NOW,
-    onError: (e) => errors.push(e),
-    ...options,
-  });
-  return { page, errors, tracker };
-}
+const setup = setupTracker;
 
 const opprefWrites = (page: Page) => page.cookieWrites.filter((w) => w.startsWith('__oppref='));
 const scripts = (page: Page) => [...page.win.document.querySelectorAll('script')].map((s) => s.getAttribute('src'));
