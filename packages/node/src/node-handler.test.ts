@@ -90,4 +90,22 @@ describe('toNodeHandler on a real node:http server', () => {
     expect(r.status).toBe(200);
     expect(tracked.map((t) => t.id)).toEqual(['e1']);
   });
+
+  it('answers a parsed empty {} or [] with the envelope error, not invalid_json (the stream is gone)', async () => {
+    const handler = toNodeHandler(createRelayHandler({ track: () => '' }, { rateLimit: false }));
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        Object.assign(req, { body: req.headers['x-test-body'] === 'array' ? [] : {} });
+        void handler(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    for (const [kind, text] of [['object', '{}'], ['array', '[]']]) {
+      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-body': kind! }, body: text });
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toBe('invalid_envelope');
+    }
+  });
 });

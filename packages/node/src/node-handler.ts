@@ -8,6 +8,8 @@ export interface NodeIncomingMessageLike extends NodeRequestLike, AsyncIterable<
   body?: unknown;
   /** Lets unread data flow away (node:http). */
   resume?(): unknown;
+  /** `true` once the body stream has been read to its end (by a body parser, for example). */
+  readableEnded?: boolean;
 }
 
 /** The parts of a node:http `ServerResponse` / Express `res` the adapter writes. */
@@ -72,7 +74,9 @@ export function toFetchRequest(req: NodeIncomingMessageLike): Request {
   if (typeof parsed === 'string' || parsed instanceof Uint8Array) {
     init.body = parsed;
     headers.delete('content-length');
-  } else if (parsed !== undefined && parsed !== null && typeof parsed === 'object' && Object.keys(parsed).length > 0) {
+  } else if (parsed !== undefined && parsed !== null && typeof parsed === 'object' && (Object.keys(parsed).length > 0 || req.readableEnded === true)) {
+    // An empty `{}` is what Express 4's parsers leave when they did not parse: the stream is still
+    // there to read. Once it has been read, though, `{}` or `[]` is the body the client sent.
     init.body = JSON.stringify(parsed);
     headers.delete('content-length');
   } else {
