@@ -102,8 +102,8 @@ describe('toNodeHandler on a real node:http server', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    for (const [kind, text] of [['object', '{}'], ['array', '[]']]) {
-      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-body': kind! }, body: text });
+    for (const [kind, text] of [['object', '{}'], ['array', '[]']] as const) {
+      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-body': kind }, body: text });
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe('invalid_envelope');
     }
