@@ -356,3 +356,36 @@ describe('buildEvent only ever throws CapiValidationError', () => {
     fc.assert(fc.property(input, onlyValidationErrors), { numRuns: 500 });
   });
 });
+
+describe('buildEvent: inputs an audit found mishandled', () => {
+  it('keeps the host of a source_url with a backslash before @ (http(s) URLs read it as a slash)', () => {
+    expect(build({ sourceUrl: 'https://shop.example\\@evil.example/' }).source_url).toBe('https://shop.example\\@evil.example/');
+    expect(build({ sourceUrl: 'https://user:pw@shop.example/a' }).source_url).toBe('https://shop.example/a');
+  });
+
+  it('refuses actionSource null like every other null field, instead of defaulting it to web', () => {
+    expect(failsWith({ actionSource: null })).toEqual(['action_source:invalid_value']);
+  });
+
+  it('reports planId and plan_id given together on custom data instead of keeping one silently', () => {
+    expect(fails({ ...base, type: 'custom', customEventName: 'quote', data: { planId: 'p', plan_id: 'q' } })).toEqual(['data.plan_id:conflict']);
+  });
+
+  it('refuses data, items and variant_dict that are not plain objects (a Map would be sent as {})', () => {
+    expect(failsWith({ data: new Map([['value', 1]]) })).toEqual(['data:invalid_type']);
+    expect(failsWith({ data: { contents: [new Date(0)] } })).toEqual(['data.contents[0]:invalid_type']);
+    expect(failsWith({ data: { contents: [{ id: 'a', variantDict: new Map([['size', 'M']]) }] } })).toEqual(['data.contents[0].variant_dict:invalid_type']);
+  });
+
+  it('refuses a clock that is not a finite number: compared with NaN, every timestamp would pass', () => {
+    for (const now of [Number.NaN, Number.POSITIVE_INFINITY, '1773892860000']) {
+      let issues: string[] = [];
+      try {
+        buildEvent(base, { now: now as number });
+      } catch (error) {
+        issues = (error as CapiValidationError).issues.map((i) => `${i.path}:${i.code}`);
+      }
+      expect(issues).toEqual(['options.now:invalid_type']);
+    }
+  });
+});

@@ -9,9 +9,9 @@ import { isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
 import { dataShapeOf, isCustomEventName, isEventType } from './schema.js';
 import { hashUser } from './user.js';
-import { isObject, isPlainContainer, type Obj } from './validate-common.js';
+import { isObject, isPlainContainer, isPlainObject, type Obj } from './validate-common.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
-import { checkEventSafely, type CheckUser } from './validate-event.js';
+import { checkEventSafely, clockOf, type CheckUser } from './validate-event.js';
 import { checkUser } from './validate-user.js';
 import type { ClockOptions, EventInput, Hasher, Issue, UserInput, WireEvent } from './types.js';
 
@@ -74,7 +74,7 @@ export function buildEventWithoutUser(input: EventInput, options?: ClockOptions)
 
 function build(input: unknown, clock: number | undefined, user?: UserStep): WireEvent {
   const issues: Issue[] = [];
-  const now = clock ?? Date.now();
+  const now = clockOf(clock === undefined ? undefined : { now: clock }, issues);
   let event: Obj | undefined;
   let failure: { cause: unknown } | undefined;
   if (!isObject(input)) addIssue(issues, '', 'invalid_type', 'must be an object');
@@ -104,7 +104,7 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   if (input.oppref !== undefined) event.oppref = input.oppref;
   if (keep !== undefined && typeof keep !== 'boolean') addIssue(issues, 'keepSourceUrlQuery', 'invalid_type', 'must be a boolean');
   if (url !== undefined) event.source_url = typeof url === 'string' ? cleanSourceUrl(url, keep === true) : url;
-  event.action_source = input.actionSource ?? 'web';
+  event.action_source = input.actionSource === undefined ? 'web' : input.actionSource;
   if (input.optOut !== undefined) event.opt_out = input.optOut;
   if (input.user !== undefined) {
     if (!user) addIssue(issues, 'user', 'forbidden_field', 'is not allowed in buildEventWithoutUser: use buildEvent');
@@ -132,12 +132,14 @@ function eventId(input: Obj, issues: Issue[]): unknown {
  * and, unless `keepQuery`, without its query and fragment: both often carry personal data.
  */
 function cleanSourceUrl(url: string, keepQuery: boolean): string {
-  return (keepQuery ? url : url.replace(/[?#][\s\S]*/, '')).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#]*@/i, '$1');
+  // A backslash ends the authority as `/` does in http(s) URLs: `https://shop.example\@evil.example/` is on shop.example.
+  return (keepQuery ? url : url.replace(/[?#][\s\S]*/, '')).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#\\]*@/i, '$1');
 }
 
 function buildData(data: unknown, shape: string | undefined, issues: Issue[]): unknown {
   if (data === undefined) return { type: shape ?? 'custom' };
-  if (!isObject(data)) return data;
+  // A Map or a class instance is left as it is, for the validator to refuse (its entries would be lost).
+  if (!isPlainObject(data)) return data;
   if (shape && data.type !== undefined && data.type !== shape) {
     addIssue(issues, 'data.type', 'shape_mismatch', `must be "${shape}" for this event type`);
   }
@@ -159,13 +161,15 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Is
     else if (wire === 'amount') money(src, out, prefix, issues, fallback);
     else if (wire === 'contents' && Array.isArray(value)) {
       out.contents = value.map((item: unknown, i) =>
-        isObject(item) ? convert(item, ITEM_KEYS, `${prefix}contents[${i}].`, issues, out.currency) : item,
+        isPlainObject(item) ? convert(item, ITEM_KEYS, `${prefix}contents[${i}].`, issues, out.currency) : item,
       );
     } else if (value !== undefined && wire !== 'currency') out[wire] = copyJsonLike(value);
   }
   for (const key of Object.keys(src)) {
     if (key === 'value' || names.inputs.has(key)) continue;
-    if (shape === 'custom') Object.defineProperty(out, key, { value: copyJsonLike(src[key]), enumerable: true, writable: true, configurable: true });
+    // `plan_id` next to `planId` would silently replace it.
+    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, prefix + key, 'conflict', 'is given twice (camelCase and snake_case)');
+    else if (shape === 'custom') Object.defineProperty(out, key, { value: copyJsonLike(src[key]), enumerable: true, writable: true, configurable: true });
     else addIssue(issues, prefix + key, 'unknown_field', 'is not an input field (extra data keys: custom events only)');
   }
   return out;

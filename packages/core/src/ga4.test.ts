@@ -204,3 +204,10 @@ describe('fromGa4', () => {
     expect(issuesOf(() => fromGa4('purchase', { items: {} } as unknown as Ga4Params))[0]?.path).toBe('params.items');
   });
 });
+
+describe('fromGa4: unreadable params', () => {
+  it('turns a throwing getter into an unreadable issue, never a raw error', () => {
+    const params = Object.defineProperty({}, 'value', { enumerable: true, get: () => { throw new Error('getter'); } });
+    expect(issuesOf(() => fromGa4('purchase', params as Ga4Params)).map((i) => `${i.path}:${i.code}`)).toEqual(['params:unreadable']);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Opt-in mapping of a GA4 (gtag / dataLayer) event to this SDK's friendly event input (spec §9).
  */
-import { addIssue, CapiValidationError, fail } from './errors.js';
+import { addIssue, CapiError, CapiValidationError, fail } from './errors.js';
 import { toMinorUnits } from './money.js';
 import { dataShapeOf, EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
 import { isObject } from './validate-common.js';
@@ -82,6 +82,16 @@ function own(obj: object, key: string): unknown {
  * @throws CapiValidationError listing every problem (paths like `params.items[0].price`)
  */
 export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
+  try {
+    return mapGa4(eventName, params);
+  } catch (cause) {
+    if (CapiError.isInstance(cause)) throw cause;
+    // A throwing getter or proxy in the params: reported like buildEvent reports one.
+    throw new CapiValidationError([{ path: 'params', code: 'unreadable', message: 'could not be read' }], undefined, { cause });
+  }
+}
+
+function mapGa4(eventName: string, params: Ga4Params): EventInput {
   const issues: Issue[] = [];
   const mapped = typeof eventName === 'string' ? own(GA4_EVENT_MAP, eventName) : undefined;
   let input: EventInput;

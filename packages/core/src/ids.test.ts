@@ -96,3 +96,12 @@ describe('deriveEventId', () => {
     expect.assertions(1);
   });
 });
+
+describe('deriveEventId: keys that UTF-8 cannot carry', () => {
+  it('refuses a key with a lone surrogate (it would collide with U+FFFD)', () => {
+    for (const key of ['\uD800', 'order_\uDBFF', '\uDC00x']) {
+      expect(() => deriveEventId('order_created', key)).toThrow(CapiValidationError);
+    }
+    expect(deriveEventId('order_created', 'ok \uD83D\uDE00')).toMatch(/^oac1_[0-9a-f]{32}$/);
+  });
+});

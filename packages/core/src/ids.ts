@@ -5,6 +5,7 @@
 import { addIssue, CapiError, CapiValidationError } from './errors.js';
 import { nobleSha256Hex } from './hash.js';
 import { EVENT_NAME, EVENT_NAME_RULE } from './schema.js';
+import { isWellFormedText } from './validate-common.js';
 import type { Issue } from './types.js';
 
 /** The subset of Web Crypto this module needs, read from `globalThis` (no DOM/Node types in core). */
@@ -62,6 +63,7 @@ export function deriveEventId(eventName: string, key: string): string {
   }
   if (typeof key !== 'string') addIssue(issues, 'key', 'invalid_type', 'must be a string');
   else if (!key.trim()) addIssue(issues, 'key', 'empty', 'must not be blank');
+  else if (!isWellFormedText(key)) addIssue(issues, 'key', 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
   if (issues.length) throw new CapiValidationError(issues);
   return DERIVED_EVENT_ID_PREFIX + nobleSha256Hex(`openai-capi:v1\n${eventName}\n${key}`).slice(0, 32);
 }

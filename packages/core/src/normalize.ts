@@ -3,6 +3,7 @@
  * string or throws a `CapiValidationError`; error messages name the rule, never the value.
  */
 import { fail } from './errors.js';
+import { isWellFormedText } from './validate-common.js';
 
 /** Max length of a normalized email address (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254;
@@ -16,6 +17,8 @@ const CONTROL_OR_SPACE = /[\s\p{Cc}]/u;
 
 function requireString(value: unknown, path: string): string {
   if (typeof value !== 'string') fail(path, 'invalid_type', 'must be a string');
+  // Hashed as UTF-8, where every lone surrogate becomes U+FFFD: two different values would collide.
+  if (!isWellFormedText(value)) fail(path, 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
   return value;
 }
 

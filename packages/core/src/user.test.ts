@@ -280,3 +280,38 @@ describe('hashUser on hostile input', () => {
     expect(issuesOf(() => hashUser(input))).toEqual([expect.objectContaining({ path: 'user.email', code: 'unreadable' })]);
   });
 });
+
+describe('hashUser: audit cases', () => {
+  it('refuses a digest in city or region (raw fields, spec §4)', () => {
+    const digest = sha256Hex('san francisco');
+    expect(issuesOf(() => hashUser({ city: digest, region: digest.toUpperCase() })).map((i) => `${i.path}:${i.code}`)).toEqual([
+      'user.city:looks_hashed',
+      'user.region:looks_hashed',
+    ]);
+  });
+
+  it('refuses values with a lone surrogate, which would hash like U+FFFD and collide', () => {
+    expect(issuesOf(() => hashUser({ email: ['a\uD800@b.co', 'a\uDBFF@b.co'] })).map((i) => `${i.path}:${i.code}`)).toEqual([
+      'user.email[0]:invalid_format',
+      'user.email[1]:invalid_format',
+    ]);
+  });
+
+  it('omits null inside a list as it omits a blank string', () => {
+    expect(hashUser({ email: ['ada@example.com', null as never, ''] })).toEqual(hashUser({ email: 'ada@example.com' }));
+  });
+
+  it('answers null options, a hasher that is not a function, and a throwing hasher with its own errors', () => {
+    expect(hashUser({ country: 'US' }, null as never)).toEqual({ countries: ['US'] });
+    expect(issuesOf(() => hashUser({ email: 'a@b.co' }, { hasher: 'sha256' as never })).map((i) => `${i.path}:${i.code}`)).toEqual(['options.hasher:invalid_type']);
+    const cause = new RangeError('cannot hash a@b.co');
+    try {
+      hashUser({ email: 'a@b.co' }, { hasher: () => { throw cause; } });
+      expect.unreachable();
+    } catch (error) {
+      expect(CapiError.isInstance(error)).toBe(true);
+      expect((error as Error).message).not.toContain('a@b.co');
+      expect((error as Error).cause).toBe(cause);
+    }
+  });
+});

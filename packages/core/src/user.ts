@@ -15,7 +15,7 @@ import {
   isSha256Hex,
   isValidIp,
 } from './user-rules.js';
-import { isObject } from './validate-common.js';
+import { isPlainObject } from './validate-common.js';
 
 /** Options of {@link hashUser} and {@link toPixelUser}. */
 export interface HashUserOptions {
@@ -65,7 +65,13 @@ function hashed(normalize: (value: string, field: string) => string, hashedField
 }
 
 function runHasher(hasher: Hasher, text: string): string {
-  const digest: unknown = hasher(text);
+  let digest: unknown;
+  try {
+    digest = hasher(text);
+  } catch (cause) {
+    // Its message may quote the value it was given: only the cause keeps it.
+    throw new CapiError('The hasher threw instead of returning a SHA-256 digest', { cause });
+  }
   if (!isSha256Hex(digest)) throw new CapiError('The hasher must return a SHA-256 digest as 64 hex characters');
   return digest.toLowerCase();
 }
@@ -78,6 +84,7 @@ const preHashed: Convert = (value, path) => {
 const geoText: Convert = (value, path) => {
   const text = value.trim();
   if (!isGeoText(text)) fail(path, 'too_long', 'must be at most 128 characters');
+  if (isSha256Hex(text)) fail(path, 'looks_hashed', 'must be the raw city or region, not a SHA-256 digest (the API expects it unhashed)');
   return text;
 };
 
@@ -168,13 +175,14 @@ const userFields = (): Fields => (fields ??= {
  * `CapiValidationError`; messages never contain the values.
  *
  * @throws CapiValidationError when any field breaks a rule
- * @throws CapiError when a custom `hasher` returns something other than a SHA-256 hex digest
+ * @throws CapiError when a custom `hasher` throws or returns something other than a SHA-256 hex digest
  */
-export function hashUser(input: UserInput, options: HashUserOptions = {}): WireUser {
-  const hasher = options.hasher ?? sha256Hex;
-  const root = options.path ?? 'user';
-  if (!isObject(input)) {
-    fail(root, 'invalid_type', 'must be an object');
+export function hashUser(input: UserInput, options?: HashUserOptions): WireUser {
+  const hasher = options?.hasher ?? sha256Hex;
+  const root = options?.path ?? 'user';
+  if (typeof hasher !== 'function') fail('options.hasher', 'invalid_type', 'must be a function (text) => SHA-256 hex');
+  if (!isPlainObject(input)) {
+    fail(root, 'invalid_type', 'must be a plain object');
   }
   const table = userFields();
   const issues: Issue[] = [];
@@ -230,6 +238,8 @@ export function hashUser(input: UserInput, options: HashUserOptions = {}): WireU
       ? value.map((item: unknown, i) => [item, `${path}[${i}]`] as const)
       : [[value, path]];
     for (const [item, itemPath] of items) {
+      // Like a blank string: no value (spec-decisions), in a list as for the field itself.
+      if (item === null || item === undefined) continue;
       if (typeof item !== 'string') {
         addIssue(issues, itemPath, 'invalid_type', 'must be a string');
         continue;
@@ -305,7 +315,7 @@ export const PIXEL_USER_FIELDS: ReadonlyArray<readonly [keyof PixelUser, ListKey
  *
  * @throws CapiValidationError when any field breaks a rule
  */
-export function toPixelUser(input: UserInput, options: HashUserOptions = {}): PixelUser {
+export function toPixelUser(input: UserInput, options?: HashUserOptions): PixelUser {
   const wire = hashUser(input, options);
   const pixel: PixelUser = {};
   for (const [pixelKey, wireKey] of PIXEL_USER_FIELDS) {

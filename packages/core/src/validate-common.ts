@@ -14,6 +14,29 @@ export function isObject(value: unknown): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * True for a plain object (any realm): the only kind of object a wire field may be. A `Date`, a
+ * `Map` or a class with `toJSON` passes `isObject` but would be sent as a string or `{}`.
+ */
+export function isPlainObject(value: unknown): value is Obj {
+  return isObject(value) && isPlainContainer(value);
+}
+
+/**
+ * True when `text` has no lone surrogate (half of a UTF-16 pair). UTF-8 has no encoding for one:
+ * every lone surrogate would hash as U+FFFD, so two different keys or e-mails would collide.
+ */
+export function isWellFormedText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
+}
+
 /** A non-empty string, at most `max` chars. */
 export function checkText(value: unknown, path: string, issues: Issue[], max = Infinity): void {
   if (typeof value !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string');

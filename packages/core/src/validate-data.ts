@@ -1,6 +1,6 @@
 /** Rules of `data` and its `contents[]` items (spec §6). */
 import { addIssue } from './errors.js';
-import { checkCount, checkCurrency, checkText, isJsonValue, isObject } from './validate-common.js';
+import { checkCount, checkCurrency, checkText, isJsonValue, isPlainObject } from './validate-common.js';
 import type { DataShape, Issue } from './types.js';
 
 /** The wire keys of `data` and of a `contents[]` item, in wire order (the builder emits this order). */
@@ -20,7 +20,7 @@ function isForbidden(key: string, shape: DataShape): boolean {
  */
 export function checkData(data: unknown, shape: DataShape | undefined, path: string, issues: Issue[]): void {
   if (data === undefined) return addIssue(issues, path, 'required', 'is required');
-  if (!isObject(data)) return addIssue(issues, path, 'invalid_type', 'must be an object');
+  if (!isPlainObject(data)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
   const p = path + '.';
   const type = data.type;
   if (type === undefined) addIssue(issues, p + 'type', 'required', 'is required');
@@ -43,7 +43,7 @@ export function checkData(data: unknown, shape: DataShape | undefined, path: str
 }
 
 function checkItem(item: unknown, path: string, issues: Issue[], inherited: boolean): void {
-  if (!isObject(item)) return addIssue(issues, path, 'invalid_type', 'must be an object');
+  if (!isPlainObject(item)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
   const p = path + '.';
   for (const key of Object.keys(item)) if (!ITEM_KEYS.has(key)) addIssue(issues, p + key, 'unknown_field', 'is not a field of a contents item');
   for (const key of ITEM_TEXT) if (item[key] !== undefined) checkText(item[key], p + key, issues);
@@ -51,7 +51,7 @@ function checkItem(item: unknown, path: string, issues: Issue[], inherited: bool
   checkMoney(item, p, issues, inherited);
   const variants = item.variant_dict;
   if (variants === undefined) return;
-  if (!isObject(variants)) return addIssue(issues, p + 'variant_dict', 'invalid_type', 'must be an object of strings');
+  if (!isPlainObject(variants)) return addIssue(issues, p + 'variant_dict', 'invalid_type', 'must be a plain object of strings');
   for (const key of Object.keys(variants)) {
     if (typeof variants[key] !== 'string') addIssue(issues, `${p}variant_dict.${key}`, 'invalid_type', 'must be a string');
   }

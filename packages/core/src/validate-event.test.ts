@@ -186,3 +186,10 @@ describe('isHttpUrl (source_url, and the Node client endpoint)', () => {
     expect(isHttpUrl(url)).toBe(expected);
   });
 });
+
+describe('validateEvent and validateBatch with a clock that is not a finite number', () => {
+  it('report options.now instead of letting every timestamp through', () => {
+    const result = validateEvent({ ...order(), timestamp_ms: 1 }, { now: Number.NaN });
+    expect(result.ok ? [] : result.issues.map((i) => `${i.path}:${i.code}`)).toContain('options.now:invalid_type');
+  });
+});

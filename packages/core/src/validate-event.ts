@@ -61,8 +61,20 @@ export function timestampIssueCode(ts: unknown, now: number): 'invalid_type' | '
  */
 export function validateEvent(event: unknown, options?: ClockOptions): ValidationResult<WireEvent> {
   const issues: Issue[] = [];
-  checkEventSafely(event, options?.now ?? Date.now(), '', issues, checkUser);
+  checkEventSafely(event, clockOf(options, issues), '', issues, checkUser);
   return issues.length === 0 ? { ok: true, event: event as WireEvent } : { ok: false, issues };
+}
+
+/**
+ * `options.now`, or `Date.now()` when absent. Anything but a finite number is an `options.now`
+ * issue: compared with NaN, every timestamp would pass the window check.
+ */
+export function clockOf(options: ClockOptions | undefined, issues: Issue[]): number {
+  const now: unknown = options?.now;
+  if (now === undefined) return Date.now();
+  if (typeof now === 'number' && Number.isFinite(now)) return now;
+  addIssue(issues, 'options.now', 'invalid_type', 'must be a finite number of Unix ms');
+  return Number.NaN; // no timestamp issue on top of this one
 }
 
 /**

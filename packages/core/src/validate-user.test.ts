@@ -74,3 +74,16 @@ describe('validateEvent: user', () => {
     }
   });
 });
+
+describe('wire user: audit cases', () => {
+  it('refuses a user that is not a plain object, and a digest in a raw geo list', async () => {
+    const { validateEvent } = await import('./validate.js');
+    const { order, NOW: now } = await import('./__fixtures__/events.js');
+    const codesOf = (user: unknown) => {
+      const r = validateEvent({ ...order(), user }, { now });
+      return r.ok ? [] : r.issues.map((i) => `${i.path}:${i.code}`);
+    };
+    expect(codesOf(new Map([['countries', ['US']]]))).toEqual(['user:invalid_type']);
+    expect(codesOf({ cities: ['a'.repeat(64)], regions: ['CA'] })).toEqual(['user.cities[0]:looks_hashed']);
+  });
+});

@@ -11,19 +11,21 @@ import {
   isNonBlank,
   isPostalCode,
   POSTAL_CODE_RULE,
+  isSha256Hex,
   isValidIp,
 } from './user-rules.js';
 import { addIssue } from './errors.js';
-import { isObject } from './validate-common.js';
+import { isPlainObject } from './validate-common.js';
 import type { Issue } from './types.js';
 
 /** Max values in one user list. */
 export const MAX_USER_LIST_VALUES = 3;
 
-type Rule = readonly [test: (value: unknown) => boolean, message: string, list: boolean];
+type Rule = readonly [test: (value: unknown) => boolean, message: string, list: boolean, raw?: boolean];
 
 const HASH: Rule = [isLowerSha256Hex, 'must be a SHA-256 digest: 64 lowercase hex chars', true];
-const GEO: Rule = [isGeoText, 'must be non-empty, trimmed and at most 128 characters', true];
+// Raw, never hashed (spec §4): a digest here is the mistake of porting from platforms that hash geo.
+const GEO: Rule = [isGeoText, 'must be non-empty, trimmed and at most 128 characters', true, true];
 const BLANK: Rule = [isNonBlank, 'must not be blank', false];
 
 const RULES = new Map<string, Rule>([
@@ -44,7 +46,7 @@ const RULES = new Map<string, Rule>([
 
 /** Checks a wire `user` object at `path` (e.g. `user` or `events[0].user`). */
 export function checkUser(user: unknown, path: string, issues: Issue[]): void {
-  if (!isObject(user)) return addIssue(issues, path, 'invalid_type', 'must be an object');
+  if (!isPlainObject(user)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
   for (const key of Object.keys(user)) {
     const rule = RULES.get(key);
     const p = `${path}.${key}`;
@@ -68,4 +70,5 @@ export function checkUser(user: unknown, path: string, issues: Issue[]): void {
 function checkValue(value: unknown, rule: Rule, path: string, issues: Issue[]): void {
   if (typeof value !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string');
   else if (!rule[0](value)) addIssue(issues, path, 'invalid_format', rule[1]);
+  else if (rule[3] && isSha256Hex(value)) addIssue(issues, path, 'looks_hashed', 'must be the raw value, not a SHA-256 digest');
 }

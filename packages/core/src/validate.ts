@@ -6,7 +6,7 @@
 import { dedupeNameOf, MAX_BATCH_EVENTS } from './schema.js';
 import { addIssue } from './errors.js';
 import { isObject } from './validate-common.js';
-import { checkEventSafely } from './validate-event.js';
+import { checkEventSafely, clockOf } from './validate-event.js';
 import type { ClockOptions, Issue, IssueCode, ValidationResult, WireEvent } from './types.js';
 import { checkUser } from './validate-user.js';
 
@@ -25,7 +25,7 @@ export function validateBatch(events: unknown, options?: ClockOptions): Validati
   else if (events.length === 0) addIssue(issues, 'events', 'empty', 'must hold at least 1 event');
   else if (events.length > MAX_BATCH_EVENTS) addIssue(issues, 'events', 'too_many', `must hold at most ${MAX_BATCH_EVENTS} events`);
   else {
-    const now = options?.now ?? Date.now();
+    const now = clockOf(options, issues);
     try {
       checkEvents(events, now, issues);
     } catch {

@@ -157,3 +157,18 @@ describe('userInputFromWire', () => {
     }
   });
 });
+
+describe('eventInputFromWire: custom keys the builder would reinterpret', () => {
+  it('refuses data.value and data.planId rather than turn them into money or plan_id', async () => {
+    const { eventInputFromWire } = await import('./wire-input.js');
+    const { CapiValidationError } = await import('./errors.js');
+    const wire = { id: 'c1', type: 'custom', custom_event_name: 'quote', timestamp_ms: 1, data: { type: 'custom', value: 3, planId: 'x', tier: 'gold' } };
+    try {
+      eventInputFromWire(wire);
+      expect.unreachable();
+    } catch (error) {
+      expect(CapiValidationError.isInstance(error)).toBe(true);
+      expect((error as InstanceType<typeof CapiValidationError>).issues.map((i) => `${i.path}:${i.code}`)).toEqual(['data.value:reserved_name', 'data.planId:reserved_name']);
+    }
+  });
+});

@@ -31,7 +31,9 @@ const ITEM_FIELDS = new Map([
  * Data and item keys are renamed snake → camel; other data keys (custom extras) pass unchanged, and
  * unknown item keys pass unchanged so that `buildEvent` reports them.
  *
- * @throws CapiValidationError when `wire` is not an object or has keys that are not event fields
+ * @throws CapiValidationError when `wire` is not an object or has keys that are not event fields, or
+ *   when its `data` has a `value` or `planId` key (`reserved_name`: the builder would read it as money
+ *   or as `plan_id`)
  */
 export function eventInputFromWire(wire: unknown): EventInput {
   const issues: Issue[] = [];
@@ -42,9 +44,19 @@ export function eventInputFromWire(wire: unknown): EventInput {
     }
   }
   if (!isObject(wire) || issues.length > 0) throw new CapiValidationError(issues);
+  const data = wire.data;
+  // Custom data may carry any key (spec §6), but the builder reads these two as its own input
+  // (`value`: money in major units; `planId`: plan_id): passed on, they would change meaning.
+  if (isObject(data)) {
+    for (const key of ['value', 'planId']) {
+      if (Object.prototype.hasOwnProperty.call(data, key)) {
+        addIssue(issues, `data.${key}`, 'reserved_name', 'is read by buildEvent as its own input field: rename this custom data key');
+      }
+    }
+    if (issues.length > 0) throw new CapiValidationError(issues);
+  }
   const input = rename(wire, EVENT_FIELDS, true) as Obj;
   input.keepSourceUrlQuery = false;
-  const data = wire.data;
   if (isObject(data)) {
     const out = rename(data, DATA_FIELDS, false) as Obj;
     if (Array.isArray(data.contents)) {
