@@ -30,13 +30,14 @@ export function parseCli(argv: readonly string[]): EmulatorOptions | 'help' {
     strict: true,
   });
   if (values.help) return 'help';
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535`);
+  // Digits only: Number() would read '' as 0 and 0x1F90 as 8080.
+  const port = /^\d{1,5}$/.test(values.port) ? Number(values.port) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) throw new Error(`--port must be an integer from 0 to 65535`);
   const options: EmulatorOptions = { port, host: values.host };
   if (values['api-key'] !== undefined) options.apiKey = values['api-key'];
   if (values['pixel-id'] !== undefined) options.pixelIds = values['pixel-id'];
   if (values.seed !== undefined) {
-    const seed = Number(values.seed);
+    const seed = /^-?\d{1,15}$/.test(values.seed) ? Number(values.seed) : Number.NaN;
     if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
     options.seed = seed;
   }

@@ -48,7 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliRun
     emulator = await startEmulator(options);
   } catch (error) {
     io.stderr(`openai-capi-emulator: ${(error as Error).message}\n`);
-    return { emulator: undefined, exitCode: Promise.resolve(1) };
+    // A RangeError is a bad option (usage, exit 2); anything else could not start (a port in use: 1).
+    return { emulator: undefined, exitCode: Promise.resolve(error instanceof RangeError ? 2 : 1) };
   }
   io.stdout(describeOptions(emulator, options));
   const exitCode = new Promise<number>((resolve) => {

@@ -75,3 +75,13 @@ describe('runCli', () => {
     await run.exitCode;
   });
 });
+
+describe('runCli: arguments Number() would misread', () => {
+  it.each([[['--port', '']], [['--port', '0x1F90']], [['--seed', '']], [['--api-key', 'has space']], [['--pixel-id', '']]])(
+    'exits 2 for %j',
+    async (argv) => {
+      const fake = fakeIo();
+      expect(await (await runCli(argv, fake.io)).exitCode).toBe(2);
+    },
+  );
+});

@@ -7,10 +7,9 @@ export function dedupeKeyOf(pixelId: string, event: WireEvent): DedupeKey {
   return { pixelId, name: dedupeNameOf(event), id: event.id };
 }
 
-/** One string per key. */
-// NUL cannot occur in a valid pixel id, name or id, so joined keys cannot collide.
+/** One string per key: JSON, so no pixel id, name or id can make two keys collide. */
 export function dedupeKeyString(key: DedupeKey): string {
-  return `${key.pixelId}\u0000${key.name}\u0000${key.id}`;
+  return JSON.stringify([key.pixelId, key.name, key.id]);
 }
 
 /** Context of one accepted batch. */

@@ -117,3 +117,13 @@ describe('fault injection', () => {
     expect(send()).toMatchObject({ delayMs: 0 });
   });
 });
+
+describe('resolveFaults: values no client or timer can use', () => {
+  it('refuses a fractional Retry-After and a latency past the timer limit', async () => {
+    const { resolveFaults } = await import('./faults.js');
+    expect(() => resolveFaults({ retryAfterS: 1.5 })).toThrow(/retryAfterS/);
+    expect(() => resolveFaults({ retryAfterS: 1e21 })).toThrow(/retryAfterS/);
+    expect(() => resolveFaults({ latencyMs: 2 ** 31 })).toThrow(/2147483647/);
+    expect(resolveFaults({ retryAfterS: 3 }).retryAfterS).toBe(3);
+  });
+});

@@ -63,6 +63,14 @@ export function resolveFaults(faults: Faults): ResolvedFaults {
   if (faults.seed !== undefined && !Number.isInteger(faults.seed)) {
     throw new RangeError('faults.seed must be an integer');
   }
+  // Retry-After is delta-seconds: a whole number (RFC 9110); "1.5" would test a header no strict client reads.
+  if (faults.retryAfterS !== undefined && !Number.isSafeInteger(faults.retryAfterS)) {
+    throw new RangeError('faults.retryAfterS must be a whole number of seconds ≥ 0');
+  }
+  // Timers overflow past 2^31 - 1 ms (Node answers at once, msw's delay throws).
+  if ((faults.latencyMs ?? 0) + (faults.latencySpikeMs ?? 0) > 2_147_483_647) {
+    throw new RangeError('faults.latencyMs + faults.latencySpikeMs must be at most 2147483647 ms');
+  }
   return {
     resetRate: rate(faults, 'resetRate'),
     status5xxRate: rate(faults, 'status5xxRate'),
@@ -77,7 +85,9 @@ export function resolveFaults(faults: Faults): ResolvedFaults {
 
 /**
  * Draws the fault of one request. Always draws exactly three numbers, whatever the rates, so the
- * sequence of a seed does not shift when a rate changes from 0 to something else.
+ * sequence of a seed does not shift when a rate changes from 0 to something else. The faults are
+ * checked in order (reset, then 5xx, then 429): a later one applies only when the earlier did not
+ * fire, so with every rate at 0.3 about 30 % of requests are reset, 21 % answer 5xx, 15 % answer 429.
  */
 export function drawFault(faults: ResolvedFaults, random: Random): FaultKind | undefined {
   const reset = random() < faults.resetRate;

@@ -245,3 +245,35 @@ describe('handleCapiRequest: request log', () => {
     expect(state.events[0]?.event.user).toEqual({ emails_sha256: [HASH] });
   });
 });
+
+describe('handleCapiRequest: audit cases', () => {
+  it('never records a key sent without the Bearer scheme', () => {
+    const { send, state } = setup();
+    for (const authorization of ['sk-live-SECRET123', 'Bearer:sk-live-SECRET123', 'Token=sk-live-SECRET123']) {
+      expect(send(request({ events: [order('o1')] }, { headers: { authorization, 'content-type': 'application/json' } })).status).toBe(401);
+    }
+    send(request({ events: [order('o2')] }));
+    expect(JSON.stringify(state.requests)).not.toContain('SECRET123');
+    expect(state.requests.map((r) => r.headers['authorization'])).toEqual(['[redacted]', '[redacted]', '[redacted]', 'Bearer [redacted]']);
+  });
+
+  it('keeps only the latest 16 MiB of parsed bodies, so a run of large requests cannot exhaust memory', () => {
+    const { send, state } = setup();
+    const big = JSON.stringify({ events: [order('o1')], padding: 'x'.repeat(1_000_000) });
+    for (let i = 0; i < 20; i++) send(request(big));
+    expect(state.requests).toHaveLength(20);
+    const kept = state.requests.filter((r) => r.body !== undefined).length;
+    expect(kept).toBeGreaterThan(10);
+    expect(kept).toBeLessThan(20);
+    expect(state.requests.at(-1)!.body).toBeDefined();
+    expect(state.requests[0]!.body).toBeUndefined();
+  });
+
+  it('keys dedupe so that no pixel id or event id can collide with another key', () => {
+    const { send, state } = setupExactly({ now: NOW });
+    send(request({ events: [order('page_viewed\u0000x')] }, { pid: 'p' }));
+    send(request({ events: [{ ...order('x'), type: 'page_viewed', data: { type: 'contents' } }] }, { pid: 'p\u0000order_created' }));
+    expect(state.duplicates).toEqual([]);
+    expect(state.events).toHaveLength(2);
+  });
+});

@@ -1,5 +1,5 @@
 import type { AcceptedBody, FaultKind, RecordedRequest } from './types.js';
-import type { EmulatorState, ResolvedOptions } from './state.js';
+import { RECORDED_BODY_BUDGET_BYTES, type EmulatorState, type ResolvedOptions } from './state.js';
 import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
 import { drawFault, drawLatency } from './faults.js';
 import { checkEnvelope } from './envelope.js';
@@ -25,7 +25,8 @@ function redactHeaders(headers: CapiRequest['headers']): Record<string, string> 
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    out[name] = name === 'authorization' ? `${value.split(/\s/, 1)[0] ?? ''} [redacted]` : value;
+    // Only a recognised scheme is kept: a bare key (`sk-…` with no `Bearer`) must not be recorded.
+    out[name] = name === 'authorization' ? (/^bearer\s/i.test(value) ? 'Bearer [redacted]' : '[redacted]') : value;
   }
   return out;
 }
@@ -37,14 +38,31 @@ function byteLength(text: string): number {
 /** Where a request stands while it is processed; pushed to `state.requests` once answered. */
 type Draft = RecordedRequest;
 
-function finish(state: EmulatorState, draft: Draft, outcome: CapiOutcome, delayMs: number): CapiOutcome {
+function finish(state: EmulatorState, draft: Draft, outcome: CapiOutcome, delayMs: number, bodyBytes: number): CapiOutcome {
   draft.status = outcome.kind === 'reset' ? 0 : outcome.status;
   state.requests.push(draft);
   const excess = state.requests.length - state.maxRecordedRequests;
-  if (excess > 0) state.requests.splice(0, excess);
+  const removed = excess > 0 ? state.requests.splice(0, excess) : [];
+  keepBodiesInBudget(state, draft, bodyBytes, removed);
   state.version += 1;
   if (outcome.kind === 'reset') return { kind: 'reset', delayMs };
   return { ...outcome, headers: { ...outcome.headers, 'x-request-id': draft.requestId }, delayMs };
+}
+
+/**
+ * Tracks the body sizes of recorded requests (both lists in arrival order): forgets those just
+ * `removed` from `requests`, and drops the parsed `body` of the oldest beyond the byte budget.
+ */
+function keepBodiesInBudget(state: EmulatorState, draft: Draft, bodyBytes: number, removed: readonly Draft[]): void {
+  const kept = state.recordedBodies;
+  for (const request of removed) if (kept[0]?.request === request) kept.shift();
+  if (draft.body !== undefined) kept.push({ request: draft, bytes: bodyBytes });
+  let total = kept.reduce((sum, entry) => sum + entry.bytes, 0);
+  while (kept.length > 1 && total > RECORDED_BODY_BUDGET_BYTES) {
+    const oldest = kept.shift()!;
+    oldest.request.body = undefined;
+    total -= oldest.bytes;
+  }
 }
 
 function faultOutcome(fault: FaultKind, state: EmulatorState): CapiOutcome {
@@ -88,7 +106,8 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
     fault: undefined,
     receivedAt,
   };
-  const done = (outcome: CapiOutcome, delayMs = 0) => finish(state, draft, outcome, delayMs);
+  const bodyBytes = request.bodyBytes ?? byteLength(request.bodyText);
+  const done = (outcome: CapiOutcome, delayMs = 0) => finish(state, draft, outcome, delayMs, bodyBytes);
 
   if (draft.method !== 'POST') {
     return done(errorOutcome(405, 'method_not_allowed', 'Only POST is allowed on /v1/events', { headers: { allow: 'POST' } }));
@@ -116,9 +135,8 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
   if (options.pixelIds && !options.pixelIds.has(pixelId)) {
     return done(errorOutcome(404, 'not_found', `Unknown pixel id "${pixelId}"`), latency);
   }
-  const bytes = request.bodyBytes ?? byteLength(request.bodyText);
-  if (bytes > options.maxBodyBytes) {
-    return done(errorOutcome(413, 'payload_too_large', `Request body of ${bytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
+  if (bodyBytes > options.maxBodyBytes) {
+    return done(errorOutcome(413, 'payload_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
   }
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return done(errorOutcome(415, 'unsupported_media_type', 'Content-Type must be application/json'), latency);

@@ -89,3 +89,13 @@ describe('capiHandlers (msw)', () => {
     expect(() => capiHandlers({ port: 4318 } as never)).toThrow(/options\.port is not an option/);
   });
 });
+
+describe('capiHandlers: same answers as the server', () => {
+  it('answers 404 on a trailing slash and 400 on a body with a BOM, as the server does', async () => {
+    const slash = await post({ events: [order('o1')] }, { url: `${OPENAI_CAPI_ENDPOINT}/` });
+    expect(slash.status).toBe(404);
+    const bom = await post(`\uFEFF${JSON.stringify({ events: [order('o2')] })}`);
+    expect(bom.status).toBe(400);
+    expect(capi.events).toEqual([]);
+  });
+});

@@ -44,7 +44,12 @@ export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
   const state = createState(resolved);
   const endpoint = options.endpoint ?? OPENAI_CAPI_ENDPOINT;
 
+  const endpointPath = new URL(endpoint).pathname;
   const handler = http.post(endpoint, async ({ request }) => {
+    // msw also matches a trailing slash; the server answers 404 there, and so does this handler.
+    if (new URL(request.url).pathname !== endpointPath) {
+      return HttpResponse.json({ error: { type: 'not_found', message: 'No route (the events endpoint has no trailing slash)' } }, { status: 404 });
+    }
     const buffer = await request.arrayBuffer();
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
@@ -55,7 +60,8 @@ export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
         method: request.method,
         url: request.url,
         headers,
-        bodyText: new TextDecoder().decode(buffer),
+        // Keep a BOM, as the server does: JSON.parse refuses it there, so it must here too.
+        bodyText: new TextDecoder('utf-8', { ignoreBOM: true }).decode(buffer),
         bodyBytes: buffer.byteLength,
       },
       state,

@@ -37,11 +37,21 @@ function onlyMethod(method: string, allowed: string, run: () => CapiOutcome): Ca
  * fragment (`/__emulator/view`), a JSON dump (`/__emulator/events`) and `POST /__emulator/reset`.
  */
 export function routeRequest(request: CapiRequest, state: EmulatorState, options: ResolvedOptions, context: RouteContext): CapiOutcome {
-  const url = new URL(request.url, 'http://emulator.invalid');
+  // A request target is a path: `//host/…` or garbage must not be read as a URL of its own.
+  const url = URL.canParse(`http://emulator.invalid${request.url}`) ? new URL(`http://emulator.invalid${request.url}`) : undefined;
+  if (url === undefined || !request.url.startsWith('/')) return errorOutcome(400, 'invalid_request', 'The request target must be a path');
   const method = request.method.toUpperCase();
+  if (url.pathname === EVENTS_PATH) return handleCapiRequest(request, state, options);
+  // The page and its endpoints show what was received (IPs, user agents): only for this machine,
+  // never for another site's page (DNS rebinding uses a domain name; a cross-site form posts reset).
+  if (!isLocalName(hostnameOf(request.headers['host']), context.endpoint)) {
+    return errorOutcome(403, 'forbidden', 'The emulator page answers only to localhost, an IP address or the host it listens on');
+  }
+  const origin = request.headers['origin'];
+  if (origin !== undefined && origin !== 'null' && !isLocalName(hostnameOf(URL.canParse(origin) ? new URL(origin).host : undefined), context.endpoint)) {
+    return errorOutcome(403, 'forbidden', 'Cross-site requests to the emulator page are refused');
+  }
   switch (url.pathname) {
-    case EVENTS_PATH:
-      return handleCapiRequest(request, state, options);
     case '/':
       return onlyMethod(method, 'GET', () => {
         const nonce = context.nonce();
@@ -65,4 +75,19 @@ export function routeRequest(request: CapiRequest, state: EmulatorState, options
     default:
       return errorOutcome(404, 'not_found', `No route for ${url.pathname} (the events endpoint is POST ${EVENTS_PATH})`);
   }
+}
+
+/** The hostname of a `Host` header (`[::1]:80` → `::1`), lowercased; `undefined` when absent. */
+function hostnameOf(host: string | undefined): string | undefined {
+  if (host === undefined) return undefined;
+  const bracketed = /^\[([^\]]*)\](?::\d*)?$/.exec(host);
+  return (bracketed ? bracketed[1]! : host.replace(/:\d*$/, '')).toLowerCase();
+}
+
+/** `localhost` (and `*.localhost`), an IP literal, or the host the emulator listens on. */
+function isLocalName(hostname: string | undefined, endpoint: string): boolean {
+  if (hostname === undefined) return true; // HTTP/1.0 without Host: not a browser
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return true;
+  return URL.canParse(endpoint) && new URL(endpoint).hostname.replace(/^\[|\]$/g, '') === hostname;
 }

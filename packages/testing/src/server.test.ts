@@ -228,3 +228,47 @@ describe('startEmulator: options', () => {
     expect(emu.requests[0]?.headers['authorization']).toBe('Bearer [redacted]');
   });
 });
+
+describe('startEmulator: audit cases', () => {
+  it('refuses a host or port it cannot use before listening (an empty host would listen on every interface)', async () => {
+    await expect(startEmulator({ host: '' })).rejects.toThrow(RangeError);
+    await expect(startEmulator({ host: 42 as never })).rejects.toThrow(/options\.host/);
+    await expect(startEmulator({ port: 'abc' as never })).rejects.toThrow(/options\.port/);
+    await expect(startEmulator({ port: 70_000 })).rejects.toThrow(/options\.port/);
+  });
+
+  it('shows its page and data only to this machine: another site name (DNS rebinding) or a cross-site post gets 403', async () => {
+    const emu = await start();
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${emu.url}${path}`, { headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await get('/__emulator/events', { host: 'attacker.example' })).toBe(403);
+    expect(await get('/__emulator/events', { host: 'localhost:1234' })).toBe(200);
+    expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST', headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' })).status).toBe(204);
+    expect((await post(emu, { events: [order('o1')] })).status).toBe(200);
+  });
+
+  it('answers an odd request target with 400 or 404, never 500', async () => {
+    const emu = await start();
+    const raw = (target: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: new URL(emu.url).port, path: target, method: 'POST' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const target of ['//[/v1/events', '//v1/events?pid=px', '*']) {
+      const status = await raw(target);
+      expect([400, 404]).toContain(status);
+    }
+  });
+});

@@ -62,8 +62,12 @@ function hostForUrl(host: string): string {
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const resolved = resolveOptions(options, ['port', 'host']);
-  const state = createState(resolved);
+  // Checked before listening: an empty host listens on every interface, a string port is a socket path.
   const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host.trim() === '') throw new RangeError('options.host must be a non-empty host name or address');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError('options.port must be an integer from 0 to 65535');
+  const state = createState(resolved);
   const timers = new Set<NodeJS.Timeout>();
   let endpoint = '';
 
@@ -102,13 +106,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${hostForUrl(host)}:${port}`;
+  const url = `http://${hostForUrl(host)}:${(server.address() as AddressInfo).port}`;
   endpoint = url + EVENTS_PATH;
 
   let closing: Promise<void> | undefined;

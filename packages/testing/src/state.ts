@@ -12,6 +12,12 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024 + 64 * 1024;
 /** Default number of requests kept in `requests` (each holds its parsed body). */
 export const DEFAULT_MAX_RECORDED_REQUESTS = 1000;
 
+/**
+ * Bytes of request bodies `requests` keeps parsed: beyond it, the oldest lose their `body` (the rest
+ * of the record stays). 1000 refused 1 MiB bodies would otherwise hold over a gigabyte.
+ */
+export const RECORDED_BODY_BUDGET_BYTES = 16 * 1024 * 1024;
+
 /** Default fault seed. */
 export const DEFAULT_SEED = 1;
 
@@ -58,6 +64,10 @@ export function resolveOptions(options: CapiEmulatorOptions = {}, ownKeys: reado
   if (options.apiKey !== undefined && (typeof options.apiKey !== 'string' || options.apiKey.length === 0)) {
     throw new RangeError('options.apiKey must be a non-empty string (omit it to accept any key)');
   }
+  // No `Authorization: Bearer …` header can carry whitespace in the key: it would refuse every request.
+  if (typeof options.apiKey === 'string' && /\s/.test(options.apiKey)) {
+    throw new RangeError('options.apiKey must not contain whitespace (no bearer token can)');
+  }
   const { pixelIds } = options;
   // A bare string would become a set of its characters: every real pixel id answered 404.
   if (pixelIds !== undefined && (!Array.isArray(pixelIds) || !pixelIds.every((id) => typeof id === 'string' && id !== ''))) {
@@ -89,6 +99,8 @@ export interface EmulatorState {
   readonly maxRecordedRequests: number;
   /** Bumped on every change; lets the live page skip redraws. */
   version: number;
+  /** Body bytes of the requests in `requests` that still hold their `body`, oldest first. */
+  readonly recordedBodies: Array<{ request: RecordedRequest; bytes: number }>;
 }
 
 /** A fresh state for `options`. */
@@ -103,6 +115,7 @@ export function createState(options: ResolvedOptions): EmulatorState {
     requestCounter: 0,
     maxRecordedRequests: options.maxRecordedRequests,
     version: 0,
+    recordedBodies: [],
   };
 }
 
@@ -110,6 +123,7 @@ export function createState(options: ResolvedOptions): EmulatorState {
 export function resetState(state: EmulatorState, options: ResolvedOptions): void {
   state.events.length = 0;
   state.requests.length = 0;
+  state.recordedBodies.length = 0;
   state.duplicates.length = 0;
   state.firstSeen.clear();
   state.faults = options.faults;

@@ -121,7 +121,10 @@ export interface RecordedRequest {
   integrationSource: string | undefined;
   /** Request headers, lowercased names; the `authorization` value is redacted. */
   headers: Record<string, string>;
-  /** The parsed JSON body, when it parsed. */
+  /**
+   * The parsed JSON body, when it parsed. Only the latest 16 MiB of bodies are kept: an older
+   * request's `body` is `undefined` again (the rest of its record stays).
+   */
   body: unknown;
   /** The injected fault that decided the answer, if any. */
   fault: FaultKind | undefined;
@@ -156,7 +159,7 @@ export interface ErrorBody {
   /** What went wrong. */
   error: {
     /** Kind of error, one per status (401 `unauthorized`, 413 `payload_too_large`…). */
-    type: 'invalid_request' | 'unauthorized' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'server_error';
+    type: 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'server_error';
     /** Human-readable explanation. */
     message: string;
     /** For 400 answers: every problem found, with the event index and path. */
