@@ -47,8 +47,10 @@ export function routeRequest(request: CapiRequest, state: EmulatorState, options
   if (!isLocalName(hostnameOf(request.headers['host']), context.endpoint)) {
     return errorOutcome(403, 'forbidden', 'The emulator page answers only to localhost, an IP address or the host it listens on');
   }
+  // `Origin: null` is a sandboxed frame or a file: page, which may be anyone's.
   const origin = request.headers['origin'];
-  if (origin !== undefined && origin !== 'null' && !isLocalName(hostnameOf(URL.canParse(origin) ? new URL(origin).host : undefined), context.endpoint)) {
+  const originHost = origin !== undefined && URL.canParse(origin) ? new URL(origin).host : undefined;
+  if (origin !== undefined && (originHost === undefined || !isLocalName(hostnameOf(originHost), context.endpoint))) {
     return errorOutcome(403, 'forbidden', 'Cross-site requests to the emulator page are refused');
   }
   switch (url.pathname) {

@@ -251,6 +251,8 @@ describe('startEmulator: audit cases', () => {
     expect(await get('/__emulator/events', { host: 'attacker.example' })).toBe(403);
     expect(await get('/__emulator/events', { host: 'localhost:1234' })).toBe(200);
     expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST', headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST', headers: { origin: 'null' } })).status).toBe(403);
+    expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST', headers: { origin: emu.url } })).status).toBe(204);
     expect((await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' })).status).toBe(204);
     expect((await post(emu, { events: [order('o1')] })).status).toBe(200);
   });
