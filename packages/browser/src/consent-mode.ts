@@ -17,8 +17,9 @@ export interface GoogleConsentModeOptions {
   dataLayerName?: string;
   /**
    * Receives a problem as a `CapiError` (default: `console.warn`): a `tracker` that is not one, a
-   * data layer that is not an array (left untouched; nothing is followed), or a consent command
-   * whose `ad_storage` / `ad_user_data` is neither `'granted'` nor `'denied'` (ignored, as gtag does).
+   * data layer that is not an array (left untouched; nothing is followed), an unknown option name
+   * (`unknown_option`; the connection is made all the same), or a consent command whose
+   * `ad_storage` / `ad_user_data` is neither `'granted'` nor `'denied'` (ignored, as gtag does).
    */
   onError?: (error: CapiError) => void;
 }

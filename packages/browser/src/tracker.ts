@@ -38,7 +38,7 @@ export const OBREF_COOKIE = '__obref';
 export interface TrackerOptions {
   /** URL of the site's own relay (e.g. `/api/openai-capi`); events are posted there. */
   endpoint?: string;
-  /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several). */
+  /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several, or when the page has its own `window.oaiq`). */
   pixelId?: string | readonly string[];
   /**
    * Consent at start (default `'pending'`: events wait in memory until granted or denied). Any other
@@ -67,7 +67,7 @@ export interface TrackerOptions {
    * relay strips them again unless it has `keepSourceUrlQuery: true` too; the pixel never gets `source_url`.
    */
   keepSourceUrlQuery?: boolean;
-  /** How long events gather before one relay request (default 25 ms; a value that is not a number ≥ 0 is reported and 25 used). */
+  /** How long events gather before one relay request (default 25 ms; a value that is not a number ≥ 0 is reported and 25 used). While the page is hidden, events are posted at once. */
   batchDelayMs?: number;
   /** Events kept while consent is pending (default 100; an integer ≥ 0, else reported and 100 used); the oldest is dropped beyond that. */
   maxQueuedEvents?: number;
@@ -98,7 +98,8 @@ export interface Tracker {
   /**
    * Builds and sends one event; returns its id, or `undefined` when consent is denied or the input
    * is invalid (reported to `onError`; an unknown option such as `event_id` is invalid too, since
-   * ignoring it would silently give a random id). While consent is pending the event waits in memory.
+   * ignoring it would silently give a random id). While consent is pending the event waits in memory
+   * (with `maxQueuedEvents: 0` it is dropped, reported, and `undefined` returned).
    */
   track(eventName: EventType, data?: EventDataInput, options?: TrackOptions): string | undefined;
   /** Grants or denies consent (storage and sending). Denial deletes `__oppref` and drops queued events. */

@@ -35,7 +35,8 @@ const INPUT_KEYS = [
  * Builds a wire event from friendly input and validates it as of `now`:
  * - `id` is `input.id`, else `deriveEventId(type, key)` (the custom name for custom events) when
  *   `key` is given, else a random `createEventId()`;
- * - `timestamp` (`Date` or Unix ms, default now) → `timestamp_ms`; `actionSource` defaults to `web`;
+ * - `timestamp` (`Date` or Unix ms, default now) → `timestamp_ms`; `actionSource` defaults to `web`
+ *   when omitted (`null` is refused);
  * - `sourceUrl` loses its query and fragment unless `keepSourceUrlQuery`, and always any
  *   credentials (`https://user:pw@host/` → `https://host/`);
  * - money, in `data` and in each item, is `value` (major units, converted exactly with
@@ -50,7 +51,8 @@ const INPUT_KEYS = [
  * In the browser, where no identities are sent, use {@link buildEventWithoutUser}: same rules,
  * smaller bundle.
  *
- * @throws CapiValidationError listing every issue found; never anything else
+ * @throws CapiValidationError listing every issue found (an `options.now` that is not a finite number
+ *   included); never anything else
  */
 export function buildEvent(input: EventInput, options?: BuildEventOptions): WireEvent {
   const hasher = options?.hasher;
@@ -66,7 +68,8 @@ export function buildEvent(input: EventInput, options?: BuildEventOptions): Wire
  * normalization or hashing code in the bundle. `input.user` is rejected with a `forbidden_field`
  * issue at `user` that points to `buildEvent` (user data is added server-side).
  *
- * @throws CapiValidationError listing every issue found; never anything else
+ * @throws CapiValidationError listing every issue found (an `options.now` that is not a finite number
+ *   included); never anything else
  */
 export function buildEventWithoutUser(input: EventInput, options?: ClockOptions): WireEvent {
   return build(input, options?.now);

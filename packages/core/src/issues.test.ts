@@ -14,7 +14,7 @@ import type { EventInput, Issue, IssueCode, UserInput } from './types.js';
 
 /** Every IssueCode; the type assertion below fails to compile when the union and this list differ. */
 const CODES = [
-  'required', 'invalid_type', 'unknown_field', 'forbidden_field', 'empty', 'too_long', 'too_many', 'duplicate',
+  'required', 'invalid_type', 'unknown_field', 'unknown_option', 'forbidden_field', 'empty', 'too_long', 'too_many', 'duplicate',
   'duplicate_event', 'not_integer', 'negative', 'too_large', 'too_precise', 'too_old', 'in_future', 'invalid_value',
   'invalid_format', 'invalid_url', 'reserved_name', 'shape_mismatch', 'action_source_mismatch', 'unknown_currency',
   'looks_hashed', 'not_json', 'conflict', 'unreadable', 'failed',

@@ -271,8 +271,9 @@ export interface EventInput {
  * | code | meaning |
  * |---|---|
  * | `required` | a required field is missing (or `undefined`) |
- * | `invalid_type` | wrong type (string, integer, boolean, object, array expected) |
+ * | `invalid_type` | wrong type (string, integer, boolean, plain object, array expected; `options.now` not a finite number) |
  * | `unknown_field` | a key not known at this place (typos included) |
+ * | `unknown_option` | an option name a function does not take (`unknownOptionIssues`: `flush_at`, `pixelIds`) |
  * | `forbidden_field` | a known key not allowed here (`contents` on customer_action data, `plan_id` outside plan_enrollment/custom, `custom_event_name` on a standard event, `user` in `buildEventWithoutUser`) |
  * | `empty` | empty (or blank) string, empty list or batch |
  * | `too_long` | a string over its cap (`id` 256, email 254, city/region 128) |
@@ -283,15 +284,15 @@ export interface EventInput {
  * | `too_precise` | a decimal amount with more decimals than its currency has |
  * | `too_old`, `in_future` | `timestamp_ms` before now − 7 days or after now + 10 minutes |
  * | `invalid_value` | not one of an enum (`type`, `action_source`) |
- * | `invalid_format` | a string breaking its format (email, phone, name, decimal amount, custom event name, hashes, geo, IP, GAID, integration source) |
+ * | `invalid_format` | a string breaking its format (email, phone, name, decimal amount, custom event name, hashes, geo, IP, GAID, integration source; a lone surrogate in a value to hash or a derived-id key) |
  * | `invalid_url` | `source_url` not an absolute http(s) URL with a host |
- * | `reserved_name` | a custom event name equal to `custom` or a standard event type; a GA4 param named like a data key |
+ * | `reserved_name` | a custom event name equal to `custom` or a standard event type; a GA4 param named like a data key; a wire custom data key `value` or `planId` (`eventInputFromWire`) |
  * | `shape_mismatch` | `data.type` is not the data shape of the event type |
  * | `action_source_mismatch` | app_installed/app_opened without `action_source: mobile_app` |
  * | `unknown_currency` | not an uppercase ISO 4217 code of the pinned table |
- * | `looks_hashed` | a 64-hex value in a raw user field (use its `*Sha256` twin) |
- * | `not_json` | a custom data value JSON cannot carry (bigint, function, NaN, cycles) |
- * | `conflict` | two fields that exclude each other (`value` and `amount`) |
+ * | `looks_hashed` | a 64-hex value in a raw user field (use its `*Sha256` twin; city and region have none: send them raw) |
+ * | `not_json` | a custom data value JSON cannot carry faithfully (bigint, function, NaN, cycles, a `Date`, a `Map`, anything with `toJSON`) |
+ * | `conflict` | two fields that exclude each other (`value` and `amount`; `planId` and `plan_id`) |
  * | `unreadable` | reading the input threw (getter, proxy) |
  * | `failed` | a step failed for a reason outside the input (no Web Crypto, a throwing hasher) |
  */
@@ -299,6 +300,7 @@ export type IssueCode =
   | 'required'
   | 'invalid_type'
   | 'unknown_field'
+  | 'unknown_option'
   | 'forbidden_field'
   | 'empty'
   | 'too_long'

@@ -56,7 +56,8 @@ export function timestampIssueCode(ts: unknown, now: number): 'invalid_type' | '
 
 /**
  * Validates one wire event (`POST /v1/events` form) against every rule of spec §3–§6, as of `now`
- * (default `Date.now()`): the timestamp must lie in [now − 7 days, now + 10 minutes]. Never throws;
+ * (default `Date.now()`; anything but a finite number is an `options.now` issue): the timestamp must
+ * lie in [now − 7 days, now + 10 minutes]. Never throws;
  * returns the event (same object, typed) or every issue found (codes: {@link IssueCode}).
  */
 export function validateEvent(event: unknown, options?: ClockOptions): ValidationResult<WireEvent> {
@@ -74,7 +75,7 @@ export function clockOf(options: ClockOptions | undefined, issues: Issue[]): num
   if (now === undefined) return Date.now();
   if (typeof now === 'number' && Number.isFinite(now)) return now;
   addIssue(issues, 'options.now', 'invalid_type', 'must be a finite number of Unix ms');
-  return Number.NaN; // no timestamp issue on top of this one
+  return Number.NaN; // no window issue on top of this one (a missing timestamp still gets its own)
 }
 
 /**

@@ -17,7 +17,8 @@ const INTEGRATION_SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /**
  * Validates the `events` array of one request: 1..1000 events, each valid (see `validateEvent`),
  * no two with the same (type — or `custom_event_name` for custom events —, id) pair. Issue paths
- * start with `events[i].`; issues of the array itself have the path `events`. Never throws.
+ * start with `events[i].`; issues of the array itself have the path `events`; an `options.now` that is
+ * not a finite number is an `options.now` issue. Never throws.
  */
 export function validateBatch(events: unknown, options?: ClockOptions): ValidationResult<WireEvent[]> {
   const issues: Issue[] = [];

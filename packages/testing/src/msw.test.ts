@@ -87,6 +87,7 @@ describe('capiHandlers (msw)', () => {
   it('accepts endpoint but checks the other options like the emulator', () => {
     expect(() => capiHandlers({ pixelIds: 'px_1' as never })).toThrow(/options\.pixelIds/);
     expect(() => capiHandlers({ port: 4318 } as never)).toThrow(/options\.port is not an option/);
+    expect(() => capiHandlers({ endpoint: '/v1/events' })).toThrow(RangeError);
   });
 });
 

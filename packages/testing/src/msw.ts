@@ -16,7 +16,7 @@ export const OPENAI_CAPI_ENDPOINT = 'https://bzr.openai.com/v1/events';
 
 /** Options of {@link capiHandlers}. */
 export interface CapiHandlersOptions extends CapiEmulatorOptions {
-  /** URL to intercept (query ignored), default {@link OPENAI_CAPI_ENDPOINT}. */
+  /** Absolute URL to intercept (query ignored; not an msw path pattern), default {@link OPENAI_CAPI_ENDPOINT}. */
   endpoint?: string;
 }
 
@@ -43,6 +43,7 @@ export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
   const resolved = resolveOptions(options, ['endpoint']);
   const state = createState(resolved);
   const endpoint = options.endpoint ?? OPENAI_CAPI_ENDPOINT;
+  if (typeof endpoint !== 'string' || !URL.canParse(endpoint)) throw new RangeError('options.endpoint must be an absolute URL');
 
   const endpointPath = new URL(endpoint).pathname;
   const handler = http.post(endpoint, async ({ request }) => {
