@@ -69,6 +69,13 @@ describe('identify', () => {
     }
   });
 
+  it('works through a Proxy around the tracker (Vue reactive, MobX)', () => {
+    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+    identify(new Proxy(tracker, {}), { email: 'ada@example.com' });
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'ada@example.com' }) }]);
+    expect(errors).toEqual([]);
+  });
+
   it('keeps each tracker’s user apart', () => {
     const a = setup({ consent: 'granted', pixelId: 'p1' });
     const b = setup({ consent: 'granted', pixelId: 'p2' });

@@ -15,15 +15,19 @@ export interface PixelUserLink {
   report(error: unknown): void;
 }
 
-const links = new WeakMap<object, PixelUserLink>();
+// A global symbol, not a WeakMap: the link must survive a Proxy around the tracker (Vue's reactive,
+// MobX) and reach `identify` from another copy of this package (ESM and CJS builds, script tag).
+const LINK = Symbol.for('x.openai-capi.pixel-user-link');
 
 /** Registers the link of a tracker that `createTracker` made; returns the tracker. */
 export function linkPixelUser<T extends object>(tracker: T, link: PixelUserLink): T {
-  links.set(tracker, link);
+  Object.defineProperty(tracker, LINK, { value: link });
   return tracker;
 }
 
 /** The link of `tracker`, or `undefined` when it is not a tracker made by `createTracker`. */
 export function pixelUserLinkOf(tracker: unknown): PixelUserLink | undefined {
-  return typeof tracker === 'object' && tracker !== null ? links.get(tracker) : undefined;
+  if (typeof tracker !== 'object' || tracker === null) return undefined;
+  const link = (tracker as { [LINK]?: unknown })[LINK];
+  return typeof link === 'object' && link !== null && typeof (link as PixelUserLink).setUser === 'function' ? (link as PixelUserLink) : undefined;
 }

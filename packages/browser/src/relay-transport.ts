@@ -103,6 +103,7 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
   const { endpoint, window: win, batchDelayMs, onError } = options;
   let batch: RelayEvent[] = [];
   let timer: number | undefined;
+  let flushQueued = false;
 
   const cancelTimer = (): void => {
     if (timer !== undefined) win.clearTimeout(timer);
@@ -147,9 +148,16 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
   return {
     enqueue(event) {
       batch.push(event);
-      // Once the page is hidden it may be unloaded before a timer fires: post now.
-      if (win.document.visibilityState === 'hidden') void flush().catch(onError);
-      else timer ??= win.setTimeout(() => void flush().catch(onError), batchDelayMs);
+      // Once the page is hidden it may be unloaded before a timer fires: post in this task, but once
+      // for all the events of the task (a consent grant replays the whole pending queue at once).
+      if (win.document.visibilityState !== 'hidden') timer ??= win.setTimeout(() => void flush().catch(onError), batchDelayMs);
+      else if (!flushQueued) {
+        flushQueued = true;
+        queueMicrotask(() => {
+          flushQueued = false;
+          void flush().catch(onError);
+        });
+      }
     },
     flush,
     clear() {

@@ -4,6 +4,7 @@ import { NOW, openPage } from './__tests__/page.js';
 import type { Page, PageOptions } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL } from './pixel.js';
 import { createTracker } from './tracker.js';
+import type { TrackerOptions } from './tracker.js';
 import { LANDING, setupTracker } from './__tests__/tracker-setup.js';
 
 const MONTH = 30 * 86_400;
@@ -249,11 +250,22 @@ describe('relay payloads', () => {
     expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['data.extra', 'not_json']]);
   });
 
-  it('posts at once, without waiting for the batch timer, once the page is hidden (it may be unloading)', () => {
+  it('posts in the same task, without waiting for the batch timer, once the page is hidden (it may be unloading)', async () => {
     const { page, tracker } = setup({ consent: 'granted' });
     Object.defineProperty(page.win.document, 'visibilityState', { configurable: true, value: 'hidden' });
     tracker.track('page_viewed', undefined, { eventId: 'late' });
+    await Promise.resolve();
     expect(page.relayEvents().map((e) => e.id)).toEqual(['late']);
+  });
+
+  it('on a hidden page, a consent grant replays the pending queue in one beacon, not one per event', async () => {
+    const { page, tracker } = setup();
+    Object.defineProperty(page.win.document, 'visibilityState', { configurable: true, value: 'hidden' });
+    for (let i = 0; i < 30; i++) tracker.track('page_viewed', undefined, { eventId: `q${i}` });
+    tracker.setConsent('granted');
+    await Promise.resolve();
+    expect(page.beacons).toHaveLength(1);
+    expect(page.relayEvents()).toHaveLength(30);
   });
 
   it('posts the agreed relay format with sendBeacon, batched', async () => {
@@ -461,11 +473,20 @@ describe('track never throws: bad input goes to onError', () => {
     expect(errors[0]!.message).not.toContain('sk-secret');
   });
 
+  it('reports an API key even when it comes from a shared defaults object (inherited)', () => {
+    const page = openPage(LANDING);
+    const errors: CapiError[] = [];
+    const defaults = Object.create({ apiKey: 'sk_live_secret' }) as TrackerOptions;
+    createTracker(Object.assign(defaults, { endpoint: '/r', window: page.win, now: () => NOW, onError: (e: CapiError) => errors.push(e) }));
+    expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.apiKey', 'secret_in_browser']]);
+    expect(errors[0]!.message).not.toContain('sk_live');
+  });
+
   it('reports unknown options, with a hint, instead of ignoring a misspelt pixel id or cookie lifetime', () => {
     const { errors, page } = setup({ pixelIds: ['px_1'], cookie: { maxAge: 7, domian: 'example.com' }, api_key: 'sk-secret' } as never);
     expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code, i.message])).toEqual([
-      ['options.pixelIds', 'unknown_option', 'is not an option of createTracker (did you mean pixelId?)'],
       ['options.api_key', 'secret_in_browser', 'is a server secret: never in browser code (ignored)'],
+      ['options.pixelIds', 'unknown_option', 'is not an option of createTracker (did you mean pixelId?)'],
       ['options.cookie.maxAge', 'unknown_option', 'is not an option of cookie (did you mean maxAgeDays?)'],
       ['options.cookie.domian', 'unknown_option', 'is not an option of cookie'],
     ]);

@@ -405,9 +405,11 @@ function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], val
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
   // A misspelt option (`pixelIds`, `cookie.maxAge`) would be ignored: the pixel or the lifetime silently lost.
+  // A key is a secret wherever it sits, inherited (a shared defaults object) included.
+  const isSecret = (key: string) => /^api_?key$/i.test(key);
+  for (const key in options) if (isSecret(key)) add(`options.${key}`, 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
   for (const issue of unknownOptionIssues(options, TRACKER_OPTION_NAMES, 'createTracker')) {
-    if (/^api_?key$/i.test(issue.path)) add(`options.${issue.path}`, 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
-    else add(`options.${issue.path}`, issue.code, issue.message);
+    if (!isSecret(issue.path)) add(`options.${issue.path}`, issue.code, issue.message);
   }
   if (typeof options.cookie === 'object' && options.cookie !== null) {
     for (const issue of unknownOptionIssues(options.cookie, COOKIE_OPTION_NAMES, 'cookie')) add(`options.cookie.${issue.path}`, issue.code, issue.message);

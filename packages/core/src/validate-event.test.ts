@@ -188,6 +188,11 @@ describe('isHttpUrl (source_url, and the Node client endpoint)', () => {
 });
 
 describe('validateEvent and validateBatch with a clock that is not a finite number', () => {
+  it('read a Date as its time and null as no clock, as JavaScript callers pass them', () => {
+    expect(validateEvent(order(), { now: new Date(NOW) as never }).ok).toBe(true);
+    expect(validateEvent({ ...order(), timestamp_ms: Date.now() }, { now: null as never }).ok).toBe(true);
+  });
+
   it('report options.now instead of letting every timestamp through', () => {
     const result = validateEvent({ ...order(), timestamp_ms: 1 }, { now: Number.NaN });
     expect(result.ok ? [] : result.issues.map((i) => `${i.path}:${i.code}`)).toContain('options.now:invalid_type');

@@ -67,12 +67,13 @@ export function validateEvent(event: unknown, options?: ClockOptions): Validatio
 }
 
 /**
- * `options.now`, or `Date.now()` when absent. Anything but a finite number is an `options.now`
- * issue: compared with NaN, every timestamp would pass the window check.
+ * `options.now` (Unix ms; a valid `Date` is read as its time), or `Date.now()` when absent or `null`.
+ * Anything else is an `options.now` issue: compared with NaN, every timestamp would pass the window check.
  */
 export function clockOf(options: ClockOptions | undefined, issues: Issue[]): number {
   const now: unknown = options?.now;
-  if (now === undefined) return Date.now();
+  if (now === undefined || now === null) return Date.now();
+  if (now instanceof Date && Number.isFinite(now.getTime())) return now.getTime();
   if (typeof now === 'number' && Number.isFinite(now)) return now;
   addIssue(issues, 'options.now', 'invalid_type', 'must be a finite number of Unix ms');
   return Number.NaN; // no window issue on top of this one (a missing timestamp still gets its own)

@@ -158,6 +158,38 @@ describe('injected fetch and sleep that do not follow the rules', () => {
 });
 
 describe('redirects', () => {
+  it('follows a 307/308 on the same origin with the same method, body and key', async () => {
+    const seen: Array<{ url: string; auth: string | undefined; body: string }> = [];
+    const fetch = async (url: string, init: { headers: Record<string, string>; body: string }) => {
+      seen.push({ url, auth: init.headers['authorization'], body: init.body });
+      return url.includes('/v2/')
+        ? new Response('{}', { status: 200 })
+        : new Response(null, { status: 308, headers: { location: '/v2/events?pid=px' } });
+    };
+    const report = await createClient({ ...baseOptions(), fetch }).send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+    expect(seen.map((s) => new URL(s.url).pathname)).toEqual(['/v1/events', '/v2/events']);
+    expect(new Set(seen.map((s) => s.body)).size).toBe(1);
+    expect(seen[1]!.auth).toBe(`Bearer ${API_KEY}`);
+  });
+
+  it('does not follow a 307/308 to another origin (the key would go there): fatal', async () => {
+    const seen: string[] = [];
+    const fetch = async (url: string) => {
+      seen.push(url);
+      return new Response(null, { status: 307, headers: { location: 'https://elsewhere.example/v1/events' } });
+    };
+    const report = await createClient({ ...baseOptions(), fetch }).send([wireEvent('a')]);
+    expect(seen).toHaveLength(1);
+    expect(report.rejected[0]).toMatchObject({ reason: 'api', status: 307 });
+  });
+
+  it('takes an injected fetch that answers with a plain value, not a promise', async () => {
+    const fetch = (() => ({ status: 200, headers: { get: () => null }, text: () => '{}' })) as never;
+    const report = await createClient({ ...baseOptions(), fetch }).send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+  });
+
   it('does not follow one (a 302 would resend the POST as a GET and count it delivered): fatal, with the location', async () => {
     const seen = sequence([() => new HttpResponse(null, { status: 302, headers: { location: 'https://bzr.example/landing' } })]);
     const report = await createClient(baseOptions()).send([wireEvent('a')]);

@@ -149,6 +149,20 @@ describe('send', () => {
     }
   });
 
+  it('leaves a rejection nobody handles unhandled (holding the process open does not swallow it)', async () => {
+    const seen: unknown[] = [];
+    const onUnhandled = (reason: unknown) => seen.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      void createClient(baseOptions()).send('not an array' as never);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seen).toHaveLength(1);
+      expect(CapiValidationError.isInstance(seen[0])).toBe(true);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('calls onDelivered once per successful request, with the request id', async () => {
     mockApi(() => HttpResponse.json({}, { headers: { 'x-request-id': 'req_1' } }));
     const seen: unknown[] = [];

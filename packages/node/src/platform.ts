@@ -71,9 +71,8 @@ export const defaultSleep: Sleep = (ms, signal) =>
  */
 export function holdOpenUntil<T>(promise: Promise<T>): Promise<T> {
   const handle = setInterval(() => {}, 2 ** 30);
-  const release = () => clearInterval(handle);
-  promise.then(release, release);
-  return promise;
+  // The promise returned is the derived one: a rejection nobody handles is still reported as such.
+  return promise.finally(() => clearInterval(handle));
 }
 
 /**

@@ -96,6 +96,17 @@ describe('relay: happy path', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('still accepts events when client.stats throws (it cannot tell drops apart then)', async () => {
+    const tracked: string[] = [];
+    const handler = createRelayHandler(
+      { track: (i) => (tracked.push(i.id as string), i.id as string), stats: () => { throw new Error('no stats'); } },
+      { rateLimit: false },
+    );
+    const r = await handler(post({ v: 1, events: [relayEvent('s1'), relayEvent('s2')] }));
+    expect(r.status).toBe(200);
+    expect(tracked).toEqual(['s1', 's2']);
+  });
+
   it('accepts application/json bodies too', async () => {
     const { handler } = setup();
     const r = await handler(post({ v: 1, events: [relayEvent('a')] }, { 'content-type': 'application/json' }));

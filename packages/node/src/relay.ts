@@ -126,9 +126,15 @@ export function createRelayHandler(client: RelayClient, options: RelayOptions = 
   const isAllowedOrigin = originCheck(options.allowedOrigins);
   const allowedTypes = options.eventTypes === undefined ? undefined : new Set<string>(options.eventTypes);
 
-  const droppedCount = (): number => {
-    const dropped = client.stats?.().dropped;
-    return typeof dropped === 'number' ? dropped : 0;
+  // What the client says it dropped, or undefined when it cannot tell (no `stats`, or one that
+  // throws: then every tracked event counts as accepted, as before `stats` was read).
+  const dropStats = (): { dropped: number; closed: boolean } | undefined => {
+    try {
+      const stats = client.stats?.();
+      return typeof stats?.dropped === 'number' ? { dropped: stats.dropped, closed: stats.closed === true } : undefined;
+    } catch {
+      return undefined;
+    }
   };
 
   const onError = options.onError ?? defaultOnError;
@@ -184,13 +190,13 @@ export function createRelayHandler(client: RelayClient, options: RelayOptions = 
           throw new CapiValidationError([{ path: 'type', code: 'not_allowed', message: 'this event type is not accepted from the browser' }]);
         }
         const enriched = options.enrich === undefined ? undefined : await options.enrich(input, request);
-        const droppedBefore = droppedCount();
+        const before = dropStats();
         const trackedId = client.track(enriched ?? input);
+        const after = dropStats();
         // `track` returns the id of an event it dropped too (and reports it through its onError):
         // the browser must not be told such an event was accepted.
-        if (droppedCount() > droppedBefore) {
-          const closed = client.stats?.().closed === true;
-          const issue = closed
+        if (before !== undefined && after !== undefined && after.dropped > before.dropped) {
+          const issue = after.closed
             ? { path: '', code: 'client_closed', message: 'not queued: the Conversions API client has been shut down' }
             : { path: '', code: 'queue_full', message: 'not queued: the Conversions API client queue is full' };
           dropped.push({ index, id: trackedId, issues: [issue] });

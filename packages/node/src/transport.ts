@@ -49,22 +49,28 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
   const onOuterAbort = () => controller.abort();
   signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
-    const request = ctx.fetch(ctx.url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${ctx.apiKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body,
-      signal: controller.signal,
-      // A followed 301/302/303 turns the POST into a GET whose 200 would count as delivered.
-      redirect: 'manual',
-    });
-    // Raced against the signal too: an injected fetch that ignores it must not outlive the deadlines.
-    const response = await untilAborted(request, controller.signal);
-    const text = await untilAborted(response.text(), controller.signal);
-    return classify(ctx, response.status, response.headers, text);
+    let url = ctx.url;
+    for (let hop = 0; ; hop++) {
+      const request = ctx.fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ctx.apiKey}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+        },
+        body,
+        signal: controller.signal,
+        // Followed by hand: a 301/302/303 would turn the POST into a GET whose 200 counts as delivered.
+        redirect: 'manual',
+      });
+      // Raced against the signal too: an injected fetch that ignores it must not outlive the deadlines.
+      const response = await untilAborted(request, controller.signal);
+      const text = await untilAborted(response.text(), controller.signal);
+      // 307/308 keep the method and body: followed on the same origin (the key is not sent elsewhere).
+      const next = hop < MAX_REDIRECTS ? sameOriginRedirect(url, response.status, response.headers.get('location')) : undefined;
+      if (next === undefined) return classify(ctx, response.status, response.headers, text);
+      url = next;
+    }
   } catch (cause) {
     if (timedOut) {
       return {
@@ -86,13 +92,23 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
   }
 }
 
+const MAX_REDIRECTS = 3;
+
+/** The target of a 307/308 from `url` when it stays on the same origin, else `undefined`. */
+function sameOriginRedirect(url: string, status: number, location: string | null): string | undefined {
+  if ((status !== 307 && status !== 308) || location === null || !URL.canParse(location, url)) return undefined;
+  const target = new URL(location, url);
+  return target.origin === new URL(url).origin ? target.href : undefined;
+}
+
 /** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(promise: T | Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(new Error('aborted'));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
+    // An injected fetch may answer with a plain value (or a `text()` with a string): not a thenable.
+    Promise.resolve(promise).then(
       (value) => {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
@@ -126,9 +142,11 @@ function classify(
   }
   if (status >= 300 && status < 400) {
     const location = headers.get('location');
+    const why = status === 307 || status === 308
+      ? 'A 307/308 is followed only on the same origin, at most 3 times: the API key is not sent elsewhere.'
+      : 'A 301/302/303 is not followed: it would resend the events as a GET.';
     const error = apiError(
-      `The Conversions API endpoint answered a redirect (HTTP ${status}${location ? ` to ${location}` : ''}): set endpoint to the final URL. ` +
-        'Redirects are not followed, as they would resend the events as a GET.',
+      `The Conversions API endpoint answered a redirect (HTTP ${status}${location ? ` to ${location}` : ''}): set endpoint to the final URL. ${why}`,
     );
     return { kind: 'fatal', reason: 'api', error, status, body };
   }
