@@ -118,8 +118,8 @@ export interface Tracker {
 
 const DAY_SECONDS = 86_400;
 /** The options `track` accepts, as named in its issue messages. */
-const TRACK_OPTION_NAMES = ['eventId', 'key', 'customEventName', 'optOut'];
-const TRACK_OPTIONS = `{ ${TRACK_OPTION_NAMES.join('?, ')}? }`;
+const TRACK_OPTION_NAMES: Record<keyof TrackOptions, true> = { eventId: true, key: true, customEventName: true, optOut: true };
+const TRACK_OPTIONS = `{ ${Object.keys(TRACK_OPTION_NAMES).join('?, ')}? }`;
 
 /**
  * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
@@ -321,7 +321,8 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     // A misspelt option (`event_id`) or a bare key (`track(name, data, orderId)`) would otherwise
     // give a random id silently, and the browser and server copies would not deduplicate.
     if (typeof trackOptions !== 'object') invalid('options', 'invalid_type', `must be an object ${TRACK_OPTIONS}`);
-    for (const key in trackOptions) if (!TRACK_OPTION_NAMES.includes(key)) invalid(`options.${key}`, 'unknown_field', `is not in ${TRACK_OPTIONS}`);
+    const [unknown] = unknownOptionIssues(trackOptions, TRACK_OPTION_NAMES, `track ${TRACK_OPTIONS}`);
+    if (unknown) invalid(`options.${unknown.path}`, 'unknown_field', unknown.message);
     if (eventName === 'app_installed' || eventName === 'app_opened') {
       invalid('type', 'not_browser_event', 'is a mobile app event: send it from the server');
     }

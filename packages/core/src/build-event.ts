@@ -9,7 +9,7 @@ import { isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
 import { dataShapeOf, isCustomEventName, isEventType } from './schema.js';
 import { hashUser } from './user.js';
-import { isObject, isPlainContainer, isPlainObject, type Obj } from './validate-common.js';
+import { isObject, isPlainContainer, isPlainObject, setOwn, type Obj } from './validate-common.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
 import { checkEventSafely, clockOf, type CheckUser } from './validate-event.js';
 import { checkUser } from './validate-user.js';
@@ -172,7 +172,7 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Is
     if (key === 'value' || names.inputs.has(key)) continue;
     // `plan_id` next to `planId` would silently replace it.
     if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, prefix + key, 'conflict', 'is given twice (camelCase and snake_case)');
-    else if (shape === 'custom') Object.defineProperty(out, key, { value: copyJsonLike(src[key]), enumerable: true, writable: true, configurable: true });
+    else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
     else addIssue(issues, prefix + key, 'unknown_field', 'is not an input field (extra data keys: custom events only)');
   }
   return out;
@@ -188,8 +188,7 @@ function copyJsonLike(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item: unknown) => copyJsonLike(item, depth + 1));
   const copy: Obj = {};
   for (const [key, item] of Object.entries(value)) {
-    // defineProperty: a `__proto__` key stays an own key, as in the input, not a prototype.
-    Object.defineProperty(copy, key, { value: copyJsonLike(item, depth + 1), enumerable: true, writable: true, configurable: true });
+    setOwn(copy, key, copyJsonLike(item, depth + 1));
   }
   return copy;
 }

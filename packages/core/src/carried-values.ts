@@ -3,6 +3,7 @@
  * it is percent-decoded once, exactly as the URL or cookie carries it, and otherwise left untouched.
  * Browser and server both read it through these functions, so they see the same string.
  */
+import { toWellFormedText } from './validate-common.js';
 
 /**
  * `text` percent-decoded once; `text` itself when it is not valid percent-encoding (a stray `%`,
@@ -43,10 +44,6 @@ export function readQueryParam(search: string, name: string): string | undefined
   return undefined;
 }
 
-// A surrogate pair, or a surrogate without its pair (on which `encodeURIComponent` throws a
-// URIError). No lookbehind: older Safari cannot parse it.
-const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
-
 /**
  * Encodes a cookie value the way this SDK writes it, in the browser and in `Set-Cookie` alike:
  * `encodeURIComponent(value)`, so `;`, `,`, spaces and non-ASCII characters are safe. A lone
@@ -54,7 +51,7 @@ const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
  * of throwing.
  */
 export function encodeCookieValue(value: string): string {
-  return encodeURIComponent(value.replace(SURROGATES, (s) => (s.length === 2 ? s : '\uFFFD')));
+  return encodeURIComponent(toWellFormedText(value));
 }
 
 /**

@@ -22,19 +22,31 @@ export function isPlainObject(value: unknown): value is Obj {
   return isObject(value) && isPlainContainer(value);
 }
 
+// A surrogate pair, or a surrogate without its pair. No lookbehind: older Safari cannot parse it.
+const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
+
 /**
- * True when `text` has no lone surrogate (half of a UTF-16 pair). UTF-8 has no encoding for one:
- * every lone surrogate would hash as U+FFFD, so two different keys or e-mails would collide.
+ * `text` with every lone surrogate (half of a UTF-16 pair) replaced by U+FFFD, as UTF-8 encoders
+ * and `document.cookie` do: a lone surrogate has no UTF-8 form (`encodeURIComponent` throws on it).
+ */
+export function toWellFormedText(text: string): string {
+  return text.replace(SURROGATES, (s) => (s.length === 2 ? s : '\uFFFD'));
+}
+
+/**
+ * True when `text` has no lone surrogate. Hashed as UTF-8, every lone surrogate would become
+ * U+FFFD, so two different keys or e-mails would collide.
  */
 export function isWellFormedText(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0xd800 || unit > 0xdfff) continue;
-    const next = text.charCodeAt(i + 1);
-    if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
+  return toWellFormedText(text) === text;
+}
+
+/**
+ * Sets `key` on `obj` as an own enumerable data property. Unlike `obj[key] = value`, a `__proto__`
+ * key stays an own key (as in the input it came from), never the object's prototype.
+ */
+export function setOwn(obj: Obj, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** A non-empty string, at most `max` chars. */

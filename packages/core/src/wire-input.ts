@@ -1,6 +1,6 @@
 /** Wire-form event and user (as posted to the relay, see RELAY.md) → friendly {@link EventInput} / {@link UserInput}. */
 import { addIssue, CapiValidationError, fail } from './errors.js';
-import { isObject, type Obj } from './validate-common.js';
+import { isObject, setOwn, type Obj } from './validate-common.js';
 import type { EventInput, Issue, UserInput } from './types.js';
 
 const EVENT_FIELDS = new Map([
@@ -101,8 +101,8 @@ export function userInputFromWire(wireUser: unknown): UserInput {
   const out: Obj = {};
   for (const key of Object.keys(wireUser)) {
     const value = wireUser[key];
-    // defineProperty: a key such as `__proto__` stays a plain (reported) key, never a prototype.
-    if (value !== undefined) Object.defineProperty(out, USER_FIELDS.get(key) ?? key, { value, enumerable: true, writable: true, configurable: true });
+    // A key such as `__proto__` stays a plain (reported) key, never a prototype.
+    if (value !== undefined) setOwn(out, USER_FIELDS.get(key) ?? key, value);
   }
   return out as UserInput;
 }
@@ -114,7 +114,7 @@ function rename(obj: Obj, names: ReadonlyMap<string, string>, only: boolean): Ob
     const name = names.get(key) ?? (only ? undefined : key);
     const value = obj[key];
     if (name !== undefined && value !== undefined) {
-      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      setOwn(out, name, value);
     }
   }
   return out;

@@ -299,9 +299,9 @@ export function createClient(options: ClientOptions): CapiClient {
 
   const flush = (flushOptions?: FlushOptions): Promise<SendReport> => {
     const timeoutMs = flushOptions?.timeoutMs;
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && timeoutMs <= 600_000)) {
+    if (timeoutMs !== undefined && !isDeadlineMs(timeoutMs)) {
       return Promise.reject(
-        new CapiValidationError([{ path: 'timeoutMs', code: 'out_of_range', message: 'flush timeoutMs must be a number of ms from 0 to 600000' }]),
+        new CapiValidationError([{ path: 'timeoutMs', code: 'out_of_range', message: `flush timeoutMs must be a number of ms from 0 to ${MAX_DEADLINE_MS}` }]),
       );
     }
     clearTimer();
@@ -399,12 +399,11 @@ export function createClient(options: ClientOptions): CapiClient {
     closed = true;
     clearTimer();
     const given = shutdownOptions?.timeoutMs;
-    const valid = typeof given === 'number' && given >= 0 && given <= 600_000;
+    const timeoutMs = isDeadlineMs(given) ? given : typeof given === 'number' && given > MAX_DEADLINE_MS ? MAX_DEADLINE_MS : o.shutdownTimeoutMs;
     // Not a rejection: a shutdown that refused to run would lose the queue. Said, though.
-    if (given !== undefined && !valid) {
-      log.warn(`shutdown timeoutMs must be a number of ms from 0 to 600000; using ${typeof given === 'number' && given > 600_000 ? 600_000 : o.shutdownTimeoutMs}`);
+    if (given !== undefined && timeoutMs !== given) {
+      log.warn(`shutdown timeoutMs must be a number of ms from 0 to ${MAX_DEADLINE_MS}; using ${timeoutMs}`);
     }
-    const timeoutMs = valid ? given : typeof given === 'number' && given > 600_000 ? 600_000 : o.shutdownTimeoutMs;
     lifetime.deadline = o.now() + timeoutMs;
     // Deliberately not unref'd (unlike every other timer here): while a shutdown runs, it keeps the
     // process alive until the deadline, so a retry backoff cannot let it exit with events unsent.
@@ -434,6 +433,14 @@ export function createClient(options: ClientOptions): CapiClient {
   };
   Object.defineProperty(client, Symbol.for('nodejs.util.inspect.custom'), { value: () => ({ CapiClient: describe() }) });
   return client;
+}
+
+/** Longest deadline of `flush({ timeoutMs })` and `shutdown({ timeoutMs })`. */
+const MAX_DEADLINE_MS = 600_000;
+
+/** A `timeoutMs` of `flush` or `shutdown`: a number of ms from 0 to {@link MAX_DEADLINE_MS}. */
+function isDeadlineMs(value: unknown): value is number {
+  return typeof value === 'number' && value >= 0 && value <= MAX_DEADLINE_MS;
 }
 
 /** The name of a thrown value (`TypeError`), never its message: an application's message may hold personal data. */
