@@ -32,6 +32,11 @@ export interface RelayEvent {
 export interface RelayBody {
   /** Version of the relay wire format: always 1. */
   v: 1;
+  /**
+   * The visitor's consent, as the tracker knows it: it posts only while consent is granted. The
+   * relay writes the `__oppref` cookie only for a same-origin request carrying it.
+   */
+  consent: 'granted';
   /** The events, in the order they were tracked. */
   events: RelayEvent[];
 }
@@ -54,7 +59,7 @@ export function toRelayEvent(event: WireEvent, obref: string | undefined): Relay
 export function toRelayBodies(events: readonly RelayEvent[]): string[] {
   const bodies: string[] = [];
   const encoder = new TextEncoder();
-  const overhead = 18; // {"v":1,"events":[]}
+  const overhead = 38; // {"v":1,"consent":"granted","events":[]}
   let parts: string[] = [];
   let bytes = overhead;
   for (const event of events) {
@@ -73,7 +78,7 @@ export function toRelayBodies(events: readonly RelayEvent[]): string[] {
 }
 
 function wrap(parts: string[]): string {
-  return `{"v":1,"events":[${parts.join(',')}]}`;
+  return `{"v":1,"consent":"granted","events":[${parts.join(',')}]}`;
 }
 
 /** Options of {@link createRelayTransport}. */

@@ -79,6 +79,8 @@ export interface ClientStats {
   retries: number;
   /** True once `shutdown()` was called. */
   closed: boolean;
+  /** The queue's capacity (the `maxQueueSize` option): the relay shares it out between its clients. */
+  maxQueueSize: number;
 }
 
 /** The Conversions API client returned by {@link createClient}. */
@@ -418,7 +420,7 @@ export function createClient(options: ClientOptions): CapiClient {
     return shutdownPromise;
   };
 
-  const stats = (): ClientStats => ({ ...counters, queued: queue.size, closed });
+  const stats = (): ClientStats => ({ ...counters, queued: queue.size, closed, maxQueueSize: o.maxQueueSize });
 
   const describe = () => ({ pixelId: o.pixelId, endpoint: o.url, apiKey: '[redacted]', stats: stats() });
   const client: CapiClient & { toJSON(): unknown } = {

@@ -25,6 +25,7 @@ async function start(options: Parameters<typeof createRelayHandler>[1] = {}) {
 const body = (id: string) =>
   JSON.stringify({
     v: 1,
+    consent: 'granted',
     events: [{ id, type: 'page_viewed', timestamp_ms: Date.now(), source_url: 'https://shop.example/', data: { type: 'contents' } }],
   });
 
@@ -33,7 +34,7 @@ describe('toNodeHandler on a real node:http server', () => {
     const { tracked, url } = await start();
     const response = await fetch(`${url}?oppref=URLCLICK`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'UA/9', cookie: '__obref=OB1' },
+      headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'UA/9', cookie: '__obref=OB1' },
       body: body('n1'),
     });
     expect(response.status).toBe(200);
@@ -51,7 +52,7 @@ describe('toNodeHandler on a real node:http server', () => {
   it('answers 413 for a chunked body over the limit without reading it all', async () => {
     const { tracked, url } = await start({ maxBodyBytes: 1024 });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'text/plain' } }, (res) => {
+      const req = httpRequest(url, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'text/plain' } }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       });
@@ -67,7 +68,7 @@ describe('toNodeHandler on a real node:http server', () => {
   it('answers 405 to GET and 400 to bad JSON', async () => {
     const { url } = await start();
     expect((await fetch(url)).status).toBe(405);
-    expect((await fetch(url, { method: 'POST', body: '{' })).status).toBe(400);
+    expect((await fetch(url, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' }, body: '{' })).status).toBe(400);
   });
 
   it('reuses a body already parsed by Express-style middleware', async () => {
@@ -86,7 +87,7 @@ describe('toNodeHandler on a real node:http server', () => {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body('e1') });
+    const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: body('e1') });
     expect(r.status).toBe(200);
     expect(tracked.map((t) => t.id)).toEqual(['e1']);
   });
@@ -103,7 +104,7 @@ describe('toNodeHandler on a real node:http server', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     for (const [kind, text] of [['object', '{}'], ['array', '[]']] as const) {
-      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-body': kind }, body: text });
+      const r = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', 'content-type': 'application/json', 'x-test-body': kind }, body: text });
       expect(r.status).toBe(400);
       expect(((await r.json()) as { error: string }).error).toBe('invalid_envelope');
     }

@@ -35,8 +35,18 @@ const NO_BODY = new Set(['GET', 'HEAD']);
  */
 export function toNodeHandler(handler: RelayHandler): NodeHandler {
   return async (req, res, next) => {
+    const built = buildRequest(req);
+    if (built === undefined) {
+      // Nothing a handler could read (a method or header a Fetch Request refuses): the client's fault.
+      res.statusCode = 400;
+      res.setHeader('content-type', 'application/json');
+      res.setHeader('connection', 'close');
+      res.end(new TextEncoder().encode('{"error":"bad_request"}'));
+      req.resume?.();
+      return;
+    }
     try {
-      const response = await handler(toFetchRequest(req), remoteContext(req));
+      const response = await handler(built.request, { ...remoteContext(req), ...built.context });
       res.statusCode = response.status;
       response.headers.forEach((value, name) => {
         if (name !== 'set-cookie') res.setHeader(name, value);
@@ -52,6 +62,25 @@ export function toNodeHandler(handler: RelayHandler): NodeHandler {
       res.end(new TextEncoder().encode('{"error":"internal_error"}'));
     }
   };
+}
+
+/**
+ * The Fetch request for `req`. A method a Fetch `Request` cannot carry (`TRACE`, `CONNECT`, `TRACK`)
+ * becomes a bodiless GET with the real method in the context, so the handler still answers it
+ * (the relay: 405 with `Allow`) and reports it. `undefined` when no request can be built at all.
+ */
+function buildRequest(req: NodeIncomingMessageLike): { request: Request; context: { method?: string } } | undefined {
+  try {
+    return { request: toFetchRequest(req), context: {} };
+  } catch {
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'POST') return undefined;
+    try {
+      return { request: toFetchRequest({ ...req, headers: req.headers, method: 'GET' }), context: { method } };
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 function remoteContext(req: NodeIncomingMessageLike): { remoteAddress?: string } {

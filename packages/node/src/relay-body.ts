@@ -5,16 +5,25 @@ export const RELAY_WIRE_VERSION = 1;
 
 /** Reading the body failed: the status and JSON body to answer with. */
 export interface BodyFailure {
-  status: 400 | 413 | 415;
-  error: 'body_too_large' | 'unsupported_media_type' | 'invalid_json' | 'invalid_envelope' | 'too_many_events';
+  status: 400 | 408 | 413 | 415;
+  error: 'body_too_large' | 'body_timeout' | 'body_unreadable' | 'unsupported_media_type' | 'invalid_json' | 'invalid_envelope' | 'too_many_events';
   issues: Issue[];
+}
+
+/** A checked envelope: its raw events, and whether it carries the tracker's consent signal. */
+export interface RelayEnvelope {
+  /** The raw events, each still to be checked on its own. */
+  events: unknown[];
+  /** `consent: "granted"` was posted: the tracker had the visitor's consent (it posts only then). */
+  consent: boolean;
 }
 
 /**
  * Reads at most `maxBytes` of the request body (checking `Content-Length` first, then counting
- * while streaming, so a lying or missing header cannot make it read more).
+ * while streaming, so a lying or missing header cannot make it read more), within `timeoutMs`
+ * (a body trickled slower than that answers 408 instead of holding the handler).
  */
-export async function readLimitedText(request: Request, maxBytes: number): Promise<string | BodyFailure> {
+export async function readLimitedText(request: Request, maxBytes: number, timeoutMs: number): Promise<string | BodyFailure> {
   const tooLarge = (): BodyFailure => ({
     status: 413,
     error: 'body_too_large',
@@ -26,15 +35,34 @@ export async function readLimitedText(request: Request, maxBytes: number): Promi
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), late]);
+      if (next === 'late') {
+        void reader.cancel().catch(() => undefined);
+        return {
+          status: 408,
+          error: 'body_timeout',
+          issues: [{ path: '', code: 'timeout', message: `the request body must arrive within ${timeoutMs} ms` }],
+        };
+      }
+      if (next.done) break;
+      total += next.value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return tooLarge();
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } catch {
+    // The client went away mid-body (a reset stream): nothing to read, nothing to track.
+    return { status: 400, error: 'body_unreadable', issues: [{ path: '', code: 'unreadable', message: 'the request body could not be read to its end' }] };
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -57,8 +85,11 @@ export function checkContentType(contentType: string | null): BodyFailure | unde
   };
 }
 
-/** Parses and checks the envelope `{ "v": 1, "events": [1..maxEvents] }`; returns the raw events. */
-export function parseEnvelope(text: string, maxEvents: number): unknown[] | BodyFailure {
+/**
+ * Parses and checks the envelope `{ "v": 1, "consent"?: "granted", "events": [1..maxEvents] }`;
+ * returns the raw events and whether consent was posted.
+ */
+export function parseEnvelope(text: string, maxEvents: number): RelayEnvelope | BodyFailure {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -72,7 +103,10 @@ export function parseEnvelope(text: string, maxEvents: number): unknown[] | Body
   }
   const envelope = body as Record<string, unknown>;
   for (const key of Object.keys(envelope)) {
-    if (key !== 'v' && key !== 'events') issues.push({ path: key, code: 'unknown_field', message: 'is not an envelope field (v, events)' });
+    if (key !== 'v' && key !== 'events' && key !== 'consent') issues.push({ path: key, code: 'unknown_field', message: 'is not an envelope field (v, consent, events)' });
+  }
+  if (envelope.consent !== undefined && envelope.consent !== 'granted') {
+    issues.push({ path: 'consent', code: 'invalid_value', message: 'must be "granted" when given (the tracker posts only while consent is granted)' });
   }
   if (envelope.v !== RELAY_WIRE_VERSION) {
     issues.push({ path: 'v', code: 'unsupported_version', message: `must be ${RELAY_WIRE_VERSION}` });
@@ -88,5 +122,5 @@ export function parseEnvelope(text: string, maxEvents: number): unknown[] | Body
     };
   }
   if (issues.length > 0) return { status: 400, error: 'invalid_envelope', issues };
-  return events as unknown[];
+  return { events: events as unknown[], consent: envelope.consent === 'granted' };
 }

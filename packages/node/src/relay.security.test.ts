@@ -1,6 +1,6 @@
 /**
  * Security of the relay: it ignores client-sent IP, user agent and identities, enforces the
- * `Origin` allowlist, the body-size and rate limits, and is immune to prototype-pollution keys.
+ * origin guard, the body-size and rate limits, and is immune to prototype-pollution keys.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +26,7 @@ const event = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  new Request(URL_, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  new Request(URL_, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 function expectPrototypeClean(): void {
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -84,34 +84,88 @@ describe('relay ignores client-sent IP, user agent and identities (default accep
   });
 });
 
-describe('relay Origin allowlist', () => {
+describe('relay origin guard (same-origin by default)', () => {
   const body = { v: 1, events: [event('a')] };
+  /** A request as a browser sends it: only the headers given (no default Sec-Fetch-Site). */
+  const browser = (headers: Record<string, string>, url = URL_) =>
+    new Request(url, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify(body) });
+  const REFUSED = {
+    error: 'origin_not_allowed',
+    issues: [{ path: '', code: 'origin_not_allowed', message: 'the request does not come from this site (Sec-Fetch-Site, Origin or Referer) nor from allowedOrigins' }],
+  };
 
-  it('lets the allowed origin through (case-insensitive) and answers 403 to any other, look-alikes included', async () => {
-    const { handler } = setup({ allowedOrigins: ['https://shop.example/'] });
-    expect((await handler(post(body, { origin: 'https://shop.example' }))).status).toBe(200);
-    expect((await handler(post(body, { origin: 'https://SHOP.example' }))).status).toBe(200);
-    for (const origin of ['https://evil.example', 'https://shop.example.evil.com', 'http://shop.example', 'https://shop.example:8443', 'null', '*', '']) {
-      const r = await handler(post(body, { origin }));
-      expect(r.status, origin).toBe(403);
-      expect(await r.json()).toEqual({
-        error: 'origin_not_allowed',
-        issues: [{ path: '', code: 'origin_not_allowed', message: 'the Origin header is missing or not in allowedOrigins' }],
-      });
+  it('accepts Sec-Fetch-Site: same-origin, else an Origin or Referer naming the request host; refuses the rest, tracking nothing', async () => {
+    const { client, sent, handler } = setup();
+    for (const ok of [
+      { 'sec-fetch-site': 'same-origin' },
+      { origin: 'https://shop.example' },
+      { origin: 'http://SHOP.example:443' }, // a TLS-terminating proxy: scheme not compared, default ports equal
+      { referer: 'https://shop.example/checkout?x=1' },
+    ]) expect((await handler(browser(ok))).status, JSON.stringify(ok)).toBe(200);
+    const refused = [
+      { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'same-site', origin: 'https://www.shop.example' },
+      { 'sec-fetch-site': 'none' },
+      { 'sec-fetch-site': 'cross-site', origin: 'https://shop.example' }, // the browser's word wins
+      { origin: 'https://evil.example' },
+      { origin: 'https://shop.example.evil.com' },
+      { origin: 'https://shop.example:8443' },
+      { origin: 'null' },
+      { referer: 'https://evil.example/shop.example' },
+      { origin: 'https://evil.example', referer: 'https://shop.example/' }, // Origin wins over Referer
+      {},
+    ];
+    for (const headers of refused) {
+      const r = await handler(browser(headers));
+      expect(r.status, JSON.stringify(headers)).toBe(403);
+      expect(await r.json()).toEqual(REFUSED);
     }
-  });
-
-  it('answers 403 when Origin is missing while an allowlist is set (documented behaviour), and tracks nothing', async () => {
-    const { client, sent, handler } = setup({ allowedOrigins: ['https://shop.example'] });
-    expect((await handler(post(body))).status).toBe(403);
     await client.flush();
-    expect(sent).toEqual([]);
+    expect(sent.map((e) => e.id)).toEqual(['a']); // the 4 accepted requests repeat one id: sent once
   });
 
-  it('accepts a predicate', async () => {
-    const { handler } = setup({ allowedOrigins: (origin) => origin.endsWith('.shop.example') });
-    expect((await handler(post(body, { origin: 'https://www.shop.example' }))).status).toBe(200);
-    expect((await handler(post(body, { origin: 'https://evilshop.example' }))).status).toBe(403);
+  it('reports each refused origin once through onError, naming it and what would let it in', async () => {
+    const errors: string[] = [];
+    const { handler } = setup({ onError: (e) => errors.push((e as Error).message) });
+    for (let i = 0; i < 3; i++) await handler(browser({ 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }));
+    await handler(browser({ origin: 'https://other.example' }));
+    await handler(browser({}));
+    expect(errors).toEqual([
+      expect.stringMatching(/^relay refused a request from https:\/\/evil\.example \(403\): .*allowedOrigins/),
+      expect.stringMatching(/^relay refused a request from https:\/\/other\.example \(403\)/),
+      expect.stringMatching(/without Origin, Referer or Sec-Fetch-Site \(403\): set allowServerToServer/),
+    ]);
+  });
+
+  it('lets allowedOrigins (case-insensitive, list or predicate) through cross-site, and never sets __oppref for them', async () => {
+    const { handler } = setup({ allowedOrigins: ['https://WWW.shop.example/'] });
+    const withClick = { v: 1, consent: 'granted', events: [event('a')] };
+    const r = await handler(new Request(`${URL_}?oppref=C`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', origin: 'https://www.shop.example' }, body: JSON.stringify(withClick) }));
+    expect(r.status).toBe(200);
+    expect(r.headers.getSetCookie()).toEqual([]);
+    for (const origin of ['https://evil.example', 'https://www.shop.example.evil.com', 'http://www.shop.example', 'https://www.shop.example:8443', 'null', '*', '']) {
+      expect((await handler(browser({ 'sec-fetch-site': 'cross-site', origin }))).status, origin).toBe(403);
+    }
+    const predicate = setup({ allowedOrigins: (origin) => origin.endsWith('.shop.example') }).handler;
+    expect((await predicate(browser({ 'sec-fetch-site': 'cross-site', origin: 'https://www.shop.example' }))).status).toBe(200);
+    expect((await predicate(browser({ 'sec-fetch-site': 'cross-site', origin: 'https://evilshop.example' }))).status).toBe(403);
+  });
+
+  it('accepts same-site only with allowSameSite, server callers only with allowServerToServer', async () => {
+    const { handler } = setup({ allowSameSite: true, allowServerToServer: true });
+    expect((await handler(browser({ 'sec-fetch-site': 'same-site', origin: 'https://www.shop.example' }))).status).toBe(200);
+    expect((await handler(browser({}))).status).toBe(200);
+    // Still refused: a browser request from another site says so in its headers.
+    expect((await handler(browser({ 'sec-fetch-site': 'cross-site' }))).status).toBe(403);
+    expect((await handler(browser({ origin: 'https://evil.example' }))).status).toBe(403);
+  });
+
+  it('believes X-Forwarded-Host only with trustProxy', async () => {
+    const behindProxy = browser({ origin: 'https://shop.example', 'x-forwarded-host': 'shop.example' }, 'http://10.0.0.2:3000/api/openai-capi');
+    expect((await setup().handler(behindProxy.clone())).status).toBe(403);
+    expect((await setup({ trustProxy: 1 }).handler(behindProxy)).status).toBe(200);
+    const forged = browser({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' });
+    expect((await setup().handler(forged)).status).toBe(403);
   });
 });
 
@@ -140,7 +194,7 @@ describe('relay body-size limit', () => {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       const { port } = server.address() as AddressInfo;
       const answer = await new Promise<{ status: number; chunked: boolean; body: string }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/api/openai-capi', method: 'POST', headers: { 'content-type': 'text/plain' } }, (res) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/api/openai-capi', method: 'POST', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' } }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (text += c));
