@@ -1,22 +1,25 @@
 /**
- * The relay's answers, kept small whatever the input: at most {@link MAX_LISTED_ISSUES} issues per
- * answer or per refused event, {@link MAX_LISTED_EVENTS} refused events, paths and echoed ids cut,
- * and a count of what was left out.
+ * The relay's answers, kept small whatever the input (a few KiB; at most about 32 KiB): at most
+ * {@link MAX_LISTED_ISSUES} issues for a refused request, {@link MAX_ISSUES_PER_EVENT} per refused
+ * event, {@link MAX_LISTED_EVENTS} refused events, paths and echoed ids cut, and a count of what
+ * was left out.
  */
 import type { Issue } from '@x/openai-capi-core';
 
-/** Most issues listed in one answer (a whole-request failure) or for one refused event. */
+/** Most issues listed for a refused request (`{ error, issues }`). */
 export const MAX_LISTED_ISSUES = 10;
+/** Most issues listed for one refused event. */
+export const MAX_ISSUES_PER_EVENT = 5;
 /** Most refused events listed in one answer. */
 export const MAX_LISTED_EVENTS = 20;
 /** Longest issue path or echoed id kept in an answer (a longer one is cut and marked with `…`). */
-const MAX_ECHO_CHARS = 256;
+const MAX_ECHO_CHARS = 128;
 
 /** One event the relay refused, as listed in its answer. */
 export interface RelayRejection {
   /** Index in the posted `events` array. */
   index: number;
-  /** The event id, when it had a string one (cut to 256 characters). */
+  /** The event id, when it had a string one (cut to 128 characters). */
   id?: string;
   /** Why it was refused: the first issues, each with a path, a code and a message. */
   issues: readonly Issue[];
@@ -30,14 +33,15 @@ export function echo(text: string): string {
 }
 
 /** The first issues, their paths cut, and the total when some were left out. */
-export function capIssues(issues: readonly Issue[]): { issues: Issue[]; issueCount?: number } {
-  const listed = issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ ...i, path: echo(i.path) }));
-  return issues.length > MAX_LISTED_ISSUES ? { issues: listed, issueCount: issues.length } : { issues: listed };
+export function capIssues(issues: readonly Issue[], max = MAX_LISTED_ISSUES): { issues: Issue[]; issueCount?: number } {
+  const listed = issues.slice(0, max).map((i) => ({ ...i, path: echo(i.path) }));
+  return issues.length > max ? { issues: listed, issueCount: issues.length } : { issues: listed };
 }
 
 /** A refused event as listed: its issues capped, its id cut. */
 export function rejection(index: number, id: string | undefined, issues: readonly Issue[]): RelayRejection {
-  return id === undefined ? { index, ...capIssues(issues) } : { index, id: echo(id), ...capIssues(issues) };
+  const capped = capIssues(issues, MAX_ISSUES_PER_EVENT);
+  return id === undefined ? { index, ...capped } : { index, id: echo(id), ...capped };
 }
 
 /** The answer to a request whose events were each looked at. */

@@ -43,6 +43,8 @@ export interface QueueShare {
   check(key: string, stats: QueueStats): ShareRefusal | undefined;
   /** Records that an event of `key` entered the queue at position `seq` (the `tracked` count before it). */
   note(key: string, seq: number): void;
+  /** Clients remembered now (those with events possibly still queued). */
+  size(): number;
 }
 
 /** Most clients remembered at once; the least recently seen are forgotten first. */
@@ -82,6 +84,7 @@ export function createQueueShare(perClient: number, relay: number): QueueShare {
       positions.set(key, list);
       if (positions.size > MAX_CLIENTS) positions.delete(positions.keys().next().value as string);
     },
+    size: () => positions.size,
   };
 }
 

@@ -34,7 +34,7 @@ export function createGuard(options: GuardOptions, reporter: Reporter): Guard {
       reporter.once(`method ${method}`, () => new CapiError(`relay refused a ${echo(method)} request (405): only POST is accepted`), request);
       return refusal(405, 'method_not_allowed', 'only POST is accepted', { allow: ALLOW });
     }
-    const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase();
+    const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase() || undefined;
     const origin = request.headers.get('origin') ?? refererOrigin(request.headers.get('referer'));
     const own = origin !== undefined && origin !== 'null' && isOwnOrigin(origin, request, options.trustProxy);
     if (site === 'same-origin' || (site === undefined && own)) return 'same-origin';
