@@ -1,6 +1,9 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import type { RelayOptions } from './relay.js';
+import { toNodeHandler } from './node-handler.js';
+import { createRelayHandler, type RelayClient, type RelayOptions } from './relay.js';
 import { memoryLogger, NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
 
@@ -71,7 +74,7 @@ const relayEvent = fc.record(
 const customEvent = fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,8}$/), type: fc.constant('custom'), custom_event_name: fc.constantFrom('quiz', 'quiz', 'Bad'), timestamp_ms: fc.constant(NOW), source_url: fc.constant('https://shop.example/q'), data: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 })).map((d) => ({ ...d, type: 'custom' })), user: markedUser });
 /** Bodies: well-formed envelopes with random events, and random text. */
 const body = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ v: fc.constantFrom(1, 1, 1, 2), events: fc.array(fc.oneof({ weight: 6, arbitrary: relayEvent }, { weight: 2, arbitrary: customEvent }, { weight: 1, arbitrary: anything }), { minLength: 0, maxLength: 3 }) }).map((b) => JSON.stringify(b)) },
+  { weight: 6, arbitrary: fc.record({ v: fc.constantFrom(1, 1, 1, 2), consent: fc.constantFrom('granted', 'granted', 'denied', 1), events: fc.array(fc.oneof({ weight: 6, arbitrary: relayEvent }, { weight: 2, arbitrary: customEvent }, { weight: 1, arbitrary: anything }), { minLength: 0, maxLength: 3 }) }).map((b) => JSON.stringify(b)) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.constantFrom('', '{', '{"v":1,"events":[]}', `{"v":1,"events":[${'{},'.repeat(60)}{}]}`, '[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]', '{"__proto__":{"polluted":1},"v":1,"events":[{}]}') },
@@ -85,7 +88,9 @@ const headers = fc.record(
   {
     'content-type': fc.oneof({ weight: 5, arbitrary: fc.constantFrom('text/plain;charset=UTF-8', 'application/json') }, { weight: 1, arbitrary: headerValue }),
     'content-length': headerValue,
-    origin: fc.oneof(fc.constant('https://shop.example'), headerValue),
+    origin: fc.oneof(fc.constant('https://shop.example'), fc.constant('https://evil.example'), headerValue),
+    'sec-fetch-site': fc.oneof({ weight: 4, arbitrary: fc.constantFrom('same-origin', 'same-origin', 'same-site', 'cross-site', 'none') }, { weight: 1, arbitrary: headerValue }),
+    'x-forwarded-host': headerValue,
     referer: headerValue,
     'user-agent': fc.oneof(fc.constant('Mozilla/5.0 UA'), headerValue),
     cookie: headerValue,
@@ -107,6 +112,10 @@ const options = fc.record(
     globalPrivacyControl: fc.constantFrom('drop', 'opt_out', 'ignore'),
     maxBodyBytes: fc.constantFrom(512, 65_536, 65_536),
     maxEventsPerRequest: fc.constantFrom(2, 50, 50),
+    allowSameSite: fc.boolean(),
+    allowServerToServer: fc.boolean(),
+    allowedOrigins: fc.constantFrom(['https://evil.example'], ['https://shop.example']),
+    queueShare: fc.constantFrom(false, { perClient: 0.001, relay: 0.002 }),
   },
   { requiredKeys: [] },
 ) as fc.Arbitrary<RelayOptions>;
@@ -161,5 +170,36 @@ describe('createRelayHandler with random bodies and headers (properties)', () =>
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('toNodeHandler + createRelayHandler on a real node:http server with random methods, headers and bodies (property)', () => {
+  it('never answers 5xx, whatever the method (TRACE included), headers or body', async () => {
+    const errors: unknown[] = [];
+    const client = { track: (input: { id?: string }) => input.id ?? '', stats: () => ({ tracked: 0, queued: 0, dropped: 0, closed: false, maxQueueSize: 10 }) };
+    const server = createServer(toNodeHandler(createRelayHandler(client as unknown as RelayClient, { bodyTimeoutMs: 200, onError: (e) => errors.push(e) })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const method = fc.oneof(fc.constantFrom('POST', 'POST', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'PROPFIND', 'M-SEARCH'), fc.stringMatching(/^[A-Z]{1,8}$/));
+    try {
+      await fc.assert(
+        fc.asyncProperty(method, body, headers, async (m, text, h) => {
+          const { host: _host, 'content-length': _length, ...sent } = h;
+          const status = await new Promise<number>((resolve, reject) => {
+            const req = httpRequest({ host: '127.0.0.1', port, method: m, path: '/api/openai-capi', headers: sent }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            });
+            req.on('error', reject);
+            req.end(m === 'GET' || m === 'HEAD' ? undefined : text);
+          });
+          expect(status, `${m} ${JSON.stringify(sent)} ${text.slice(0, 80)}`).toBeLessThan(500);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(errors.every((e) => e instanceof Error && !/internal|TypeError/.test((e as Error).name))).toBe(true);
   });
 });
