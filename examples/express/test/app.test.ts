@@ -51,7 +51,7 @@ describe('express example', () => {
     });
     const res = await fetch(`${base}/api/openai-capi`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'ExpressTest/1', cookie: '__oppref=click-from-cookie' },
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'ExpressTest/1', cookie: '__oppref=click-from-cookie' },
       body: JSON.stringify({ v: 1, events: [event] }),
     });
     expect(res.status).toBe(200);

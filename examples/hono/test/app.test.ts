@@ -38,7 +38,7 @@ describe('hono example', () => {
     const res = await app.fetch(
       new Request('https://shop.example/api/openai-capi', {
         method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'EdgeTest/1' },
+        headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'EdgeTest/1' },
         body,
       }),
     );
@@ -51,7 +51,7 @@ describe('hono example', () => {
   });
 
   it('answers 400 for a body that is not the relay envelope, and sends nothing', async () => {
-    const res = await createApp({ client }).request('/api/openai-capi', { method: 'POST', body: '{"nope":true}' });
+    const res = await createApp({ client }).request('/api/openai-capi', { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' }, body: '{"nope":true}' });
     expect(res.status).toBe(400);
     await client.flush();
     expect(emulator.requests).toHaveLength(0);
@@ -63,7 +63,7 @@ describe('hono example', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const { id, body } = relayBody('cart-10');
-      const res = await fetch(`${base}/api/openai-capi`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${base}/api/openai-capi`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' } });
       expect(res.status).toBe(200);
       await client.flush();
       expect(emulator.events[0]?.event.id).toBe(id);

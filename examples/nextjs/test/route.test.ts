@@ -27,7 +27,7 @@ function relayRequest(key: string) {
   });
   const request = new Request('https://shop.example/api/openai-capi', {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'NextTest/1', 'x-forwarded-for': '198.51.100.7, 10.0.0.2' },
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'NextTest/1', 'x-forwarded-for': '198.51.100.7, 10.0.0.2' },
     body: JSON.stringify({ v: 1, events: [event] }),
   });
   return { id: event.id, request };

@@ -51,7 +51,7 @@ describe('pnpm demo against the real API (validate_only)', () => {
     });
     const relay = await fetch(new URL('/api/openai-capi', base), {
       method: 'POST',
-      headers: { 'content-type': 'text/plain;charset=UTF-8' },
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin' },
       body: JSON.stringify({ v: 1, events: [event] }),
     });
     expect(relay.status).toBe(200);

@@ -64,7 +64,7 @@ describe('demo shop server', () => {
   it('relays the browser event and sends the server twin: one conversion, one absorbed duplicate', async () => {
     const relay = await fetch(new URL('/api/openai-capi', base), {
       method: 'POST',
-      headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'DemoTest/1.0' },
+      headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'DemoTest/1.0' },
       body: relayBody('ORD-T1', 'click-42'),
     });
     expect(relay.status).toBe(200);

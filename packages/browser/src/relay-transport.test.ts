@@ -36,7 +36,7 @@ describe('toRelayEvent', () => {
 describe('toRelayBodies', () => {
   it('wraps events in the v1 envelope', () => {
     const [body] = toRelayBodies([event('a'), event('b')]);
-    expect(JSON.parse(body!)).toEqual({ v: 1, events: [event('a'), event('b')] });
+    expect(JSON.parse(body!)).toEqual({ v: 1, consent: 'granted', events: [event('a'), event('b')] });
   });
 
   it(`splits at ${MAX_RELAY_EVENTS} events`, () => {

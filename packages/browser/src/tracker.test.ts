@@ -283,6 +283,7 @@ describe('relay payloads', () => {
     expect(page.beacons[0]!.url).toBe('/api/openai-capi');
     expect(JSON.parse(page.beacons[0]!.body)).toEqual({
       v: 1,
+      consent: 'granted',
       events: [
         {
           id,
