@@ -50,6 +50,7 @@ export {
   type RelayContext,
   type RelayRejection,
   type GpcPolicy,
+  type QueueShareOptions,
 } from './relay.js';
 export { RELAY_WIRE_VERSION } from './relay-body.js';
 export { createRateLimiter, type RateLimitOptions, type RateLimiter, type RateDecision } from './rate-limit.js';

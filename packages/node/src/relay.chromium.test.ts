@@ -148,7 +148,7 @@ describe('default relay in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${shop}/?oppref=shop-click`);
     await until(() => emulator.events.length === 1, 'the shop page_viewed to reach the emulator');
-    const id = await page.evaluate(() => (window as unknown as { tracked: string }).tracked);
+    const id = await page.evaluate('window.tracked');
     expect(emulator.events[0]!.event).toMatchObject({ id, type: 'page_viewed', oppref: 'shop-click' });
     // The tracker wrote the cookie after consent; the relay does not add a second, host-only copy.
     expect(hits).toEqual([{ origin: shop, status: 200, setCookie: undefined }]);
