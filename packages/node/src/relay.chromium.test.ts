@@ -4,7 +4,8 @@
  * page can send to another site without CORS — `sendBeacon`, a `no-cors` fetch and a `text/plain`
  * form POST — with a forged order and an attacker's click id: none reaches the Conversions API
  * (the emulator), no cookie is set, and each attempt is refused and reported. The shop's own page
- * (http://127.0.0.1:<port>) still works with no options. Chromium: Debian's, via playwright-core
+ * (http://127.0.0.1:<port>) still works with no options. The same again with plain-http host
+ * names (www.shop.test, evil.test), where Chromium sends no Sec-Fetch-Site. Chromium: Debian's, via playwright-core
  * (`pnpm test` runs scripts/ensure-chromium.mjs first); the tracker: the browser package's
  * script-tag build (`pnpm test` builds it first). Neither missing is skipped: the test fails.
  */
@@ -27,9 +28,22 @@ let emulator: Emulator;
 let client: CapiClient;
 let browser: Browser;
 const servers: Server[] = [];
-/** Every request that reached the relay: its Origin, status and Set-Cookie headers. */
-const hits: { origin: string | undefined; status: number; setCookie: unknown }[] = [];
+/** Every request that reached the relay: its Origin, Sec-Fetch-Site, status and Set-Cookie headers. */
+const hits: { origin: string | undefined; site: string | undefined; status: number; setCookie: unknown }[] = [];
+let shopPort = 0;
 let shop = '';
+
+/**
+ * Two ways a browser says where a request comes from: on a potentially trustworthy origin
+ * (127.0.0.1, localhost) Chromium sends `Sec-Fetch-Site`; on plain-http host names it does not,
+ * and the relay goes by `Origin`.
+ */
+const SETUPS = [
+  { name: 'loopback (Sec-Fetch-Site sent)', shopHost: '127.0.0.1', evilHost: 'localhost', site: 'cross-site' },
+  { name: 'plain http host names (no Sec-Fetch-Site: Origin decides)', shopHost: 'www.shop.test', evilHost: 'evil.test', site: undefined },
+] as const;
+/** Only loopback and the two mapped test names: nothing leaves the machine (the pixel script URL included). */
+const OFF_MACHINE = /^https?:\/\/(?!127\.0\.0\.1|localhost|www\.shop\.test|evil\.test)/;
 
 async function listen(server: Server): Promise<number> {
   servers.push(server);
@@ -70,18 +84,21 @@ beforeAll(async () => {
         </script>`);
       }
       if (req.url?.startsWith('/api/openai-capi')) {
-        const origin = req.headers.origin;
-        return void relay(req, res).then(() => hits.push({ origin, status: res.statusCode, setCookie: res.getHeader('set-cookie') }));
+        const { origin, 'sec-fetch-site': site } = req.headers as Record<string, string | undefined>;
+        return void relay(req, res).then(() => hits.push({ origin, site, status: res.statusCode, setCookie: res.getHeader('set-cookie') }));
       }
       res.writeHead(404).end();
     }),
   );
-  shop = `http://127.0.0.1:${port}`;
+  shopPort = port;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run',
+      '--host-resolver-rules=MAP www.shop.test 127.0.0.1, MAP evil.test 127.0.0.1',
+    ],
   });
 }, 60_000);
 
@@ -116,23 +133,30 @@ function attackPage(kind: 'beacon' | 'fetch' | 'form'): string {
   return `<!doctype html><title>evil</title><script>${send}</script>`;
 }
 
-describe('default relay in Chromium', () => {
+describe.each(SETUPS)('default relay in Chromium, $name', ({ shopHost, evilHost, site }) => {
+  beforeAll(() => {
+    shop = `http://${shopHost}:${shopPort}`;
+    hits.length = 0;
+    emulator.reset();
+    consoleError.mockClear();
+  });
+
   it('refuses beacon, no-cors fetch and text/plain form from another origin: 0 events, 0 cookies, each attempt reported', async () => {
     const context = await browser.newContext();
     // Nothing leaves loopback (the tracker's pixel script URL included).
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+    await context.route(OFF_MACHINE, (route) => route.abort());
     const kinds = ['beacon', 'fetch', 'form'] as const;
     const origins: string[] = [];
     for (const kind of kinds) {
       const port = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(attackPage(kind))));
-      origins.push(`http://localhost:${port}`);
+      origins.push(`http://${evilHost}:${port}`);
       const page = await context.newPage();
       const before = hits.length;
-      await page.goto(`http://localhost:${port}/`);
+      await page.goto(`http://${evilHost}:${port}/`);
       await until(() => hits.length > before, `the ${kind} attempt to reach the relay`);
       await page.close();
     }
-    expect(hits.map((h) => [h.origin, h.status, h.setCookie])).toEqual(origins.map((o) => [o, 403, undefined]));
+    expect(hits.map((h) => [h.origin, h.site, h.status, h.setCookie])).toEqual(origins.map((o) => [o, site, 403, undefined]));
     await client.flush();
     expect(emulator.events).toEqual([]);
     expect(await context.cookies()).toEqual([]);
@@ -144,14 +168,14 @@ describe('default relay in Chromium', () => {
   it("still takes the shop's own events, with no options, and keeps the consenting visitor's __oppref", async () => {
     hits.length = 0;
     const context = await browser.newContext();
-    await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+    await context.route(OFF_MACHINE, (route) => route.abort());
     const page = await context.newPage();
     await page.goto(`${shop}/?oppref=shop-click`);
     await until(() => emulator.events.length === 1, 'the shop page_viewed to reach the emulator');
     const id = await page.evaluate('window.tracked');
     expect(emulator.events[0]!.event).toMatchObject({ id, type: 'page_viewed', oppref: 'shop-click' });
     // The tracker wrote the cookie after consent; the relay does not add a second, host-only copy.
-    expect(hits).toEqual([{ origin: shop, status: 200, setCookie: undefined }]);
+    expect(hits).toEqual([{ origin: shop, site: site === undefined ? undefined : 'same-origin', status: 200, setCookie: undefined }]);
     expect((await context.cookies()).find((c) => c.name === '__oppref')?.value).toBe('shop-click');
     await context.close();
   }, 60_000);
