@@ -74,12 +74,18 @@ function isOwnOrigin(origin: string, request: Request, trustProxy: TrustProxy | 
   try {
     claimed = new URL(origin);
     own = new URL(request.url);
-    const forwarded = trustProxy === undefined || trustProxy === false ? undefined : request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+    const forwarded = believesForwardedHost(trustProxy) ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
     if (forwarded) own = new URL(`${own.protocol}//${forwarded}`);
   } catch {
     return false;
   }
   return claimed.hostname.toLowerCase() === own.hostname.toLowerCase() && effectivePort(claimed) === effectivePort(own);
+}
+
+/** `trustProxy` trusts at least the nearest proxy (`true`, a number ≥ 1, or a predicate). */
+function believesForwardedHost(trustProxy: TrustProxy | undefined): boolean {
+  if (typeof trustProxy === 'number') return Math.floor(trustProxy) >= 1;
+  return trustProxy === true || typeof trustProxy === 'function';
 }
 
 function effectivePort(url: URL): string {

@@ -163,6 +163,7 @@ describe('relay origin guard (same-origin by default)', () => {
   it('believes X-Forwarded-Host only with trustProxy', async () => {
     const behindProxy = browser({ origin: 'https://shop.example', 'x-forwarded-host': 'shop.example' }, 'http://10.0.0.2:3000/api/openai-capi');
     expect((await setup().handler(behindProxy.clone())).status).toBe(403);
+    expect((await setup({ trustProxy: 0 }).handler(behindProxy.clone())).status).toBe(403);
     expect((await setup({ trustProxy: 1 }).handler(behindProxy)).status).toBe(200);
     const forged = browser({ origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' });
     expect((await setup().handler(forged)).status).toBe(403);
