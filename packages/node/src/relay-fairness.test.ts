@@ -4,6 +4,7 @@
  * visitors their room (the relay in front of a real client).
  */
 import { describe, expect, it } from 'vitest';
+import { createRelayHandler } from './relay.js';
 import { clientKey, createQueueShare } from './relay-fairness.js';
 import { NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
@@ -117,5 +118,19 @@ describe('relay share of the client queue', () => {
     }
     expect(share.check('fresh', stats)).toBeUndefined();
     expect(share.size()).toBe(0);
+  });
+});
+
+describe('relay over a client whose stats lack the queue counters', () => {
+  it('tracks as before and says once that it cannot share the queue out', async () => {
+    const errors: string[] = [];
+    const tracked: string[] = [];
+    const handler = createRelayHandler(
+      { track: (input) => (tracked.push(input.id as string), input.id as string), stats: () => ({ dropped: 0, closed: false }) as never },
+      { rateLimit: false, onError: (e) => errors.push((e as Error).message) },
+    );
+    for (let i = 0; i < 3; i++) expect((await handler(post([`s${i}`]), { remoteAddress: '192.0.2.9' })).status).toBe(200);
+    expect(tracked).toEqual(['s0', 's1', 's2']);
+    expect(errors).toEqual([expect.stringMatching(/^The relay cannot share the client queue out/)]);
   });
 });

@@ -125,7 +125,12 @@ async function handle(parts: RelayParts, request: Request, context: RelayContext
       return refusal(429, 'rate_limited', `too many requests from this client; retry after ${retryAfterS} s`, { 'retry-after': String(retryAfterS) });
     }
   }
-  const full = parts.share === undefined ? undefined : shareRefusal(parts.share, key, readStats(parts.client)?.queue);
+  const stats = parts.share === undefined ? undefined : readStats(parts.client);
+  if (stats !== undefined && stats.queue === undefined) {
+    // A client with `stats` but not the queue counters cannot be shared out: say so, once.
+    reporter.once('no queue stats', () => new CapiError(NO_QUEUE_STATS_MESSAGE), request);
+  }
+  const full = parts.share === undefined ? undefined : shareRefusal(parts.share, key, stats?.queue);
   if (full !== undefined) return refusal(full.status, full.issue.code, full.issue.message, { 'retry-after': String(QUEUE_RETRY_AFTER_S) });
   const badType = checkContentType(request.headers.get('content-type'));
   if (badType !== undefined) return failure(badType.status, badType.error, badType.issues);
@@ -235,6 +240,10 @@ function readStats(client: RelayClient): { dropped: number; closed: boolean; que
     return undefined;
   }
 }
+
+const NO_QUEUE_STATS_MESSAGE =
+  'The relay cannot share the client queue out (client.stats() has no tracked, queued and maxQueueSize counts): ' +
+  'one client could fill it; pass a createClient client, or set queueShare: false';
 
 const UNKNOWN_IP_MESSAGE =
   'The relay cannot see client IP addresses, so it does not rate-limit these requests and events carry no IP: ' +
