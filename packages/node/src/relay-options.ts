@@ -99,7 +99,8 @@ export interface RelayOptions {
    * Called with unexpected errors (an `enrich` hook that threw something other than a
    * `CapiValidationError`; the request gets 500) and, once per origin, method or kind, with a
    * `CapiError` for refused requests (another origin, an unsupported method), an `oppref`/`obref`
-   * over its cap, or a rate limit that cannot apply because client IPs are unknown. Default: one
+   * over its cap, a rate limit that cannot apply because client IPs are unknown, or queue shares
+   * that cannot apply because the client's `stats()` lacks the queue counts. Default: one
    * `console.error` line with the error's name only (an application error's message may hold
    * personal data), or this SDK's own message.
    */
