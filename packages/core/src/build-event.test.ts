@@ -120,6 +120,12 @@ describe('buildEvent', () => {
     // keepSourceUrlQuery keeps the query, never the credentials, and an @ after the host is not one.
     expect(build({ sourceUrl: 'HTTPS://u:p@a.example/p?e=x@y.z#f', keepSourceUrlQuery: true }).source_url).toBe('HTTPS://a.example/p?e=x@y.z#f');
     expect(build({ sourceUrl: 'https://a.example?e=x@y.z', keepSourceUrlQuery: true }).source_url).toBe('https://a.example?e=x@y.z');
+    // Each of `@`, `?`, `#` alone still takes the slow path; a URL with none of them is sent as given.
+    expect(build({ sourceUrl: 'https://u@a.example/p' }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://u@a.example/p', keepSourceUrlQuery: true }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://a.example/p?' }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://a.example/p#' }).source_url).toBe('https://a.example/p');
+    expect(build({ sourceUrl: 'https://a.example/p;x=1/é' }).source_url).toBe('https://a.example/p;x=1/é');
   });
 
   it('defaults actionSource to web, even for app events, which then need mobile_app said explicitly', () => {

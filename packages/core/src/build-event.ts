@@ -135,6 +135,8 @@ function eventId(input: Obj, issues: Issue[]): unknown {
  * and, unless `keepQuery`, without its query and fragment: both often carry personal data.
  */
 function cleanSourceUrl(url: string, keepQuery: boolean): string {
+  // Without `@`, `?` and `#` neither replace can match: most page URLs skip both regexes.
+  if (url.indexOf('@') === -1 && (keepQuery || (url.indexOf('?') === -1 && url.indexOf('#') === -1))) return url;
   // A backslash ends the authority as `/` does in http(s) URLs: `https://shop.example\@evil.example/` is on shop.example.
   return (keepQuery ? url : url.replace(/[?#][\s\S]*/, '')).replace(/^([a-z][a-z\d+.-]*:\/\/)[^/?#\\]*@/i, '$1');
 }

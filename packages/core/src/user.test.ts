@@ -297,6 +297,13 @@ describe('hashUser: audit cases', () => {
     ]);
   });
 
+  it('reads a hole in a sparse list as no value, and keeps each list exactly as long as its values', () => {
+    const sparse = [, 'ada@example.com', , 'bob@example.com'] as unknown as string[];
+    expect(hashUser({ email: sparse })).toEqual(hashUser({ email: ['ada@example.com', 'bob@example.com'] }));
+    const user = hashUser({ email: ['a@example.com', 'b@example.com', 'a@example.com'], phone: '+14155552671' });
+    expect([user.emails_sha256?.length, user.phone_numbers_sha256?.length]).toEqual([2, 1]);
+  });
+
   it('omits null inside a list as it omits a blank string', () => {
     expect(hashUser({ email: ['ada@example.com', null as never, ''] })).toEqual(hashUser({ email: 'ada@example.com' }));
   });

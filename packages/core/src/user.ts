@@ -234,10 +234,12 @@ export function hashUser(input: UserInput, options?: HashUserOptions): WireUser 
       addIssue(issues, path, 'invalid_type', 'must be a string or an array of strings');
       continue;
     }
-    const items: ReadonlyArray<readonly [unknown, string]> = Array.isArray(value)
-      ? value.map((item: unknown, i) => [item, `${path}[${i}]`] as const)
-      : [[value, path]];
-    for (const [item, itemPath] of items) {
+    // One value or a list of them, walked without building a (value, path) pair for each.
+    const list = Array.isArray(value) ? (value as unknown[]) : undefined;
+    const count = list === undefined ? 1 : list.length;
+    for (let i = 0; i < count; i++) {
+      const item: unknown = list === undefined ? value : list[i];
+      const itemPath = list === undefined ? path : `${path}[${i}]`;
       // Like a blank string: no value (spec-decisions), in a list as for the field itself.
       if (item === null || item === undefined) continue;
       if (typeof item !== 'string') {
@@ -252,22 +254,24 @@ export function hashUser(input: UserInput, options?: HashUserOptions): WireUser 
         record(error);
         continue;
       }
-      let list = lists.get(field.wire);
-      if (list === undefined) {
-        list = [];
-        lists.set(field.wire, list);
+      const values = lists.get(field.wire);
+      if (values === undefined) {
+        // A one-value literal: `[]` then `push` would reserve room for 17 values in every queued event.
+        lists.set(field.wire, [converted]);
+        continue;
       }
-      if (list.includes(converted)) continue;
-      if (list.length === MAX_USER_VALUES) {
+      if (values.includes(converted)) continue;
+      if (values.length === MAX_USER_VALUES) {
         addIssue(issues, itemPath, 'too_many', `must hold at most ${MAX_USER_VALUES} unique values, raw and already-hashed together (the API ignores the rest)`);
         continue;
       }
-      list.push(converted);
+      values.push(converted);
     }
   }
 
   if (issues.length > 0) throw new CapiValidationError(issues);
-  for (const [wire, values] of lists) user[wire] = values;
+  // `slice` keeps exactly the values (a grown array keeps spare room for more, in every queued event).
+  for (const [wire, values] of lists) user[wire] = values.length === 1 ? values : values.slice();
   return orderKeys(user);
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { validateEvent } from './validate.js';
 import { isHttpUrl, timestampIssueCode } from './validate-event.js';
 import { codes, NOW, order } from './__fixtures__/events.js';
@@ -184,6 +184,18 @@ describe('isHttpUrl (source_url, and the Node client endpoint)', () => {
     ['https://example.com:99999/', false],
   ])('%s → %s', (url, expected) => {
     expect(isHttpUrl(url)).toBe(expected);
+  });
+
+  it('answers the same for a URL checked again right after it was accepted (the last accepted URL is remembered)', () => {
+    const ok = 'https://shop.example.com/again';
+    const canParse = vi.spyOn(URL, 'canParse');
+    try {
+      expect([isHttpUrl(ok), isHttpUrl(ok), isHttpUrl('https://exa mple.com'), isHttpUrl('https://[::1'), isHttpUrl(ok)]).toEqual([true, true, false, false, true]);
+      // Parsed once: refused URLs in between do not replace the remembered one.
+      expect(canParse.mock.calls.filter(([u]) => u === ok)).toHaveLength(1);
+    } finally {
+      canParse.mockRestore();
+    }
   });
 });
 

@@ -28,6 +28,16 @@ type UrlApi = (new (url: string) => unknown) & { canParse?: (url: string) => boo
  * host and no whitespace, that the WHATWG URL parser (when the runtime has one) accepts.
  */
 export function isHttpUrl(value: string): boolean {
+  // Most events of a server carry one of a few page URLs: the last one accepted is not parsed again.
+  if (value === lastHttpUrl) return true;
+  const ok = parsesAsHttpUrl(value);
+  if (ok) lastHttpUrl = value;
+  return ok;
+}
+
+let lastHttpUrl: string | undefined;
+
+function parsesAsHttpUrl(value: string): boolean {
   const URL = (globalThis as { URL?: UrlApi }).URL;
   if (!HTTP_URL.test(value)) return false;
   if (!URL) return true;

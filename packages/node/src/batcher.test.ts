@@ -20,6 +20,27 @@ describe('batcher', () => {
     expect(new Envelope(undefined, undefined).overhead).toBe(13);
   });
 
+  it('decides at the exact byte cap for multi-byte text (a pair split by the cap, a lone surrogate), with and without TextEncoder', () => {
+    const texts = ['a'.repeat(40) + '😀', 'é'.repeat(30), '€'.repeat(20) + 'x', 'a\ud800'.repeat(15), 'x'.repeat(10) + '🇫🇷'.repeat(8)];
+    const sizes = texts.map(bytesOf);
+    const check = () => {
+      for (const [i, body] of texts.entries()) {
+        const size = sizes[i]!;
+        for (const cap of [size - 3, size - 2, size - 1, size, size + 1]) {
+          expect(fits({ events: [], body }, cap), `${JSON.stringify(body)} within ${cap}`).toBe(size <= cap);
+        }
+      }
+    };
+    check();
+    const encoder = globalThis.TextEncoder;
+    try {
+      (globalThis as { TextEncoder?: unknown }).TextEncoder = undefined;
+      check();
+    } finally {
+      globalThis.TextEncoder = encoder;
+    }
+  });
+
   it('cuts by count and by bytes, keeps order, and sets aside events too big alone', () => {
     const envelope = new Envelope(undefined, undefined);
     const events = Array.from({ length: 10 }, (_, i) => wireEvent(`é${i}`));

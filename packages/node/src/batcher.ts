@@ -65,7 +65,19 @@ export function fits(batch: Batch, maxBytes: number): boolean {
   const units = batch.body.length;
   if (units * 3 <= maxBytes) return true;
   if (units > maxBytes) return false;
-  return utf8Length(batch.body) <= maxBytes;
+  return encodesWithin(batch.body, maxBytes);
+}
+
+/**
+ * True when the UTF-8 encoding of `text` (a lone surrogate as U+FFFD, 3 bytes, as `fetch` sends it)
+ * is at most `maxBytes` bytes. `TextEncoder.encodeInto` a buffer of `maxBytes` bytes stops at the
+ * first character that does not fit: native and several times faster than counting in JavaScript
+ * for the ~1 MB bodies of full batches.
+ */
+function encodesWithin(text: string, maxBytes: number): boolean {
+  const Encoder = (globalThis as { TextEncoder?: typeof TextEncoder }).TextEncoder;
+  if (Encoder === undefined) return utf8Length(text) <= maxBytes;
+  return new Encoder().encodeInto(text, new Uint8Array(maxBytes)).read === text.length;
 }
 
 /**

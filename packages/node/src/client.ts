@@ -354,7 +354,11 @@ export function createClient(options: ClientOptions): CapiClient {
     else if (pushed === 'duplicate') noteDuplicate(event, queuedDuplicates);
     else {
       counters.tracked++;
-      if (queue.size >= o.flushAt) flushInBackground();
+      // Once a flush is scheduled (`next`), it takes everything queued when it starts: asking again
+      // would only chain one more promise per event for the rest of a burst.
+      if (queue.size >= o.flushAt) {
+        if (next === undefined) flushInBackground();
+      }
       else if (timer === undefined) timer = o.timers.setTimeout(flushInBackground, o.flushIntervalMs);
     }
     return event.id;

@@ -94,6 +94,25 @@ describe('hasher', () => {
     expect(defaultHasher()).not.toBe(nobleSha256Hex);
   });
 
+  it('uses the one-shot crypto.hash when present, createHash on a runtime without it (Node < 20.12), same digests', async () => {
+    const crypto = await import('node:crypto');
+    const proc = process as unknown as { getBuiltinModule: (id: string) => unknown };
+    const oneShot = vi.fn(crypto.hash);
+    const withHash = vi.spyOn(proc, 'getBuiltinModule').mockReturnValue({ hash: oneShot, createHash: crypto.createHash });
+    try {
+      const fast = nodeCryptoHasher()!;
+      expect(fast('josé 😀')).toBe(nobleSha256Hex('josé 😀'));
+      expect(oneShot).toHaveBeenCalledWith('sha256', 'josé 😀', 'hex');
+      const createHash = vi.fn(crypto.createHash);
+      withHash.mockReturnValue({ createHash });
+      const older = nodeCryptoHasher()!;
+      for (const text of ['', 'user@example.com', 'josé 😀']) expect(older(text)).toBe(nobleSha256Hex(text));
+      expect(createHash).toHaveBeenCalledTimes(3);
+    } finally {
+      withHash.mockRestore();
+    }
+  });
+
   it("falls back to core's noble hasher on a runtime without node:crypto (edge, browsers' Fetch runtimes)", () => {
     const proc = process as unknown as { getBuiltinModule: (id: string) => unknown };
     const missing = vi.spyOn(proc, 'getBuiltinModule').mockReturnValue(undefined);

@@ -5,6 +5,27 @@ export function dedupeKey(event: WireEvent): string {
   return `${dedupeNameOf(event)}\n${event.id}`;
 }
 
+/**
+ * A set of (dedupe name, id) pairs: one set of ids per name. Equivalent to a set of
+ * {@link dedupeKey}s, without building (and keeping) a key string for every queued event.
+ */
+export class DedupeSet {
+  private byName = new Map<string, Set<string>>();
+
+  /** True when an event with the same dedupe name and id was added. */
+  has(event: WireEvent): boolean {
+    return this.byName.get(dedupeNameOf(event))?.has(event.id) === true;
+  }
+
+  /** Adds the (name, id) pair of `event`. */
+  add(event: WireEvent): void {
+    const name = dedupeNameOf(event);
+    const ids = this.byName.get(name);
+    if (ids === undefined) this.byName.set(name, new Set([event.id]));
+    else ids.add(event.id);
+  }
+}
+
 /** What `push` did with an event. */
 export type PushResult = 'queued' | 'duplicate' | 'full';
 
@@ -14,7 +35,7 @@ export type PushResult = 'queued' | 'duplicate' | 'full';
  */
 export class EventQueue {
   private items: WireEvent[] = [];
-  private keys = new Set<string>();
+  private keys = new DedupeSet();
 
   constructor(private readonly capacity: number) {}
 
@@ -25,10 +46,9 @@ export class EventQueue {
 
   /** Queues `event`, unless it is a duplicate or the queue is full. */
   push(event: WireEvent): PushResult {
-    const key = dedupeKey(event);
-    if (this.keys.has(key)) return 'duplicate';
+    if (this.keys.has(event)) return 'duplicate';
     if (this.items.length >= this.capacity) return 'full';
-    this.keys.add(key);
+    this.keys.add(event);
     this.items.push(event);
     return 'queued';
   }
@@ -37,7 +57,7 @@ export class EventQueue {
   drain(): WireEvent[] {
     const out = this.items;
     this.items = [];
-    this.keys = new Set();
+    this.keys = new DedupeSet();
     return out;
   }
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { WireEvent } from '@x/openai-capi-core';
+import { DedupeSet, dedupeKey, EventQueue } from './queue.js';
+
+const event = (id: string, type = 'order_created', name?: string): WireEvent =>
+  ({ id, type, timestamp_ms: 1, action_source: 'web', source_url: 'https://a.example/', data: { type: 'custom' }, ...(name === undefined ? {} : { custom_event_name: name }) }) as unknown as WireEvent;
+
+describe('DedupeSet', () => {
+  it('matches (dedupe name, id) pairs exactly as a set of dedupeKey strings would', () => {
+    const set = new DedupeSet();
+    const keys = new Set<string>();
+    const events = [
+      event('1'), event('1'), event('2'), event('1', 'page_viewed'), event('1', 'custom', 'signup'), event('1', 'custom', 'signup'),
+      event('1', 'custom', 'other'), event('2', 'custom', 'order_created'),
+    ];
+    for (const e of events) {
+      expect(set.has(e)).toBe(keys.has(dedupeKey(e)));
+      set.add(e);
+      keys.add(dedupeKey(e));
+    }
+  });
+
+  it('does not confuse a name and id that a joined key string would (an id holding the separator)', () => {
+    const set = new DedupeSet();
+    set.add(event('b\nc', 'custom', 'a'));
+    expect(set.has(event('c', 'custom', 'a\nb'))).toBe(false);
+  });
+});
+
+describe('EventQueue', () => {
+  it('queues, refuses repeats and a full queue, and forgets every key when drained', () => {
+    const queue = new EventQueue(2);
+    expect(queue.push(event('1'))).toBe('queued');
+    expect(queue.push(event('1'))).toBe('duplicate');
+    expect(queue.push(event('1', 'page_viewed'))).toBe('queued');
+    expect(queue.push(event('3'))).toBe('full');
+    expect(queue.drain().map((e) => e.id)).toEqual(['1', '1']);
+    expect(queue.size).toBe(0);
+    expect(queue.push(event('1'))).toBe('queued');
+  });
+});
