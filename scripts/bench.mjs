@@ -16,7 +16,7 @@
  * is the Node section's own. The rows are also written to `bench-results.json` (gitignored).
  *
  * Usage: `pnpm bench` (builds first), or `node scripts/bench.mjs` when `dist/` is up to date.
- * `BENCH_QUICK=1` runs a shorter node section (10 000 events × 3 rounds instead of 50 000 × 5).
+ * `BENCH_QUICK=1` runs a shorter node section (10 000 events × 3 rounds instead of 20 000 × 9).
  * `node scripts/bench.mjs --section core|node|browser` runs one section and prints its rows as JSON.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -13,7 +13,7 @@ import { Envelope } from './batcher.js';
 import { deliver, toRejected, type DeliveryContext } from './deliver.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
-import { dedupeKey, EventQueue } from './queue.js';
+import { DedupeSet, EventQueue } from './queue.js';
 import { allowManyListeners, holdOpenUntil } from './platform.js';
 import {
   emptyReport,
@@ -272,6 +272,7 @@ export function createClient(options: ClientOptions): CapiClient {
 
   // Spec §4: sent anyway, but said at debug level. Ids and a count only: no personal data.
   const warnUnattributable = (items: readonly WireEvent[]): void => {
+    if (o.logLevel !== 'debug') return; // said at debug level only: no scan of every event otherwise
     const eventIds = items.filter((event) => !hasMatchKey(event)).map((event) => event.id);
     if (eventIds.length === 0) return;
     log.debug(`${eventIds.length} event(s) have no oppref, obref, hashed email or hashed external id: unlikely to be attributed`, {
@@ -375,22 +376,22 @@ export function createClient(options: ClientOptions): CapiClient {
     const report = emptyReport();
     const now = o.now();
     const ready: WireEvent[] = [];
-    const seen = new Set<string>();
+    const seen = new DedupeSet();
+    const clock = { now };
     const invalid: RejectedEvent[] = [];
     const stale: RejectedEvent[] = [];
     for (const candidate of events as readonly unknown[]) {
-      const checked = validateEvent(candidate, { now });
+      const checked = validateEvent(candidate, clock);
       if (!checked.ok) {
         const r = invalidEvent(candidate, checked.issues);
         (r.reason === 'stale' ? stale : invalid).push(r);
         continue;
       }
-      const key = dedupeKey(checked.event);
-      if (seen.has(key)) {
+      if (seen.has(checked.event)) {
         noteDuplicate(checked.event, report.duplicates);
         continue;
       }
-      seen.add(key);
+      seen.add(checked.event);
       ready.push(checked.event);
     }
     for (const group of [invalid, stale]) {
