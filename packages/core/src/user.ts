@@ -12,6 +12,7 @@ import {
   isNonBlank,
   isPostalCode,
   POSTAL_CODE_RULE,
+  isLowerSha256Hex,
   isSha256Hex,
   isValidIp,
 } from './user-rules.js';
@@ -64,6 +65,15 @@ function hashed(normalize: (value: string, field: string) => string, hashedField
   };
 }
 
+/** `keys` with every `*Sha256` key moved after the others, each group in its own order (a stable partition). */
+function rawFieldsFirst(keys: string[]): string[] {
+  const raw: string[] = [];
+  const twins: string[] = [];
+  for (const key of keys) (key.endsWith('Sha256') ? twins : raw).push(key);
+  for (const key of twins) raw.push(key);
+  return raw;
+}
+
 function runHasher(hasher: Hasher, text: string): string {
   let digest: unknown;
   try {
@@ -72,6 +82,8 @@ function runHasher(hasher: Hasher, text: string): string {
     // Its message may quote the value it was given: only the cause keeps it.
     throw new CapiError('The hasher threw instead of returning a SHA-256 digest', { cause });
   }
+  // The usual answer is already lowercase: one check, no copy.
+  if (isLowerSha256Hex(digest)) return digest;
   if (!isSha256Hex(digest)) throw new CapiError('The hasher must return a SHA-256 digest as 64 hex characters');
   return digest.toLowerCase();
 }
@@ -197,7 +209,7 @@ export function hashUser(input: UserInput, options?: HashUserOptions): WireUser 
   // Raw fields first, then their `*Sha256` twins, whatever the key order of the input object.
   let keys: string[];
   try {
-    keys = Object.keys(input).sort((a, b) => Number(a.endsWith('Sha256')) - Number(b.endsWith('Sha256')));
+    keys = rawFieldsFirst(Object.keys(input));
   } catch {
     fail(root, 'unreadable', 'could not be read');
   }
