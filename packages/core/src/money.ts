@@ -4,10 +4,7 @@
  */
 import { currencyExponent } from './currency.js';
 import { fail } from './errors.js';
-
-// Digits, an optional fraction, an optional exponent (as printed by `String(number)`: 1e-7, 1e+21).
-const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
-const TOO_LARGE = 'must be at most 2^53 - 1 in minor units';
+import { decimalToMinorUnits } from './minor-units.js';
 
 /**
  * Converts a non-negative decimal amount in major units to integer minor units of `currency`,
@@ -29,27 +26,7 @@ const TOO_LARGE = 'must be at most 2^53 - 1 in minor units';
  *   `too_precise` | `too_large`
  */
 export function toMinorUnits(amount: number | string, currency: string, path = 'value', currencyPath = 'currency'): number {
-  const exponent = currencyExponent(currency, currencyPath);
-  if (typeof amount !== 'number' && typeof amount !== 'string') fail(path, 'invalid_type', 'must be a number or a decimal string');
-  const text = String(amount); // -0 prints as "0"; NaN and Infinity fail the format
-  if (text[0] === '-') fail(path, 'negative', 'must not be negative');
-  const match = DECIMAL.exec(text);
-  if (!match) fail(path, 'invalid_format', 'must be a plain decimal number like 19.99');
-  const [, int = '', frac = '', exp = '0'] = match;
-  const shift = +exp + exponent;
-  if (!Number.isSafeInteger(shift)) fail(path, 'too_large', TOO_LARGE);
-
-  // All digits with the decimal point moved `shift` places right (into minor units): `point` is
-  // where it lands; every digit after it must be 0.
-  const digits = int + frac;
-  const point = int.length + shift;
-  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
-    fail(path, 'too_precise', `must have at most ${exponent} decimals in ${currency}`);
-  }
-  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
-  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
-  if (whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER) fail(path, 'too_large', TOO_LARGE);
-  return +whole;
+  return decimalToMinorUnits(amount, currencyExponent(currency, currencyPath), currency, path);
 }
 
 /**

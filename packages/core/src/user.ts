@@ -190,8 +190,11 @@ const userFields = (): Fields => (fields ??= {
  * @throws CapiError when a custom `hasher` throws or returns something other than a SHA-256 hex digest
  */
 export function hashUser(input: UserInput, options?: HashUserOptions): WireUser {
-  const hasher = options?.hasher ?? sha256Hex;
-  const root = options?.path ?? 'user';
+  return hashUserWith(input, options?.hasher ?? sha256Hex, options?.path ?? 'user');
+}
+
+/** {@link hashUser} with a hasher that must be given: no default SHA-256 in a bundle that uses only this. */
+function hashUserWith(input: UserInput, hasher: Hasher, root: string): WireUser {
   if (typeof hasher !== 'function') fail('options.hasher', 'invalid_type', 'must be a function (text) => SHA-256 hex');
   if (!isPlainObject(input)) {
     fail(root, 'invalid_type', 'must be a plain object');
@@ -332,7 +335,22 @@ export const PIXEL_USER_FIELDS: ReadonlyArray<readonly [keyof PixelUser, ListKey
  * @throws CapiValidationError when any field breaks a rule
  */
 export function toPixelUser(input: UserInput, options?: HashUserOptions): PixelUser {
-  const wire = hashUser(input, options);
+  return pixelUserOf(hashUser(input, options));
+}
+
+/**
+ * {@link toPixelUser} with a `hasher` that must be given, so that a bundle using only this carries
+ * no SHA-256 of its own (the browser's `identify` records the normalized texts with it, then hashes
+ * them with WebCrypto).
+ *
+ * @throws CapiValidationError when any field breaks a rule
+ * @throws CapiError when `hasher` throws or returns something other than a SHA-256 hex digest
+ */
+export function toPixelUserWith(input: UserInput, hasher: Hasher): PixelUser {
+  return pixelUserOf(hashUserWith(input, hasher, 'user'));
+}
+
+function pixelUserOf(wire: WireUser): PixelUser {
   const pixel: PixelUser = {};
   for (const [pixelKey, wireKey] of PIXEL_USER_FIELDS) {
     const first = wire[wireKey]?.[0];

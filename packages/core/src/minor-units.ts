@@ -1,0 +1,61 @@
+/**
+ * The decimal → minor-units rule of {@link toMinorUnits} on its own, with the exponent given, and the
+ * small table of ISO 4217 codes whose minor unit is not 2 decimals. The browser's production tracker
+ * converts the pixel's `value` with these two without loading the full currency table
+ * (`currency.ts`); `currency.test.ts` checks that the exceptions equal that table's non-2 entries.
+ */
+import { fail } from './errors.js';
+
+/**
+ * Every code of the pinned ISO 4217 table (`ISO_4217_EDITION`) whose minor unit is not 2 decimals,
+ * as `exponent → codes`: 0 (JPY, KRW…), 3 (BHD, KWD…), 4 (CLF, UYW).
+ */
+export const CURRENCY_EXPONENT_EXCEPTIONS = 'BIFCLPDJFGNFISKJPYKMFKRWPYGRWFUGXUYIVNDVUVXAFXOFXPF0BHDIQDJODKWDLYDOMRTND3CLFUYW4';
+
+/**
+ * The exponent of `code` by {@link CURRENCY_EXPONENT_EXCEPTIONS}, else 2. It does not check that the
+ * code exists: the relay and development builds do that with the full table (`currencyExponent`).
+ */
+export function exponentOf(code: string): number {
+  // Each group is codes followed by their exponent digit; a code sits at a multiple of 3 in its group.
+  for (const group of CURRENCY_EXPONENT_EXCEPTIONS.match(/[A-Z]+\d/g)!) {
+    for (let i = 0; i < group.length - 1; i += 3) if (group.slice(i, i + 3) === code) return +group.slice(-1);
+  }
+  return 2;
+}
+
+// Digits, an optional fraction, an optional exponent (as printed by `String(number)`: 1e-7, 1e+21).
+const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+const TOO_LARGE = 'must be at most 2^53 - 1 in minor units';
+
+/**
+ * `amount` (a non-negative decimal in major units, number or string) → integer minor units with
+ * `exponent` decimals, exactly: the rule of `toMinorUnits` (never rounded; excess non-zero digits
+ * are `too_precise`).
+ *
+ * @param currency - named in the `too_precise` message
+ * @param path - the field named in errors
+ * @throws CapiValidationError `invalid_type` | `negative` | `invalid_format` | `too_precise` | `too_large`
+ */
+export function decimalToMinorUnits(amount: number | string, exponent: number, currency: string, path = 'value'): number {
+  if (typeof amount !== 'number' && typeof amount !== 'string') fail(path, 'invalid_type', 'must be a number or a decimal string');
+  const text = String(amount); // -0 prints as "0"; NaN and Infinity fail the format
+  if (text[0] === '-') fail(path, 'negative', 'must not be negative');
+  const match = DECIMAL.exec(text);
+  if (!match) fail(path, 'invalid_format', 'must be a plain decimal number like 19.99');
+  const [, int = '', frac = '', exp = '0'] = match;
+  const shift = +exp + exponent;
+  if (!Number.isSafeInteger(shift)) fail(path, 'too_large', TOO_LARGE);
+
+  // All digits with the decimal point moved `shift` places right (into minor units): `point` is
+  // where it lands; every digit after it must be 0.
+  const digits = int + frac;
+  const point = int.length + shift;
+  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
+    fail(path, 'too_precise', `must have at most ${exponent} decimals in ${currency}`);
+  }
+  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
+  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
+  if (whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER) fail(path, 'too_large', TOO_LARGE);
+  return +whole;
+}
