@@ -6,7 +6,7 @@
  */
 import { CapiValidationError, unknownOptionIssues, type CapiError } from '@x/openai-capi-core';
 import type { ConsentDecision } from './consent.js';
-import { createReporter, invalid } from './tracker.js';
+import { createReporter, invalid } from './report.js';
 import type { Tracker } from './tracker.js';
 
 /** Options of {@link connectGoogleConsentMode}. */

@@ -14,5 +14,5 @@ export { connectGoogleConsentMode } from './consent-mode.js';
 export type { GoogleConsentModeOptions } from './consent-mode.js';
 export { PIXEL_SCRIPT_URL } from './pixel.js';
 export type { RelayBody, RelayEvent } from './relay-transport.js';
-export { CapiError, CapiValidationError, createEventId, deriveEventId } from '@x/openai-capi-core';
+export { CapiError, CapiValidationError, createEventId } from '@x/openai-capi-core';
 export type { EventDataInput, EventType, Issue, UserInput } from '@x/openai-capi-core';

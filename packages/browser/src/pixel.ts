@@ -4,7 +4,8 @@
  * The pixel is given only event data and options: never `source_url`, timestamps or `oppref`
  * (its script adds those itself).
  */
-import type { PixelUser, WireEvent } from '@x/openai-capi-core';
+import type { PixelUser, WireEventData } from '@x/openai-capi-core';
+import type { RelayEvent } from './relay-transport.js';
 
 /** OpenAI's pixel script. */
 export const PIXEL_SCRIPT_URL = 'https://bzrcdn.openai.com/sdk/oaiq.min.js';
@@ -13,9 +14,6 @@ export const PIXEL_SCRIPT_URL = 'https://bzrcdn.openai.com/sdk/oaiq.min.js';
 export type Oaiq = ((...args: unknown[]) => void) & { q?: unknown[] };
 
 type PixelWindow = Window & { oaiq?: Oaiq };
-
-/** Keys of `data` the pixel accepts: extra keys of custom data are server-only (spec §6). */
-const PIXEL_DATA_KEYS = ['type', 'amount', 'currency', 'contents', 'plan_id'] as const;
 
 /**
  * Installs OpenAI's queue stub when `window.oaiq` is absent, exactly like the official snippet:
@@ -63,8 +61,9 @@ export interface PixelBridge {
   /**
    * `measure` (one pixel, on a stub this bridge installed) or `measureSingle` per pixel (several
    * pixels, or a page whose own `oaiq` may have other pixels), with the event's id as `event_id`.
+   * `data` is the pixel's data (`pixelDataOf`: extra keys of custom data are server-only, spec §6).
    */
-  measure(event: WireEvent): void;
+  measure(event: RelayEvent, data: WireEventData): void;
   /** Re-`init`s every pixel with the complete user (`undefined` clears it: init replaces). */
   setUser(user: PixelUser | undefined): void;
 }
@@ -106,13 +105,11 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
 
   return {
     setConsent,
-    measure(event) {
-      const data: Record<string, unknown> = {};
-      for (const key of PIXEL_DATA_KEYS) if (event.data[key] !== undefined) data[key] = event.data[key];
+    measure(event, data) {
       const measureOptions = {
         event_id: event.id,
-        ...(event.custom_event_name ? { custom_event_name: event.custom_event_name } : {}),
-        ...(event.opt_out !== undefined ? { opt_out: event.opt_out } : {}),
+        ...(event.customEventName ? { custom_event_name: event.customEventName } : {}),
+        ...(event.optOut !== undefined ? { opt_out: event.optOut } : {}),
       };
       if (pixelIds.length === 1 && !sharedOaiq) oaiq('measure', event.type, data, measureOptions);
       else for (const pixelId of pixelIds) oaiq('measureSingle', pixelId, event.type, data, measureOptions);

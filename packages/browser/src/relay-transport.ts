@@ -1,37 +1,44 @@
 /**
- * Posts events to the site's own relay endpoint (never to OpenAI, never with a key), in the format
- * agreed in RELAY.md: `{ v: 1, events: RelayEvent[] }` as a text/plain JSON string, with
- * `navigator.sendBeacon` and `fetch(…, { keepalive: true })` as fallback.
+ * Posts events to the site's own relay endpoint (never to OpenAI, never with a key), in relay wire
+ * format v2 (docs/relay-wire-format.md): `{ v: 2, consent: 'granted', events: RelayEvent[] }` as a
+ * text/plain JSON string, with `navigator.sendBeacon` and `fetch(…, { keepalive: true })` as
+ * fallback. Development builds post with `fetch` only and report the issues of a 400 answer.
  */
-import { CapiApiError, CapiConnectionError } from '@x/openai-capi-core';
-import type { CapiError, EventType, WireEvent, WireEventData } from '@x/openai-capi-core';
+import { CapiApiError, CapiConnectionError, CapiValidationError } from '@x/openai-capi-core';
+import type { EventDataInput, EventType, Issue } from '@x/openai-capi-core';
 
-/** One event as the relay receives it: the wire event without `user`/`action_source`, plus `obref`. */
+declare const process: { env: { NODE_ENV?: string } };
+
+/**
+ * One event as the relay receives it: the event as the page gave it (friendly input, e.g.
+ * `data.value: '129.99'`), plus what the browser captured. The relay builds and validates it with
+ * core's `buildEvent`.
+ */
 export interface RelayEvent {
-  /** The event id, the same as the pixel's `event_id` (the dedupe key). */
-  id: string;
   /** The event type. */
   type: EventType;
-  /** The custom event name, on `custom` events only. */
-  custom_event_name?: string;
+  /** The event id, the same as the pixel's `event_id` (the dedupe key). */
+  id: string;
+  /** The custom event name, on `custom` events. */
+  customEventName?: string | undefined;
   /** When the event happened, in Unix ms (the browser's clock). */
-  timestamp_ms: number;
+  timestamp?: number | undefined;
   /** The page URL, origin + path unless the tracker keeps the query (`keepSourceUrlQuery`). */
-  source_url?: string;
+  sourceUrl?: string | undefined;
   /** The click id captured from the URL or the `__oppref` cookie, unchanged. */
-  oppref?: string;
+  oppref?: string | undefined;
   /** The pixel's browser id from the `__obref` cookie, when present. */
-  obref?: string;
+  obref?: string | undefined;
   /** `true` excludes the event from user-level personalization (it is still counted). */
-  opt_out?: boolean;
-  /** The event data in wire form (`type` set, `amount` in integer minor units). */
-  data: WireEventData;
+  optOut?: boolean | undefined;
+  /** The event data as given to `track` (a JSON copy taken at `track`). */
+  data?: EventDataInput | undefined;
 }
 
-/** Body of one relay request. */
+/** Body of one relay request (relay wire format version 2). */
 export interface RelayBody {
-  /** Version of the relay wire format: always 1. */
-  v: 1;
+  /** Version of the relay wire format: always 2. */
+  v: 2;
   /**
    * The visitor's consent, as the tracker knows it: it posts only while consent is granted. The
    * relay writes the `__oppref` cookie only for a same-origin request carrying it.
@@ -46,12 +53,6 @@ export const MAX_RELAY_EVENTS = 50;
 /** Body byte cap per request: the relay's default `maxBodyBytes` and the keepalive/beacon quota. */
 export const MAX_RELAY_BYTES = 64 * 1024;
 
-/** Builds the relay form of a built wire event. */
-export function toRelayEvent(event: WireEvent, obref: string | undefined): RelayEvent {
-  const { user: _user, action_source: _source, ...relay } = event;
-  return obref ? { ...relay, obref } : relay;
-}
-
 /**
  * Serializes events into request bodies of at most {@link MAX_RELAY_EVENTS} events and
  * {@link MAX_RELAY_BYTES} UTF-8 bytes each (an event larger than that on its own goes alone).
@@ -59,7 +60,7 @@ export function toRelayEvent(event: WireEvent, obref: string | undefined): Relay
 export function toRelayBodies(events: readonly RelayEvent[]): string[] {
   const bodies: string[] = [];
   const encoder = new TextEncoder();
-  const overhead = 38; // {"v":1,"consent":"granted","events":[]}
+  const overhead = 38; // {"v":2,"consent":"granted","events":[]}
   let parts: string[] = [];
   let bytes = overhead;
   for (const event of events) {
@@ -78,7 +79,7 @@ export function toRelayBodies(events: readonly RelayEvent[]): string[] {
 }
 
 function wrap(parts: string[]): string {
-  return `{"v":1,"consent":"granted","events":[${parts.join(',')}]}`;
+  return `{"v":2,"consent":"granted","events":[${parts.join(',')}]}`;
 }
 
 /** Options of {@link createRelayTransport}. */
@@ -116,11 +117,14 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
   };
 
   const post = async (body: string): Promise<void> => {
-    try {
-      // sendBeacon returns false when the browser refuses (quota); some browsers throw instead.
-      if (win.navigator.sendBeacon?.(endpoint, body) === true) return;
-    } catch {
-      // fall back to fetch
+    // Development builds use fetch only, to read the relay's answer (a beacon's is lost).
+    if (typeof process === 'undefined' || process.env.NODE_ENV === 'production') {
+      try {
+        // sendBeacon returns false when the browser refuses (quota); some browsers throw instead.
+        if (win.navigator.sendBeacon?.(endpoint, body) === true) return;
+      } catch {
+        // fall back to fetch
+      }
     }
     try {
       const response = await win.fetch(endpoint, {
@@ -130,7 +134,9 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
         credentials: 'same-origin',
         headers: { 'content-type': 'text/plain;charset=UTF-8' },
       });
-      if (!response.ok) {
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && response.status === 400) {
+        reportRefusals(endpoint, await response.json().catch(() => undefined), onError);
+      } else if (!response.ok) {
         onError(
           new CapiApiError(`Relay ${endpoint} answered ${response.status}`, {
             status: response.status,
@@ -170,4 +176,22 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
       batch = [];
     },
   };
+}
+
+/**
+ * Development builds: the issues of a relay's 400 answer (`{ rejected: [{ index, id, issues }] }` or
+ * `{ error, issues }`), one `CapiValidationError` per refused event, paths relative to the event.
+ */
+function reportRefusals(endpoint: string, answer: unknown, onError: (error: unknown) => void): void {
+  const { rejected, issues } = (answer ?? {}) as { rejected?: { id?: string; issues?: Issue[] }[]; issues?: Issue[] };
+  const refusals: { id?: string; issues?: Issue[] | undefined }[] = Array.isArray(rejected) && rejected.length > 0 ? rejected : [{ issues }];
+  for (const { id, issues: list } of refusals) {
+    const found = Array.isArray(list) ? list : [];
+    onError(
+      new CapiValidationError(
+        found,
+        `Relay ${endpoint} refused ${id === undefined ? 'the request' : `event ${id}`}: ${found.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ') || 'no issues listed'}`,
+      ),
+    );
+  }
 }

@@ -1,36 +1,32 @@
 /**
  * `createTracker`: the browser side of a conversion. Captures `oppref`, keeps it in a first-party
- * cookie only with consent, builds every event with core's `buildEventWithoutUser` (validation, money, ids),
- * and sends the same event (same id) to the site's relay and to OpenAI's pixel. Nothing here
- * throws into the page: every problem goes to `onError` (and the console in debug mode).
+ * cookie only with consent, and sends the event as the page gave it (same id) to the site's relay,
+ * which builds and validates it with core's `buildEvent`, and to OpenAI's pixel. Production bundles
+ * check only what keeps garbage out (a known event type, an id, a three-letter currency);
+ * development bundles check every event with core's rules at the call site (dev-checks.ts).
+ * Nothing here throws into the page: every problem goes to `onError` (and the console in debug mode).
  */
-import {
-  buildEventWithoutUser,
-  CapiError,
-  CapiValidationError,
-  isPixelEventType,
-  readQueryParam,
-  unknownOptionIssues,
-} from '@x/openai-capi-core';
-import type {
-  EventDataInput,
-  EventInput,
-  EventType,
-  Issue,
-  PixelUser,
-  WireEvent,
-} from '@x/openai-capi-core';
+import { CapiError, createEventId, isPixelEventType } from '@x/openai-capi-core';
+import type { EventDataInput, EventType, PixelUser, WireEventData } from '@x/openai-capi-core';
 import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
 import type { ConsentDecision, ConsentState } from './consent.js';
-import { cookieDomainCandidates, deleteCookie, probeCookieDomain, readCookie, readCookieValues, writeCookie } from './cookies.js';
+import { readCookie } from './cookies.js';
+import { checkOptions, checkTrack } from './dev-checks.js';
+import { createOpprefStore, OPPREF_COOKIE } from './oppref-store.js';
+import { isCount, isNumber, isPixelId, isPositiveNumber } from './option-values.js';
 import { createPixelBridge } from './pixel.js';
-import { linkPixelUser } from './pixel-user-link.js';
 import type { PixelBridge } from './pixel.js';
-import { createRelayTransport, toRelayEvent } from './relay-transport.js';
-import type { RelayTransport } from './relay-transport.js';
+import { pixelDataOf } from './pixel-data.js';
+import { linkPixelUser } from './pixel-user-link.js';
+import { createReporter, guarded, invalid } from './report.js';
+import { createRelayTransport } from './relay-transport.js';
+import type { RelayEvent, RelayTransport } from './relay-transport.js';
 
-/** Cookie holding OpenAI's click id (same name as OpenAI's own script uses). */
-export const OPPREF_COOKIE = '__oppref';
+declare const process: { env: { NODE_ENV?: string } };
+
+export { OPPREF_COOKIE };
+export { createReporter, invalid };
+
 /** Cookie holding the pixel's browser id; read, never created. */
 export const OBREF_COOKIE = '__obref';
 
@@ -83,10 +79,11 @@ export interface TrackerOptions {
 
 /** Per-event options of {@link Tracker.track}. */
 export interface TrackOptions {
-  /** The event id; wins over `key`. */
+  /**
+   * The event id, sent verbatim to the relay and the pixel (e.g. your order id, the same id your
+   * server sends for this conversion); default a random `createEventId()`.
+   */
   eventId?: string;
-  /** Natural key (order id…): the id becomes `deriveEventId(name, key)`, as on the server. */
-  key?: string;
   /** Required for `'custom'` events: lowercase `[a-z0-9_-]`, 1–64 chars. */
   customEventName?: string;
   /** Exclude this event from user-level personalization (still sent and counted). */
@@ -96,10 +93,13 @@ export interface TrackOptions {
 /** The tracker returned by {@link createTracker}. No method throws. */
 export interface Tracker {
   /**
-   * Builds and sends one event; returns its id, or `undefined` when consent is denied or the input
-   * is invalid (reported to `onError`; an unknown option such as `event_id` is invalid too, since
-   * ignoring it would silently give a random id). While consent is pending the event waits in memory
-   * (with `maxQueuedEvents: 0` it is dropped, reported, and `undefined` returned).
+   * Sends one event to the relay and the pixel under one id; returns that id, or `undefined` when
+   * consent is denied or the event is refused (reported to `onError`). Development builds refuse
+   * what core's rules refuse (the relay's rules), an unknown option such as `event_id` included;
+   * production builds refuse only an unknown or app-only event type, an `eventId` that is not a
+   * non-blank string, a currency that is not three letters and a `value` the pixel cannot take,
+   * and leave the rest to the relay. While consent is pending the event waits in memory (with
+   * `maxQueuedEvents: 0` it is dropped, reported, and `undefined` returned).
    */
   track(eventName: EventType, data?: EventDataInput, options?: TrackOptions): string | undefined;
   /** Grants or denies consent (storage and sending). Denial deletes `__oppref` and drops queued events. */
@@ -117,9 +117,12 @@ export interface Tracker {
 }
 
 const DAY_SECONDS = 86_400;
-/** The options `track` accepts, as named in its issue messages. */
-const TRACK_OPTION_NAMES: Record<keyof TrackOptions, true> = { eventId: true, key: true, customEventName: true, optOut: true };
-const TRACK_OPTIONS = `{ ${Object.keys(TRACK_OPTION_NAMES).join('?, ')}? }`;
+
+/** One tracked event, ready for both destinations: the relay's copy and the pixel's data. */
+interface Pending {
+  relay: RelayEvent;
+  pixelData: WireEventData;
+}
 
 /**
  * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
@@ -138,45 +141,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   }
 }
 
-/** Sends a problem to `onError` (as a `CapiError`) and, in debug mode or without `onError`, to the console. */
-export function createReporter(options: Pick<TrackerOptions, 'onError' | 'debug'>): (error: unknown) => void {
-  return (error) => {
-    const capiError = CapiError.isInstance(error)
-      ? error
-      : new CapiError(`openai-capi: unexpected error: ${describe(error)}`, { cause: error });
-    // Without an onError (or with one that is not a function, which would swallow every problem),
-    // the console is the only way not to drop a problem silently.
-    const onError = typeof options.onError === 'function' ? options.onError : undefined;
-    if (options.debug || !onError) console.warn('[openai-capi]', capiError.message);
-    try {
-      onError?.(capiError);
-    } catch {
-      // a throwing onError must not break the page either
-    }
-  };
-}
-
-/** `String(error)`, or a fallback when even that throws (a null-prototype object was thrown). */
-function describe(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return '(unprintable)';
-  }
-}
-
 function startTracker(options: TrackerOptions, report: (error: unknown) => void): Tracker {
   const debug = options.debug === true;
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): R | undefined => {
-      try {
-        return fn(...args);
-      } catch (error) {
-        report(error);
-        return undefined;
-      }
-    };
+  const guard = guarded(report);
 
   const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
   if (!win) return inertTracker(report);
@@ -185,27 +152,29 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const now = options.now ?? Date.now;
   const maxQueued = isCount(options.maxQueuedEvents) ? options.maxQueuedEvents : 100;
   const maxAgeDays = options.cookie?.maxAgeDays;
-  // An invalid lifetime (0, negative, NaN) would delete the cookie as it is written: reported, default used.
-  const maxAgeSeconds = (isPositiveNumber(maxAgeDays) ? maxAgeDays : 30) * DAY_SECONDS;
-  const configuredDomain = options.cookie?.domain && options.cookie.domain !== 'auto' ? options.cookie.domain : undefined;
   const honourGpc = options.globalPrivacyControl !== false;
   const gpcDenies = honourGpc && hasGlobalPrivacyControl(win.navigator);
-  const secure = location.protocol === 'https:';
   const givenPixelIds: unknown[] = options.pixelId === undefined ? [] : Array.isArray(options.pixelId) ? [...options.pixelId] : [options.pixelId];
-  // An invalid pixel id is reported by checkOptions and left out: the pixel never sees it.
+  // An invalid pixel id is left out (and reported in development): the pixel never sees it.
   const pixelIds = [...new Set(givenPixelIds.filter(isPixelId))];
 
-  checkOptions(options, givenPixelIds, pixelIds.length, report);
+  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkOptions(options, givenPixelIds, pixelIds.length, report);
 
   let consent = initialConsent(options.consent, honourGpc, win.navigator);
   let userDataConsent: ConsentState = 'pending';
-  let queue: WireEvent[] = [];
+  let queue: Pending[] = [];
   let pixelUser: PixelUser | undefined;
-  let cookieDomain: string | undefined | null = null; // null: not probed yet
-  let oppref: string | undefined;
-  let lastUrlOppref: string | undefined;
-  let unsaved = false;
 
+  const oppref = createOpprefStore({
+    doc,
+    location,
+    configuredDomain: options.cookie?.domain && options.cookie.domain !== 'auto' ? options.cookie.domain : undefined,
+    // An invalid lifetime (0, negative, NaN) would delete the cookie as it is written: default used.
+    maxAgeSeconds: (isPositiveNumber(maxAgeDays) ? maxAgeDays : 30) * DAY_SECONDS,
+    granted: () => consent === 'granted',
+    report,
+    guard,
+  });
   const relay: RelayTransport | undefined = options.endpoint
     ? createRelayTransport({
         endpoint: options.endpoint,
@@ -217,55 +186,14 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const pixel: PixelBridge | undefined =
     pixelIds.length > 0 ? createPixelBridge({ window: win, pixelIds, granted: consent === 'granted', debug, onError: report }) : undefined;
 
-  // Cookie access can throw (sandboxed iframes, disabled cookies): report it, keep tracking.
-  const cookieSafe = <R>(fn: () => R): R | undefined => guard(fn)();
-
-  const saveOppref = (): void =>
-    cookieSafe(() => {
-      if (!unsaved || oppref === undefined || consent !== 'granted') return;
-      // A `cookie.domain` is probed first: the browser refuses one that is not this host or a parent
-      // of it, which would lose the click id silently. Then the registrable domain is used, and the
-      // refusal reported (after the write, so the click id is stored all the same).
-      if (cookieDomain === null) cookieDomain = probeCookieDomain(doc, [configuredDomain, ...cookieDomainCandidates(location.hostname)], secure);
-      writeCookie(doc, OPPREF_COOKIE, oppref, { maxAgeSeconds, domain: cookieDomain, secure });
-      unsaved = false;
-      // A host-only copy with an older value (e.g. set by a server) would shadow ours for every reader
-      // that takes the first `__oppref`: the fresh value replaces it.
-      if (cookieDomain && readCookieValues(doc, OPPREF_COOKIE).some((value) => value !== oppref)) {
-        deleteCookie(doc, OPPREF_COOKIE, undefined, secure);
-      }
-      // A browser or extension that blocks cookies drops the write without a word: say so, since the
-      // click id then lasts only as long as this page.
-      if (!readCookieValues(doc, OPPREF_COOKIE).includes(oppref)) {
-        report(new CapiError(`The browser did not store the ${OPPREF_COOKIE} cookie (cookies blocked?): the click id is kept for this page only`));
-      }
-      if (configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
-    });
-
-  const deleteOppref = (): void => {
-    unsaved = oppref !== undefined;
-    cookieSafe(() => {
-      for (const domain of [undefined, ...cookieDomainCandidates(location.hostname)]) deleteCookie(doc, OPPREF_COOKIE, domain, secure);
-    });
-  };
-
-  const readObref = (): string | undefined => cookieSafe(() => readCookie(doc, OBREF_COOKIE));
-
-  /** Reads `oppref` from the current URL: a fresh value replaces the stored one. */
-  const capture = (): void => {
-    const fromUrl = readQueryParam(location.search, 'oppref');
-    if (fromUrl === undefined || fromUrl === lastUrlOppref) return;
-    lastUrlOppref = oppref = fromUrl;
-    unsaved = true;
-    saveOppref();
-  };
-
+  const readObref = guard((): string | undefined => readCookie(doc, OBREF_COOKIE));
   const userDataAllowed = (): boolean => consent === 'granted' && userDataConsent !== 'denied';
 
-  const dispatch = (event: WireEvent): void => {
-    relay?.enqueue(toRelayEvent(event, readObref()));
-    if (isPixelEventType(event.type)) pixel?.measure(event);
-    if (debug) console.info('[openai-capi] sent', event.type, event.id);
+  const dispatch = ({ relay: event, pixelData }: Pending): void => {
+    const obref = readObref();
+    relay?.enqueue(obref ? { ...event, obref } : event);
+    pixel?.measure(event, pixelData);
+    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && debug) console.info('[openai-capi] sent', event.type, event.id);
   };
 
   const flush = async (): Promise<void> => {
@@ -285,22 +213,21 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       }),
     );
   }
-  oppref = cookieSafe(() => readCookie(doc, OPPREF_COOKIE));
   guard(() => {
-    capture();
-    if (consent === 'denied') deleteOppref();
+    oppref.capture();
+    if (consent === 'denied') oppref.remove();
   })();
 
   const setConsent = (state: ConsentDecision): void => {
     checkDecision(state, 'consent');
     if (state === 'granted' && gpcDenies) {
-      if (debug) console.info('[openai-capi] GPC on: consent stays denied');
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && debug) console.info('[openai-capi] GPC on: consent stays denied');
       return;
     }
     if (state === consent) return;
     consent = state;
     if (state === 'granted') {
-      saveOppref();
+      oppref.save();
       pixel?.setConsent(true);
       if (pixelUser && userDataAllowed()) pixel?.setUser(pixelUser);
       const queued = queue;
@@ -309,50 +236,47 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     } else {
       queue = [];
       relay?.clear();
-      deleteOppref();
+      oppref.remove();
       pixel?.setConsent(false);
     }
   };
 
   const track = (eventName: EventType, data?: EventDataInput, givenOptions?: TrackOptions | null): string | undefined => {
-    capture();
+    oppref.capture();
     if (consent === 'denied') return undefined;
     const trackOptions = givenOptions ?? {};
-    // A misspelt option (`event_id`) or a bare key (`track(name, data, orderId)`) would otherwise
-    // give a random id silently, and the browser and server copies would not deduplicate.
-    if (typeof trackOptions !== 'object') invalid('options', 'invalid_type', `must be an object ${TRACK_OPTIONS}`);
-    const [unknown] = unknownOptionIssues(trackOptions, TRACK_OPTION_NAMES, `track ${TRACK_OPTIONS}`);
-    if (unknown) invalid(`options.${unknown.path}`, 'unknown_field', unknown.message);
-    if (eventName === 'app_installed' || eventName === 'app_opened') {
-      invalid('type', 'not_browser_event', 'is a mobile app event: send it from the server');
-    }
     const timestamp = now();
-    // Core skips `undefined` fields, so they need not be left out (hence the cast).
-    const input = {
-      type: eventName,
-      timestamp,
-      sourceUrl: location.href,
-      id: trackOptions.eventId,
-      key: trackOptions.key,
-      customEventName: trackOptions.customEventName,
-      optOut: trackOptions.optOut,
-      keepSourceUrlQuery: options.keepSourceUrlQuery,
-      oppref,
-      data,
-    } as EventInput;
-    const event = buildEventWithoutUser(input, { now: timestamp });
+    const href = location.href;
+    const sourceUrl = options.keepSourceUrlQuery === true ? href : href.replace(/[?#][\s\S]*/, '');
+    const clickId = oppref.get();
+    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+      checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery);
+    }
+    // What keeps garbage out, in every build (the relay checks the rest).
+    if (!isPixelEventType(eventName)) invalid('type', 'not_browser_event', 'must be an event type of the browser (app events: from the server)');
+    const { eventId, customEventName, optOut } = trackOptions;
+    if (eventId !== undefined && (typeof eventId !== 'string' || !eventId.trim())) invalid('options.eventId', 'invalid_type', 'must be a non-blank string');
+    const currency = (data as { currency?: unknown } | undefined)?.currency;
+    if (currency !== undefined && !/^[a-z]{3}$/i.test(currency as string)) invalid('data.currency', 'invalid_format', 'must be a three-letter ISO 4217 code');
+
+    const id = eventId ?? createEventId();
+    const event: Pending = {
+      // A JSON copy: what the page changes after `track` is not sent (the relay gets JSON anyway).
+      relay: { type: eventName, id, customEventName, timestamp, sourceUrl, oppref: clickId, optOut, data: data === undefined ? data : JSON.parse(JSON.stringify(data)) },
+      pixelData: pixelDataOf(eventName, data),
+    };
     if (consent === 'granted') {
       dispatch(event);
     } else {
       queue.push(event);
       if (queue.length > maxQueued) {
         const dropped = queue.shift()!;
-        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.id}`));
+        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.relay.id}`));
         // With maxQueuedEvents 0 the dropped event is this one: no id for an event that will never be sent.
         if (dropped === event) return undefined;
       }
     }
-    return event.id;
+    return id;
   };
 
   const setPixelUser = (user: PixelUser): void => {
@@ -376,81 +300,17 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     },
     setUserDataConsent: guard(setUserDataConsent),
     getOppref: guard(() => {
-      capture();
-      return consent === 'denied' ? undefined : oppref;
+      oppref.capture();
+      return consent === 'denied' ? undefined : oppref.get();
     }),
-    getObref: guard(() => (consent === 'denied' ? undefined : readObref())),
+    getObref: () => (consent === 'denied' ? undefined : readObref()),
     flush,
   };
   return linkPixelUser(tracker, { user: {}, setUser: setPixelUser, report });
 }
 
-/** Throws a `CapiValidationError` with one issue. */
-export function invalid(path: string, code: string, message: string): never {
-  throw new CapiValidationError([{ path, code, message }]);
-}
-
 function checkDecision(state: unknown, path: string): void {
   if (!isConsentDecision(state)) invalid(path, 'invalid_consent', "must be 'granted' or 'denied'");
-}
-
-// Every option name, typed against TrackerOptions so that the list cannot fall behind it.
-const TRACKER_OPTION_NAMES: Record<keyof TrackerOptions, true> = {
-  endpoint: true, pixelId: true, consent: true, globalPrivacyControl: true, cookie: true, keepSourceUrlQuery: true,
-  batchDelayMs: true, maxQueuedEvents: true, onError: true, debug: true, window: true, now: true,
-};
-const COOKIE_OPTION_NAMES: Record<keyof NonNullable<TrackerOptions['cookie']>, true> = { maxAgeDays: true, domain: true };
-
-/** Reports configuration mistakes once, at creation. */
-function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
-  const issues: Issue[] = [];
-  const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
-  // A misspelt option (`pixelIds`, `cookie.maxAge`) would be ignored: the pixel or the lifetime silently lost.
-  // A key is a secret wherever it sits, inherited (a shared defaults object) included.
-  const isSecret = (key: string) => /^api_?key$/i.test(key);
-  for (const key in options) if (isSecret(key)) add(`options.${key}`, 'secret_in_browser', 'is a server secret: never in browser code (ignored)');
-  for (const issue of unknownOptionIssues(options, TRACKER_OPTION_NAMES, 'createTracker')) {
-    if (!isSecret(issue.path)) add(`options.${issue.path}`, issue.code, issue.message);
-  }
-  if (typeof options.cookie === 'object' && options.cookie !== null) {
-    for (const issue of unknownOptionIssues(options.cookie, COOKIE_OPTION_NAMES, 'cookie')) add(`options.cookie.${issue.path}`, issue.code, issue.message);
-  }
-  if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
-    add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
-  }
-  pixelIds.forEach((id, index) => isPixelId(id) || add(`options.pixelId[${index}]`, 'invalid_pixel_id', 'must be a non-empty string (ignored)'));
-  if (!options.endpoint && validPixelIds === 0) add('options', 'no_destination', 'set endpoint and/or pixelId, or events go nowhere');
-  if (options.consent !== undefined && options.consent !== 'pending' && !isConsentDecision(options.consent)) {
-    add('options.consent', 'invalid_consent', "must be 'pending', 'granted' or 'denied'");
-  }
-  // NaN would make the pending queue unbounded; a negative number would drop every event.
-  if (options.maxQueuedEvents !== undefined && !isCount(options.maxQueuedEvents)) {
-    add('options.maxQueuedEvents', 'invalid_value', 'must be an integer ≥ 0 (100 used)');
-  }
-  if (options.batchDelayMs !== undefined && !isNumber(options.batchDelayMs)) {
-    add('options.batchDelayMs', 'invalid_value', 'must be a number ≥ 0 (25 used)');
-  }
-  const maxAgeDays = options.cookie?.maxAgeDays;
-  if (maxAgeDays !== undefined && !isPositiveNumber(maxAgeDays)) {
-    add('options.cookie.maxAgeDays', 'invalid_value', 'must be a positive number of days (30 used)');
-  }
-  if (issues.length > 0) report(new CapiValidationError(issues));
-}
-
-function isCount(value: unknown): value is number {
-  return Number.isInteger(value) && (value as number) >= 0;
-}
-
-function isPositiveNumber(value: unknown): value is number {
-  return typeof value === 'number' && value > 0 && value < Infinity;
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && value >= 0 && value < Infinity;
-}
-
-function isPixelId(id: unknown): id is string {
-  return typeof id === 'string' && id.trim() !== '';
 }
 
 /**

@@ -38,9 +38,10 @@ export { matchKeysOf, hasMatchKey, type MatchKey, type MatchKeys } from './match
 export { normalizeEmail, normalizePhone, normalizeName, normalizeExternalId } from './normalize.js';
 export { sha256Hex, nobleSha256Hex } from './hash.js';
 export { hashUser, toPixelUser, toPixelUserWith, type HashUserOptions } from './user.js';
+export { pixelUserTexts, type PixelUserText } from './pixel-user.js';
 export { isValidIp } from './user-rules.js';
 export { toMinorUnits, fromMinorUnits } from './money.js';
-export { CURRENCY_EXPONENT_EXCEPTIONS, exponentOf, decimalToMinorUnits } from './minor-units.js';
+export { CURRENCY_EXPONENT_EXCEPTIONS, exponentOf, decimalToMinorUnits, minorUnitsOf, type MinorUnitsFailure } from './minor-units.js';
 export { currencyExponent, isKnownCurrency, ISO_4217_EDITION } from './currency.js';
 export { createEventId, deriveEventId } from './ids.js';
 export { unknownOptionIssues } from './unknown-options.js';

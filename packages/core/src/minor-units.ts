@@ -26,36 +26,51 @@ export function exponentOf(code: string): number {
 
 // Digits, an optional fraction, an optional exponent (as printed by `String(number)`: 1e-7, 1e+21).
 const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
-const TOO_LARGE = 'must be at most 2^53 - 1 in minor units';
+
+/** Why {@link minorUnitsOf} refused an amount (the issue code core reports). */
+export type MinorUnitsFailure = 'invalid_type' | 'negative' | 'invalid_format' | 'too_large' | 'too_precise';
 
 /**
- * `amount` (a non-negative decimal in major units, number or string) → integer minor units with
- * `exponent` decimals, exactly: the rule of `toMinorUnits` (never rounded; excess non-zero digits
- * are `too_precise`).
+ * The rule of `toMinorUnits` without its messages: `amount` (a non-negative decimal in major
+ * units, number or string) → integer minor units with `exponent` decimals, exactly (never rounded;
+ * excess non-zero digits are `too_precise`), or the code of the rule it breaks. Numbers are read
+ * through `String(n)`; strings are plain decimals with an optional exponent.
+ */
+export function minorUnitsOf(amount: unknown, exponent: number): number | MinorUnitsFailure {
+  if (typeof amount !== 'number' && typeof amount !== 'string') return 'invalid_type';
+  const text = String(amount); // -0 prints as "0"; NaN and Infinity fail the format
+  if (text[0] === '-') return 'negative';
+  const match = DECIMAL.exec(text);
+  if (!match) return 'invalid_format';
+  const [, int = '', frac = '', exp = '0'] = match;
+  const shift = +exp + exponent;
+  if (!Number.isSafeInteger(shift)) return 'too_large';
+  // All digits with the decimal point moved `shift` places right (into minor units): `point` is
+  // where it lands; every digit after it must be 0.
+  const digits = int + frac;
+  const point = int.length + shift;
+  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) return 'too_precise';
+  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
+  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
+  return whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER ? 'too_large' : +whole;
+}
+
+/**
+ * {@link minorUnitsOf} with core's messages: the conversion of `toMinorUnits` once the exponent is known.
  *
  * @param currency - named in the `too_precise` message
  * @param path - the field named in errors
  * @throws CapiValidationError `invalid_type` | `negative` | `invalid_format` | `too_precise` | `too_large`
  */
 export function decimalToMinorUnits(amount: number | string, exponent: number, currency: string, path = 'value'): number {
-  if (typeof amount !== 'number' && typeof amount !== 'string') fail(path, 'invalid_type', 'must be a number or a decimal string');
-  const text = String(amount); // -0 prints as "0"; NaN and Infinity fail the format
-  if (text[0] === '-') fail(path, 'negative', 'must not be negative');
-  const match = DECIMAL.exec(text);
-  if (!match) fail(path, 'invalid_format', 'must be a plain decimal number like 19.99');
-  const [, int = '', frac = '', exp = '0'] = match;
-  const shift = +exp + exponent;
-  if (!Number.isSafeInteger(shift)) fail(path, 'too_large', TOO_LARGE);
-
-  // All digits with the decimal point moved `shift` places right (into minor units): `point` is
-  // where it lands; every digit after it must be 0.
-  const digits = int + frac;
-  const point = int.length + shift;
-  if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) {
-    fail(path, 'too_precise', `must have at most ${exponent} decimals in ${currency}`);
-  }
-  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
-  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
-  if (whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER) fail(path, 'too_large', TOO_LARGE);
-  return +whole;
+  const result = minorUnitsOf(amount, exponent);
+  if (typeof result === 'number') return result;
+  const messages: Record<MinorUnitsFailure, string> = {
+    invalid_type: 'must be a number or a decimal string',
+    negative: 'must not be negative',
+    invalid_format: 'must be a plain decimal number like 19.99',
+    too_large: 'must be at most 2^53 - 1 in minor units',
+    too_precise: `must have at most ${exponent} decimals in ${currency}`,
+  };
+  return fail(path, result, messages[result]);
 }
