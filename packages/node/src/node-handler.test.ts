@@ -24,9 +24,9 @@ async function start(options: Parameters<typeof createRelayHandler>[1] = {}) {
 
 const body = (id: string) =>
   JSON.stringify({
-    v: 1,
+    v: 2,
     consent: 'granted',
-    events: [{ id, type: 'page_viewed', timestamp_ms: Date.now(), source_url: 'https://shop.example/', data: { type: 'contents' } }],
+    events: [{ id, type: 'page_viewed', timestamp: Date.now(), sourceUrl: 'https://shop.example/', data: { type: 'contents' } }],
   });
 
 describe('toNodeHandler on a real node:http server', () => {

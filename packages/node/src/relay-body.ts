@@ -1,7 +1,14 @@
 import type { Issue } from '@x/openai-capi-core';
 
-/** Version of the browser → relay body this relay understands. */
-export const RELAY_WIRE_VERSION = 1;
+/**
+ * Version of the browser → relay body this relay understands: 2, friendly event input built here
+ * with core's `buildEvent` (docs/relay-wire-format.md). Version 1 (wire events built in the browser)
+ * is refused like any unknown version.
+ */
+export const RELAY_WIRE_VERSION = 2;
+
+/** The envelope's fields. */
+const ENVELOPE_FIELDS = ['v', 'consent', 'events'];
 
 /** Reading the body failed: the status and JSON body to answer with. */
 export interface BodyFailure {
@@ -86,7 +93,7 @@ export function checkContentType(contentType: string | null): BodyFailure | unde
 }
 
 /**
- * Parses and checks the envelope `{ "v": 1, "consent"?: "granted", "events": [1..maxEvents] }`;
+ * Parses and checks the envelope `{ "v": 2, "consent"?: "granted", "events": [1..maxEvents] }`;
  * returns the raw events and whether consent was posted.
  */
 export function parseEnvelope(text: string, maxEvents: number): RelayEnvelope | BodyFailure {
@@ -98,7 +105,7 @@ export function parseEnvelope(text: string, maxEvents: number): RelayEnvelope | 
   }
   const issues: Issue[] = [];
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    issues.push({ path: '', code: 'invalid_type', message: 'the body must be a JSON object { v, events }' });
+    issues.push({ path: '', code: 'invalid_type', message: 'the body must be a JSON object { v, consent, events }' });
     return { status: 400, error: 'invalid_envelope', issues };
   }
   const envelope = body as Record<string, unknown>;
@@ -109,12 +116,16 @@ export function parseEnvelope(text: string, maxEvents: number): RelayEnvelope | 
     issues.push({ path: 'consent', code: 'invalid_value', message: 'must be "granted" when given (the tracker posts only while consent is granted)' });
   }
   if (envelope.v !== RELAY_WIRE_VERSION) {
-    issues.push({ path: 'v', code: 'unsupported_version', message: `must be ${RELAY_WIRE_VERSION}` });
+    const message =
+      envelope.v === 1
+        ? `must be ${RELAY_WIRE_VERSION}: relay wire format 1 (events built in the browser) is no longer accepted; update @x/openai-capi-browser`
+        : `must be ${RELAY_WIRE_VERSION} (relay wire format version)`;
+    issues.push({ path: 'v', code: 'unsupported_version', message });
   }
   const events = envelope.events;
   if (!Array.isArray(events)) issues.push({ path: 'events', code: 'invalid_type', message: 'must be an array of events' });
   else if (events.length === 0) issues.push({ path: 'events', code: 'empty', message: 'must hold at least 1 event' });
-  else if (events.length > maxEvents) {
+  else if (events.length > maxEvents && issues.length === 0) {
     return {
       status: 400,
       error: 'too_many_events',

@@ -17,8 +17,8 @@ const URL_ = 'https://shop.example/api/openai-capi';
 const event = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
   type: 'page_viewed',
-  timestamp_ms: NOW,
-  source_url: 'https://shop.example/',
+  timestamp: NOW,
+  sourceUrl: 'https://shop.example/',
   data: { type: 'contents' },
   ...extra,
 });
@@ -64,7 +64,7 @@ describe('relay body read deadline', () => {
       });
       req.on('error', (e) => (closed ? undefined : reject(e)));
       req.on('close', () => (closed = true));
-      const body = JSON.stringify({ v: 1, events: [event('slow')] });
+      const body = JSON.stringify({ v: 2, consent: 'granted', events: [event('slow')] });
       let i = 0;
       const trickle = setInterval(() => {
         if (i >= body.length || closed) return clearInterval(trickle);
@@ -84,7 +84,7 @@ describe('relay body read deadline', () => {
 
   it('answers 408 to a Fetch body stream that never ends', async () => {
     const { handler } = recordingRelay({ bodyTimeoutMs: 100 });
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('{"v":1,')) });
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('{"v":2,')) });
     const r = await handler(new Request(URL_, { method: 'POST', headers: { 'sec-fetch-site': 'same-origin' }, body: stream, duplex: 'half' } as RequestInit));
     expect(r.status).toBe(408);
   });
@@ -119,7 +119,7 @@ describe('relay answers are capped', () => {
   it('lists the first 10 issues of a bad envelope and counts the rest (56 KiB in, < 2 KiB out)', async () => {
     const { handler } = recordingRelay();
     const fields = Array.from({ length: 1400 }, (_, i) => `"${'k'.repeat(30)}${i}":1`).join(',');
-    const body = `{${fields},"v":1,"events":[{}]}`;
+    const body = `{${fields},"v":2,"events":[{}]}`;
     expect(body.length).toBeGreaterThan(48 * 1024);
     const r = await handler(post(body));
     expect(r.status).toBe(400);
@@ -135,7 +135,7 @@ describe('relay answers are capped', () => {
     const { handler } = recordingRelay();
     const junk = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`bad_${i}`, i]));
     const events = Array.from({ length: 50 }, (_, i) => ({ ...event(`${'i'.repeat(300)}${i}`), ...junk }));
-    const r = await handler(post({ v: 1, events }));
+    const r = await handler(post({ v: 2, consent: 'granted', events }));
     expect(r.status).toBe(400);
     const text = await r.text();
     expect(text.length).toBeLessThan(16 * 1024);
@@ -157,7 +157,7 @@ describe(`relay oppref / obref cap (${MAX_REF_LENGTH} characters)`, () => {
     const long = 'x'.repeat(40_000);
     const ok = 'y'.repeat(MAX_REF_LENGTH);
     for (let i = 0; i < 2; i++) {
-      const r = await handler(post({ v: 1, events: [event(`a${i}`, { oppref: long, obref: long }), event(`b${i}`, { oppref: ok })] }));
+      const r = await handler(post({ v: 2, consent: 'granted', events: [event(`a${i}`, { oppref: long, obref: long }), event(`b${i}`, { oppref: ok })] }));
       expect(r.status).toBe(200);
       const answer = (await r.json()) as { accepted: string[]; warnings: { path: string; code: string }[] };
       expect(answer.accepted).toEqual([`a${i}`, `b${i}`]);
@@ -176,7 +176,7 @@ describe(`relay oppref / obref cap (${MAX_REF_LENGTH} characters)`, () => {
   it('leaves an over-long Referer or cookie click id out, and never writes it into a cookie', async () => {
     const { client, sent, handler } = recordingRelay({ onError: () => undefined });
     const long = 'z'.repeat(MAX_REF_LENGTH + 1);
-    const r = await handler(post({ v: 1, consent: 'granted', events: [event('r1')] }, { referer: `https://shop.example/?oppref=${long}`, cookie: `__obref=${long}` }));
+    const r = await handler(post({ v: 2, consent: 'granted', events: [event('r1')] }, { referer: `https://shop.example/?oppref=${long}`, cookie: `__obref=${long}` }));
     expect(r.status).toBe(200);
     expect(r.headers.getSetCookie()).toEqual([]);
     expect(((await r.json()) as { warnings: { path: string }[] }).warnings.map((w) => w.path)).toEqual(['oppref', 'obref']);
@@ -187,7 +187,7 @@ describe(`relay oppref / obref cap (${MAX_REF_LENGTH} characters)`, () => {
 });
 
 describe('relay __oppref cookie policy', () => {
-  const withClick = (consent: boolean) => JSON.stringify({ v: 1, ...(consent ? { consent: 'granted' } : {}), events: [event('c')] });
+  const withClick = (consent: boolean) => JSON.stringify({ v: 2, ...(consent ? { consent: 'granted' } : {}), events: [event('c')] });
   const cookieOf = async (options: RelayOptions, headers: Record<string, string>, consent: boolean, url = `${URL_}?oppref=CLICK`) =>
     (await recordingRelay(options).handler(post(withClick(consent), headers, url))).headers.getSetCookie();
 
@@ -206,7 +206,7 @@ describe('relay __oppref cookie policy', () => {
   });
 
   it('refuses a consent value other than "granted"', async () => {
-    const r = await recordingRelay().handler(post({ v: 1, consent: 'denied', events: [event('d')] }));
+    const r = await recordingRelay().handler(post({ v: 2, consent: 'denied', events: [event('d')] }));
     expect(r.status).toBe(400);
     expect(await r.json()).toMatchObject({ error: 'invalid_envelope', issues: [{ path: 'consent', code: 'invalid_value' }] });
   });

@@ -10,12 +10,12 @@ import { NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
 
 const URL_ = 'https://shop.example/api/openai-capi';
-const event = (id: string) => ({ id, type: 'page_viewed', timestamp_ms: NOW, source_url: 'https://shop.example/', data: { type: 'contents' } });
+const event = (id: string) => ({ id, type: 'page_viewed', timestamp: NOW, sourceUrl: 'https://shop.example/', data: { type: 'contents' } });
 const post = (ids: readonly string[]) =>
   new Request(URL_, {
     method: 'POST',
     headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'same-origin' },
-    body: JSON.stringify({ v: 1, events: ids.map(event) }),
+    body: JSON.stringify({ v: 2, consent: 'granted', events: ids.map(event) }),
   });
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 

@@ -14,7 +14,7 @@ const gc = runInNewContext('gc') as () => void;
 
 const URL_ = 'https://shop.example/api/openai-capi';
 const body = (i: number) =>
-  JSON.stringify({ v: 1, consent: 'granted', events: [{ id: `e${i}`, type: 'page_viewed', timestamp_ms: Date.now(), source_url: 'https://shop.example/', data: { type: 'contents' } }] });
+  JSON.stringify({ v: 2, consent: 'granted', events: [{ id: `e${i}`, type: 'page_viewed', timestamp: Date.now(), sourceUrl: 'https://shop.example/', data: { type: 'contents' } }] });
 
 /** Request `i` of the stream: mostly the shop's own pages, a share from other sites, some junk. */
 function request(i: number): [Request, { remoteAddress: string }] {
@@ -23,7 +23,7 @@ function request(i: number): [Request, { remoteAddress: string }] {
     kind < 7 ? { 'sec-fetch-site': 'same-origin', referer: `https://shop.example/?oppref=c${i}` }
     : kind < 9 ? { 'sec-fetch-site': 'cross-site', origin: `https://evil${i}.example` }
     : { 'sec-fetch-site': 'same-origin' };
-  const text = kind === 9 ? `{"v":1,"events":[{"id":"${'x'.repeat(300)}","bad":${i}}]}` : body(i);
+  const text = kind === 9 ? `{"v":2,"events":[{"id":"${'x'.repeat(300)}","bad":${i}}]}` : body(i);
   const ip = i % 2 === 0 ? `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` : `2001:db8:${(i % 65536).toString(16)}::${(i % 9973).toString(16)}`;
   return [new Request(URL_, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: text }), { remoteAddress: ip }];
 }

@@ -96,7 +96,9 @@ export interface RelayOptions {
    */
   globalPrivacyControl?: GpcPolicy;
   /**
-   * Called with unexpected errors (an `enrich` hook that threw something other than a
+   * Called with each event the relay refuses (a `CapiValidationError`: the browser's input broke a
+   * rule of core's `buildEvent`; production browser bundles do not check events themselves), with
+   * unexpected errors (an `enrich` hook that threw something other than a
    * `CapiValidationError`; the request gets 500) and, once per origin, method or kind, with a
    * `CapiError` for refused requests (another origin, an unsupported method), an `oppref`/`obref`
    * over its cap, a rate limit that cannot apply because client IPs are unknown, or queue shares

@@ -112,9 +112,9 @@ afterAll(async () => {
 
 /** A forged order with the attacker's click id, as a body the relay would accept from the shop. */
 const forged = (id: string) => ({
-  v: 1,
+  v: 2,
   consent: 'granted',
-  events: [{ id, type: 'order_created', timestamp_ms: Date.now(), source_url: `${shop}/checkout`, oppref: 'ATTACKER', data: { type: 'contents', amount: 999_900, currency: 'USD' } }],
+  events: [{ id, type: 'order_created', timestamp: Date.now(), sourceUrl: `${shop}/checkout`, oppref: 'ATTACKER', data: { type: 'contents', amount: 999_900, currency: 'USD' } }],
 });
 
 /** The attacker's page for one kind of request. */
@@ -122,7 +122,7 @@ function attackPage(kind: 'beacon' | 'fetch' | 'form'): string {
   const target = `${shop}/api/openai-capi?oppref=ATTACKER`;
   const body = JSON.stringify(forged(`forged-${kind}`));
   if (kind === 'form') {
-    // text/plain form encoding sends `name=value`: the `=` lands inside source_url, the JSON stays valid.
+    // text/plain form encoding sends `name=value`: the `=` lands inside sourceUrl, the JSON stays valid.
     const [name, value] = body.split(/(?<=\/checkout)/) as [string, string];
     const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
     return `<!doctype html><form method="POST" enctype="text/plain" action="${target}"><input name="${attr(`${name}?a`)}" value="${attr(`b${value}`)}"></form><script>document.forms[0].submit()</script>`;

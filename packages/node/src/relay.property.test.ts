@@ -54,30 +54,30 @@ const relayEvent = fc.record(
   {
     id: mostly(fc.stringMatching(/^[a-z0-9]{1,8}$/)),
     type: mostly(fc.constantFrom('page_viewed', 'order_created', 'lead_created', 'app_opened')),
-    timestamp_ms: mostly(fc.oneof(fc.constant(NOW), fc.integer({ min: NOW - 7e8, max: NOW + 7e5 }))),
-    source_url: mostly(fc.constantFrom('https://shop.example/p?email=x', 'https://shop.example/', 'nope')),
+    timestamp: mostly(fc.oneof(fc.constant(NOW), fc.integer({ min: NOW - 7e8, max: NOW + 7e5 }))),
+    sourceUrl: mostly(fc.constantFrom('https://shop.example/p?email=x', 'https://shop.example/', 'nope')),
     oppref: mostly(fc.string({ maxLength: 6 })),
     obref: mostly(fc.string({ maxLength: 6 })),
-    opt_out: mostly(fc.boolean()),
-    action_source: fc.constantFrom('web', 'offline'),
+    optOut: mostly(fc.boolean()),
+    actionSource: fc.constantFrom('web', 'offline'),
     user: mostly(markedUser),
     data: mostly(fc.oneof(fc.constant({}), fc.record({ amount: fc.nat(), currency: fc.constantFrom('USD', 'USD', 'usd') }), fc.record({ amount: fc.nat() }))),
     extra: anything,
   },
-  { requiredKeys: ['id', 'type', 'timestamp_ms', 'source_url'] },
+  { requiredKeys: ['id', 'type', 'timestamp', 'sourceUrl'] },
 ).map((e) => {
   // The data shape the type needs (or a wrong one, when data is random).
   const shape = e.type === 'page_viewed' || e.type === 'order_created' ? 'contents' : 'customer_action';
   if (e.extra !== undefined && typeof e.id === 'string' && e.id.length % 3 !== 0) delete e.extra; // now and then only
   return typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data) ? { ...e, data: { type: shape, ...e.data } } : e;
 });
-const customEvent = fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,8}$/), type: fc.constant('custom'), custom_event_name: fc.constantFrom('quiz', 'quiz', 'Bad'), timestamp_ms: fc.constant(NOW), source_url: fc.constant('https://shop.example/q'), data: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 })).map((d) => ({ ...d, type: 'custom' })), user: markedUser });
+const customEvent = fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,8}$/), type: fc.constant('custom'), customEventName: fc.constantFrom('quiz', 'quiz', 'Bad'), timestamp: fc.constant(NOW), sourceUrl: fc.constant('https://shop.example/q'), data: fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 })).map((d) => ({ ...d, type: 'custom' })), user: markedUser });
 /** Bodies: well-formed envelopes with random events, and random text. */
 const body = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ v: fc.constantFrom(1, 1, 1, 2), consent: fc.constantFrom('granted', 'granted', 'denied', 1), events: fc.array(fc.oneof({ weight: 6, arbitrary: relayEvent }, { weight: 2, arbitrary: customEvent }, { weight: 1, arbitrary: anything }), { minLength: 0, maxLength: 3 }) }).map((b) => JSON.stringify(b)) },
+  { weight: 6, arbitrary: fc.record({ v: fc.constantFrom(2, 2, 2, 1), consent: fc.constantFrom('granted', 'granted', 'denied', 1), events: fc.array(fc.oneof({ weight: 6, arbitrary: relayEvent }, { weight: 2, arbitrary: customEvent }, { weight: 1, arbitrary: anything }), { minLength: 0, maxLength: 3 }) }).map((b) => JSON.stringify(b)) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null') },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '{"v":1,"events":[]}', `{"v":1,"events":[${'{},'.repeat(60)}{}]}`, '[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]', '{"__proto__":{"polluted":1},"v":1,"events":[{}]}') },
+  { weight: 1, arbitrary: fc.constantFrom('', '{', '{"v":2,"consent":"granted","events":[]}', `{"v":2,"consent":"granted","events":[${'{},'.repeat(60)}{}]}`, '[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]', '{"__proto__":{"polluted":1},"v":2,"consent":"granted","events":[{}]}') },
 );
 /** Header values a Fetch `Headers` accepts (latin-1, no CR/LF/NUL), edgy ones included. */
 const headerValue = fc.oneof(

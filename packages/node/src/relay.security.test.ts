@@ -19,8 +19,8 @@ const setup = (options: RelayOptions = {}) => recordingRelay(options);
 const event = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
   type: 'lead_created',
-  timestamp_ms: NOW,
-  source_url: 'https://shop.example/contact',
+  timestamp: NOW,
+  sourceUrl: 'https://shop.example/contact',
   data: { type: 'customer_action' },
   ...extra,
 });
@@ -48,7 +48,7 @@ describe('relay ignores client-sent IP, user agent and identities (default accep
 
   it('events reaching the client carry the request IP and UA, never the body ones, and no client identity', async () => {
     const { client, sent, handler } = setup();
-    const r = await handler(post({ v: 1, events: [event('a', { user: spoofedUser })] }, { 'user-agent': 'RealBrowser/1', 'x-forwarded-for': '7.7.7.7' }), {
+    const r = await handler(post({ v: 2, consent: 'granted', events: [event('a', { user: spoofedUser })] }, { 'user-agent': 'RealBrowser/1', 'x-forwarded-for': '7.7.7.7' }), {
       remoteAddress: '203.0.113.5',
     });
     expect(r.status).toBe(200);
@@ -60,7 +60,7 @@ describe('relay ignores client-sent IP, user agent and identities (default accep
 
   it('does not take an IP or UA placed at the event level either (unknown fields are refused)', async () => {
     const { client, sent, handler } = setup();
-    const r = await handler(post({ v: 1, events: [event('a', { ip_address: '6.6.6.6', user_agent: 'SpoofBot/1' })] }), { remoteAddress: '203.0.113.5' });
+    const r = await handler(post({ v: 2, consent: 'granted', events: [event('a', { ip_address: '6.6.6.6', user_agent: 'SpoofBot/1' })] }), { remoteAddress: '203.0.113.5' });
     expect(r.status).toBe(400);
     const answer = (await r.json()) as { rejected: { issues: { path: string; code: string }[] }[] };
     expect(answer.rejected[0]!.issues.map((i) => `${i.path}:${i.code}`)).toEqual(['ip_address:unknown_field', 'user_agent:unknown_field']);
@@ -70,7 +70,7 @@ describe('relay ignores client-sent IP, user agent and identities (default accep
 
   it('even with acceptClientUser the IP and UA come from the request', async () => {
     const { client, sent, handler } = setup({ acceptClientUser: true });
-    await handler(post({ v: 1, events: [event('a', { user: { ...spoofedUser, email: undefined } })] }, { 'user-agent': 'RealBrowser/1' }), { remoteAddress: '203.0.113.5' });
+    await handler(post({ v: 2, consent: 'granted', events: [event('a', { user: { ...spoofedUser, email: undefined } })] }, { 'user-agent': 'RealBrowser/1' }), { remoteAddress: '203.0.113.5' });
     await client.flush();
     expect(sent[0]!.user).toMatchObject({ ip_address: '203.0.113.5', user_agent: 'RealBrowser/1' });
     expect(JSON.stringify(sent)).not.toMatch(/6\.6\.6\.6|SpoofBot/);
@@ -78,14 +78,14 @@ describe('relay ignores client-sent IP, user agent and identities (default accep
 
   it('without a socket address and without trustProxy, an X-Forwarded-For header gives no IP at all', async () => {
     const { client, sent, handler } = setup();
-    await handler(post({ v: 1, events: [event('a')] }, { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'UA' }));
+    await handler(post({ v: 2, consent: 'granted', events: [event('a')] }, { 'x-forwarded-for': '6.6.6.6', 'user-agent': 'UA' }));
     await client.flush();
     expect(sent[0]!.user).toEqual({ user_agent: 'UA' });
   });
 });
 
 describe('relay origin guard (same-origin by default)', () => {
-  const body = { v: 1, events: [event('a')] };
+  const body = { v: 2, consent: 'granted', events: [event('a')] };
   /** A request as a browser sends it: only the headers given (no default Sec-Fetch-Site). */
   const browser = (headers: Record<string, string>, url = URL_) =>
     new Request(url, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify(body) });
@@ -139,7 +139,7 @@ describe('relay origin guard (same-origin by default)', () => {
 
   it('lets allowedOrigins (case-insensitive, list or predicate) through cross-site, and never sets __oppref for them', async () => {
     const { handler } = setup({ allowedOrigins: ['https://WWW.shop.example/'] });
-    const withClick = { v: 1, consent: 'granted', events: [event('a')] };
+    const withClick = { v: 2, consent: 'granted', events: [event('a')] };
     const r = await handler(new Request(`${URL_}?oppref=C`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', origin: 'https://www.shop.example' }, body: JSON.stringify(withClick) }));
     expect(r.status).toBe(200);
     expect(r.headers.getSetCookie()).toEqual([]);
@@ -173,7 +173,7 @@ describe('relay origin guard (same-origin by default)', () => {
 describe('relay body-size limit', () => {
   it('answers 413 by Content-Length, and while reading a body that lies about its length', async () => {
     const { handler } = setup({ maxBodyBytes: 1024 });
-    const big = JSON.stringify({ v: 1, events: [event('a', { oppref: 'x'.repeat(2000) })] });
+    const big = JSON.stringify({ v: 2, consent: 'granted', events: [event('a', { oppref: 'x'.repeat(2000) })] });
     const declared = await handler(post(big));
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ error: 'body_too_large', issues: [{ code: 'too_large' }] });
@@ -203,7 +203,7 @@ describe('relay body-size limit', () => {
         });
         req.on('error', reject);
         // Valid JSON start, then far more than the limit, in chunks: only counting can stop it.
-        req.write(`{"v":1,"events":[{"id":"a","type":"lead_created","oppref":"`);
+        req.write(`{"v":2,"consent":"granted","events":[{"id":"a","type":"lead_created","oppref":"`);
         for (let i = 0; i < 8; i++) req.write('x'.repeat(512));
         req.end('"}]}');
       });
@@ -218,7 +218,7 @@ describe('relay body-size limit', () => {
 describe('relay rate limit', () => {
   it('answers 429 with Retry-After (whole seconds) after N requests per IP, per IP, and a spoofed X-Forwarded-For does not reset it', async () => {
     const { handler, clock } = setup({ rateLimit: { limit: 3, windowMs: 60_000 } });
-    const send = (ip: string, headers: Record<string, string> = {}) => handler(post({ v: 1, events: [event(`e${Math.random()}`)] }, headers), { remoteAddress: ip });
+    const send = (ip: string, headers: Record<string, string> = {}) => handler(post({ v: 2, consent: 'granted', events: [event(`e${Math.random()}`)] }, headers), { remoteAddress: ip });
     for (let i = 0; i < 3; i++) expect((await send('203.0.113.5')).status).toBe(200);
     const limited = await send('203.0.113.5', { 'x-forwarded-for': '198.51.100.1' });
     expect(limited.status).toBe(429);
@@ -245,12 +245,12 @@ describe('relay and prototype pollution', () => {
     const tracked: EventInput[] = [];
     const handler = createRelayHandler({ track: (input: EventInput) => (tracked.push(input), client.track(input)) }, { rateLimit: false, acceptClientUser: true });
     const poison = '{"polluted":"yes"}';
-    const envelope = await handler(post(`{"__proto__":${poison},"constructor":{"prototype":${poison}},"v":1,"events":[{}]}`));
+    const envelope = await handler(post(`{"__proto__":${poison},"constructor":{"prototype":${poison}},"v":2,"consent":"granted","events":[{}]}`));
     expect(envelope.status).toBe(400);
     expect(await envelope.json()).toMatchObject({ error: 'invalid_envelope', issues: [{ path: '__proto__', code: 'unknown_field' }, { path: 'constructor', code: 'unknown_field' }] });
 
-    const base = `"id":"c1","type":"custom","custom_event_name":"quiz","timestamp_ms":${NOW},"source_url":"https://shop.example/"`;
-    const body = `{"v":1,"events":[
+    const base = `"id":"c1","type":"custom","customEventName":"quiz","timestamp":${NOW},"sourceUrl":"https://shop.example/"`;
+    const body = `{"v":2,"consent":"granted","events":[
       {${base},"data":{"type":"custom","__proto__":${poison},"constructor":{"prototype":${poison}},"prototype":${poison},"contents":[{"id":"a","__proto__":${poison}}]},"user":{"__proto__":${poison},"countries":["US"]}},
       {${base.replace('c1', 'c2')},"__proto__":${poison},"data":{"type":"custom"}},
       {${base.replace('c1', 'c3')},"data":{"type":"custom","__proto__":${poison},"step":1},"user":{"constructor":${poison}}}
@@ -265,7 +265,7 @@ describe('relay and prototype pollution', () => {
     expect(answer.rejected[2]!.issues.map((i) => i.path)).toContain('user.constructor');
 
     // Without the user, the custom event is tracked: its __proto__ data key stays a plain own key.
-    const ok = await handler(post(`{"v":1,"events":[{${base.replace('c1', 'c4')},"data":{"type":"custom","__proto__":${poison},"step":1}}]}`), { remoteAddress: '203.0.113.5' });
+    const ok = await handler(post(`{"v":2,"consent":"granted","events":[{${base.replace('c1', 'c4')},"data":{"type":"custom","__proto__":${poison},"step":1}}]}`), { remoteAddress: '203.0.113.5' });
     expect(ok.status).toBe(200);
     const input = tracked.at(-1)!;
     expect(Object.getPrototypeOf(input)).toBe(Object.prototype);

@@ -10,8 +10,8 @@ function relayEvent(id: string, extra: Record<string, unknown> = {}) {
   return {
     id,
     type: 'order_created',
-    timestamp_ms: NOW,
-    source_url: 'https://shop.example/checkout',
+    timestamp: NOW,
+    sourceUrl: 'https://shop.example/checkout',
     data: { type: 'contents', amount: 2599, currency: 'USD' },
     ...extra,
   };
@@ -31,7 +31,7 @@ describe('relay: happy path', () => {
   it('tracks each event with IP, UA and cookies taken from the request, and answers 200', async () => {
     const { client, sent, handler } = setup();
     const response = await handler(
-      post({ v: 1, events: [relayEvent('o1')] }, { 'user-agent': 'UA/1', cookie: '__oppref=CLICK; __obref=OB' }),
+      post({ v: 2, consent: 'granted', events: [relayEvent('o1')] }, { 'user-agent': 'UA/1', cookie: '__oppref=CLICK; __obref=OB' }),
       { remoteAddress: '203.0.113.5' },
     );
     expect(response.status).toBe(200);
@@ -54,7 +54,7 @@ describe('relay: happy path', () => {
   it('prefers the body oppref/obref, else the Referer, and re-issues __oppref from a Referer click id', async () => {
     const { client, sent, handler } = setup();
     const response = await handler(
-      post({ v: 1, consent: 'granted', events: [relayEvent('a', { oppref: 'BODY', obref: 'OBBODY' }), relayEvent('b', { source_url: undefined })] }, {
+      post({ v: 2, consent: 'granted', events: [relayEvent('a', { oppref: 'BODY', obref: 'OBBODY' }), relayEvent('b', { sourceUrl: undefined })] }, {
         referer: 'https://shop.example/landing?oppref=REF&utm=x',
         cookie: '__obref=OBCOOKIE',
       }),
@@ -68,7 +68,7 @@ describe('relay: happy path', () => {
   });
 
   it('strips the query and fragment of source_url and of the Referer, unless keepSourceUrlQuery', async () => {
-    const body = { v: 1, events: [relayEvent('a', { source_url: 'https://shop.example/p?utm=1#x' }), relayEvent('b', { source_url: undefined })] };
+    const body = { v: 2, consent: 'granted', events: [relayEvent('a', { sourceUrl: 'https://shop.example/p?utm=1#x' }), relayEvent('b', { sourceUrl: undefined })] };
     const headers = { referer: 'https://shop.example/landing?utm=2' };
     const stripped = setup();
     await stripped.handler(post(body, headers));
@@ -84,14 +84,14 @@ describe('relay: happy path', () => {
     const errors: string[] = [];
     // queueShare off: with a 1-event queue, browser events' own share would refuse 'b' first.
     const { client, handler } = setup({ queueShare: false }, { maxQueueSize: 1, flushAt: 1000, onError: (e) => errors.push(e.message) });
-    const full = await handler(post({ v: 1, events: [relayEvent('a'), relayEvent('b')] }));
+    const full = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a'), relayEvent('b')] }));
     expect(full.status).toBe(503);
     expect(await full.json()).toEqual({
       accepted: ['a'],
       rejected: [{ index: 1, id: 'b', issues: [{ path: '', code: 'queue_full', message: 'not queued: the Conversions API client queue is full' }] }],
     });
     await client.shutdown();
-    const closed = await handler(post({ v: 1, events: [relayEvent('c')] }));
+    const closed = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('c')] }));
     expect(closed.status).toBe(503);
     expect(((await closed.json()) as { rejected: { issues: { code: string }[] }[] }).rejected[0]!.issues[0]!.code).toBe('client_closed');
     expect(errors).toHaveLength(2);
@@ -103,14 +103,14 @@ describe('relay: happy path', () => {
       { track: (i) => (tracked.push(i.id as string), i.id as string), stats: () => { throw new Error('no stats'); } },
       { rateLimit: false },
     );
-    const r = await handler(post({ v: 1, events: [relayEvent('s1'), relayEvent('s2')] }));
+    const r = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('s1'), relayEvent('s2')] }));
     expect(r.status).toBe(200);
     expect(tracked).toEqual(['s1', 's2']);
   });
 
   it('accepts application/json bodies too', async () => {
     const { handler } = setup();
-    const r = await handler(post({ v: 1, events: [relayEvent('a')] }, { 'content-type': 'application/json' }));
+    const r = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'content-type': 'application/json' }));
     expect(r.status).toBe(200);
   });
 
@@ -121,7 +121,7 @@ describe('relay: happy path', () => {
         return { ...input, user: { ...input.user, email: 'Ada@Example.com' } };
       },
     });
-    await handler(post({ v: 1, events: [relayEvent('a')] }, { 'user-agent': 'UA' }));
+    await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'user-agent': 'UA' }));
     await client.flush();
     expect(sent[0]!.user).toEqual({
       emails_sha256: [sha256Hex('ada@example.com')],
@@ -131,23 +131,23 @@ describe('relay: happy path', () => {
 });
 
 describe('relay: never trusts the client', () => {
-  it('drops client-sent user (IP, UA, identities) by default and overrides action_source', async () => {
+  it('drops client-sent user (IP, UA, identities) by default, sends action_source web, and refuses a client actionSource', async () => {
     const { client, sent, handler } = setup();
-    const event = relayEvent('a', {
-      action_source: 'physical_store',
-      user: { ip_address: '1.1.1.1', user_agent: 'fake', emails_sha256: ['a'.repeat(64)] },
-    });
-    const r = await handler(post({ v: 1, events: [event] }, { 'user-agent': 'real' }), { remoteAddress: '203.0.113.5' });
+    const event = relayEvent('a', { user: { ip_address: '1.1.1.1', user_agent: 'fake', emails_sha256: ['a'.repeat(64)] } });
+    const r = await handler(post({ v: 2, consent: 'granted', events: [event] }, { 'user-agent': 'real' }), { remoteAddress: '203.0.113.5' });
     expect(r.status).toBe(200);
     await client.flush();
     expect(sent[0]!.action_source).toBe('web');
     expect(sent[0]!.user).toEqual({ ip_address: '203.0.113.5', user_agent: 'real' });
+    const refused = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('b', { actionSource: 'physical_store' })] }), { remoteAddress: '203.0.113.5' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ rejected: [{ index: 0, id: 'b', issues: [{ path: 'actionSource', code: 'unknown_field' }] }] });
   });
 
   it('keeps client identities with acceptClientUser, but still never its IP or UA', async () => {
     const { client, sent, handler } = setup({ acceptClientUser: true });
     const event = relayEvent('a', { user: { ip_address: '1.1.1.1', user_agent: 'fake', emails_sha256: ['A'.repeat(64)], countries: ['US'] } });
-    await handler(post({ v: 1, events: [event] }), { remoteAddress: '203.0.113.5' });
+    await handler(post({ v: 2, consent: 'granted', events: [event] }), { remoteAddress: '203.0.113.5' });
     await client.flush();
     expect(sent[0]!.user).toEqual({ emails_sha256: ['a'.repeat(64)], countries: ['US'], ip_address: '203.0.113.5' });
   });
@@ -155,7 +155,7 @@ describe('relay: never trusts the client', () => {
   it('with acceptClientUser, drops camelCase IP/UA too and rejects a user that is not an object', async () => {
     const { client, sent, handler } = setup({ acceptClientUser: true });
     const r = await handler(
-      post({ v: 1, events: [relayEvent('a', { user: { ipAddress: '1.1.1.1', userAgent: 'fake', country: 'US' } }), relayEvent('b', { user: 'x' })] }),
+      post({ v: 2, consent: 'granted', events: [relayEvent('a', { user: { ipAddress: '1.1.1.1', userAgent: 'fake', country: 'US' } }), relayEvent('b', { user: 'x' })] }),
       { remoteAddress: '203.0.113.5' },
     );
     expect(r.status).toBe(400);
@@ -169,11 +169,11 @@ describe('relay: never trusts the client', () => {
 
   it('ignores X-Forwarded-For unless trustProxy is set', async () => {
     const plain = setup();
-    await plain.handler(post({ v: 1, events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
+    await plain.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
     await plain.client.flush();
     expect(plain.sent[0]!.user?.ip_address).toBe('10.0.0.1');
     const proxied = setup({ trustProxy: 1 });
-    await proxied.handler(post({ v: 1, events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
+    await proxied.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'x-forwarded-for': '198.51.100.1' }), { remoteAddress: '10.0.0.1' });
     await proxied.client.flush();
     expect(proxied.sent[0]!.user?.ip_address).toBe('198.51.100.1');
   });
@@ -183,7 +183,7 @@ describe('relay: strict validation', () => {
   it('rejects invalid events one by one with their issues (400) and still tracks the valid ones', async () => {
     const { client, sent, handler } = setup();
     const r = await handler(
-      post({ v: 1, events: [relayEvent('ok'), relayEvent('bad', { type: 'purchase' }), 'nope', relayEvent('x', { bogus: 1 })] }),
+      post({ v: 2, consent: 'granted', events: [relayEvent('ok'), relayEvent('bad', { type: 'purchase' }), 'nope', relayEvent('x', { bogus: 1 })] }),
     );
     expect(r.status).toBe(400);
     const body = (await r.json()) as { accepted: string[]; rejected: Array<{ index: number; id?: string; issues: Array<{ path: string; code: string }> }> };
@@ -201,9 +201,9 @@ describe('relay: strict validation', () => {
       ['{not json', 'invalid_json'],
       [[], 'invalid_envelope'],
       [{ events: [relayEvent('a')] }, 'invalid_envelope'],
-      [{ v: 1, events: [] }, 'invalid_envelope'],
-      [{ v: 1, events: [relayEvent('a')], extra: true }, 'invalid_envelope'],
-      [{ v: 1, events: [relayEvent('a'), relayEvent('b'), relayEvent('c')] }, 'too_many_events'],
+      [{ v: 2, consent: 'granted', events: [] }, 'invalid_envelope'],
+      [{ v: 2, consent: 'granted', events: [relayEvent('a')], extra: true }, 'invalid_envelope'],
+      [{ v: 2, consent: 'granted', events: [relayEvent('a'), relayEvent('b'), relayEvent('c')] }, 'too_many_events'],
     ];
     for (const [body, error] of cases) {
       const r = await handler(post(body));
@@ -216,7 +216,7 @@ describe('relay: strict validation', () => {
 
   it('answers 413 above maxBodyBytes, by Content-Length or while reading a stream', async () => {
     const { handler } = setup({ maxBodyBytes: 1024 });
-    const big = JSON.stringify({ v: 1, events: [relayEvent('a', { source_url: `https://shop.example/${'x'.repeat(2000)}` })] });
+    const big = JSON.stringify({ v: 2, consent: 'granted', events: [relayEvent('a', { source_url: `https://shop.example/${'x'.repeat(2000)}` })] });
     expect((await handler(post(big))).status).toBe(413);
     const stream = new ReadableStream({
       start(controller) {
@@ -239,7 +239,7 @@ describe('relay: strict validation', () => {
 
   it('restricts event types with eventTypes', async () => {
     const { handler } = setup({ eventTypes: ['page_viewed'] });
-    const r = await handler(post({ v: 1, events: [relayEvent('a')] }));
+    const r = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }));
     expect(r.status).toBe(400);
     expect(((await r.json()) as { rejected: Array<{ issues: Array<{ code: string }> }> }).rejected[0]!.issues[0]!.code).toBe('not_allowed');
   });
@@ -250,10 +250,10 @@ describe('relay: strict validation', () => {
         throw new CapiValidationError([{ path: 'user', code: 'no_session', message: 'no logged-in user' }]);
       },
     });
-    expect((await rejecting.handler(post({ v: 1, events: [relayEvent('a')] }))).status).toBe(400);
+    expect((await rejecting.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }))).status).toBe(400);
     const onError = vi.fn();
     const failing = setup({ onError, enrich: () => { throw new Error('db down'); } });
-    const r = await failing.handler(post({ v: 1, events: [relayEvent('a')] }));
+    const r = await failing.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }));
     expect(r.status).toBe(500);
     expect(await r.json()).toEqual({ error: 'internal_error' });
     expect(onError).toHaveBeenCalledOnce();
@@ -263,7 +263,7 @@ describe('relay: strict validation', () => {
 describe('relay: origin, rate limit, privacy', () => {
   it('lets a cross-site request through only from allowedOrigins (403 when missing or foreign)', async () => {
     const { handler } = setup({ allowedOrigins: ['https://shop.example'] });
-    const body = { v: 1, events: [relayEvent('a')] };
+    const body = { v: 2, consent: 'granted', events: [relayEvent('a')] };
     const crossSite = { 'sec-fetch-site': 'cross-site' };
     expect((await handler(post(body, { ...crossSite, origin: 'https://shop.example' }))).status).toBe(200);
     expect((await handler(post(body, { ...crossSite, origin: 'https://evil.example' }))).status).toBe(403);
@@ -273,7 +273,7 @@ describe('relay: origin, rate limit, privacy', () => {
   it('rate-limits per client IP with 429 and Retry-After', async () => {
     let t = 0;
     const { handler } = setup({ rateLimit: { limit: 2, windowMs: 10_000 }, now: () => t });
-    const send = (ip: string) => handler(post({ v: 1, events: [relayEvent(`e${t}${ip}`)] }), { remoteAddress: ip });
+    const send = (ip: string) => handler(post({ v: 2, consent: 'granted', events: [relayEvent(`e${t}${ip}`)] }), { remoteAddress: ip });
     expect((await send('192.0.2.1')).status).toBe(200);
     expect((await send('192.0.2.1')).status).toBe(200);
     const limited = await send('192.0.2.1');
@@ -287,23 +287,23 @@ describe('relay: origin, rate limit, privacy', () => {
   it('does not rate-limit requests whose client IP is unknown (one shared bucket would refuse real visitors), and says so once', async () => {
     const errors: unknown[] = [];
     const { handler } = setup({ rateLimit: { limit: 1, windowMs: 60_000 }, onError: (error) => errors.push(error) });
-    for (let i = 0; i < 5; i++) expect((await handler(post({ v: 1, events: [relayEvent(`u${i}`)] }))).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await handler(post({ v: 2, consent: 'granted', events: [relayEvent(`u${i}`)] }))).status).toBe(200);
     expect(errors).toHaveLength(1);
     expect(CapiError.isInstance(errors[0])).toBe(true);
     expect((errors[0] as Error).message).toMatch(/cannot see client IP addresses.*trustProxy.*remoteAddress/);
     // With rateLimit: false there is nothing to say.
     const quiet: unknown[] = [];
     const off = setup({ rateLimit: false, onError: (error) => quiet.push(error) });
-    await off.handler(post({ v: 1, events: [relayEvent('q')] }));
+    await off.handler(post({ v: 2, consent: 'granted', events: [relayEvent('q')] }));
     expect(quiet).toEqual([]);
   });
 
   it('prints its own configuration errors by default, but only the name of an application error', async () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      await setup({ rateLimit: { limit: 1, windowMs: 60_000 } }).handler(post({ v: 1, events: [relayEvent('d')] }));
+      await setup({ rateLimit: { limit: 1, windowMs: 60_000 } }).handler(post({ v: 2, consent: 'granted', events: [relayEvent('d')] }));
       const failing = setup({ enrich: () => { throw new Error('db down for ada@example.com'); } });
-      await failing.handler(post({ v: 1, events: [relayEvent('e')] }), { remoteAddress: '192.0.2.9' });
+      await failing.handler(post({ v: 2, consent: 'granted', events: [relayEvent('e')] }), { remoteAddress: '192.0.2.9' });
       const lines = spy.mock.calls.map((args) => args.join(' '));
       expect(lines[0]).toMatch(/cannot see client IP addresses/);
       expect(lines[1]).toMatch(/relay handler failed \(Error\)/);
@@ -315,7 +315,7 @@ describe('relay: origin, rate limit, privacy', () => {
 
   it('drops events under Sec-GPC: 1 by default (202), and tracks nothing', async () => {
     const { client, sent, handler } = setup();
-    const r = await handler(post({ v: 1, events: [relayEvent('a'), relayEvent('b')] }, { 'sec-gpc': '1', referer: 'https://shop.example/?oppref=X' }));
+    const r = await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a'), relayEvent('b')] }, { 'sec-gpc': '1', referer: 'https://shop.example/?oppref=X' }));
     expect(r.status).toBe(202);
     expect(await r.json()).toEqual({ accepted: [], dropped: 2, reason: 'gpc' });
     expect(r.headers.getSetCookie()).toEqual([]);
@@ -325,18 +325,18 @@ describe('relay: origin, rate limit, privacy', () => {
 
   it("sends with opt_out under GPC when globalPrivacyControl is 'opt_out', unchanged when 'ignore'", async () => {
     const optOut = setup({ globalPrivacyControl: 'opt_out' });
-    await optOut.handler(post({ v: 1, events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
+    await optOut.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
     await optOut.client.flush();
     expect(optOut.sent[0]!.opt_out).toBe(true);
     const ignore = setup({ globalPrivacyControl: 'ignore' });
-    await ignore.handler(post({ v: 1, events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
+    await ignore.handler(post({ v: 2, consent: 'granted', events: [relayEvent('a')] }, { 'sec-gpc': '1' }));
     await ignore.client.flush();
     expect(ignore.sent[0]!.opt_out).toBeUndefined();
   });
 
   it('passes a client opt_out through', async () => {
     const { client, sent, handler } = setup();
-    await handler(post({ v: 1, events: [relayEvent('a', { opt_out: true })] }));
+    await handler(post({ v: 2, consent: 'granted', events: [relayEvent('a', { optOut: true })] }));
     await client.flush();
     expect(sent[0]!.opt_out).toBe(true);
   });

@@ -1,7 +1,6 @@
 import {
   CapiError,
   CapiValidationError,
-  eventInputFromWire,
   userInputFromWire,
   type EventInput,
   type Issue,
@@ -198,6 +197,8 @@ async function trackEvents(parts: RelayParts, request: Request, facts: RequestFa
       }
     } catch (error) {
       if (!CapiValidationError.isInstance(error)) throw error;
+      // Refused whole (never half-sent), answered to the browser and reported here.
+      parts.reporter.report(new CapiValidationError(error.issues, `Relay refused event ${index}: ${error.message}`), request);
       rejected.push(rejection(index, id, error.issues));
     }
   }
@@ -249,7 +250,15 @@ const UNKNOWN_IP_MESSAGE =
   'The relay cannot see client IP addresses, so it does not rate-limit these requests and events carry no IP: ' +
   'pass trustProxy (behind a proxy that sets X-Forwarded-For) or relay(request, { remoteAddress }), or set rateLimit: false';
 
-/** Relay event (wire form, RELAY.md) → the input given to `client.track`. */
+// The fields of a relay event (format v2: the tracker's friendly input); `user` only with acceptClientUser.
+const RELAY_EVENT_FIELDS = ['type', 'id', 'customEventName', 'timestamp', 'sourceUrl', 'oppref', 'obref', 'optOut', 'data', 'user'];
+
+/**
+ * Relay event (format v2, docs/relay-wire-format.md: friendly input as the page gave it) → the input
+ * given to `client.track`, which builds and validates it with core's `buildEvent`.
+ *
+ * @throws CapiValidationError for an event that is not an object or has unknown fields
+ */
 function toEventInput(
   raw: unknown,
   attribution: Attribution,
@@ -257,18 +266,16 @@ function toEventInput(
   options: RelayOptions,
   gpcPolicy: GpcPolicy,
 ): EventInput {
-  const wire = isObject(raw) ? { ...raw } : raw;
-  let clientUser: unknown;
-  let bodyObref: unknown;
-  if (isObject(wire)) {
-    clientUser = wire.user;
-    bodyObref = wire.obref;
-    delete wire.user;
-    delete wire.obref;
-    delete wire.action_source;
+  if (!isObject(raw)) throw new CapiValidationError([{ path: '', code: 'invalid_type', message: 'must be an object (a relay event)' }]);
+  const unknown = Object.keys(raw).filter((key) => !RELAY_EVENT_FIELDS.includes(key));
+  if (unknown.length > 0) {
+    throw new CapiValidationError(
+      unknown.map((path) => ({ path, code: 'unknown_field', message: 'is not a relay event field (docs/relay-wire-format.md)' })),
+    );
   }
-  const input = eventInputFromWire(wire);
-  input.actionSource = 'web';
+  const { user: clientUser, obref: bodyObref, ...fields } = raw;
+  // Core skips `undefined` fields and reports every other bad value with its input name.
+  const input = { ...fields, actionSource: 'web' } as EventInput;
   if (options.keepSourceUrlQuery === true) input.keepSourceUrlQuery = true;
   if (input.sourceUrl === undefined) {
     const referer = request.headers.get('referer');
