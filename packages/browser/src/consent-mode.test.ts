@@ -68,11 +68,11 @@ describe('connectGoogleConsentMode', () => {
     expect(tracker.consent).toBe('granted');
   });
 
-  it('ad_user_data drives whether identify data reaches the pixel', () => {
+  it('ad_user_data drives whether identify data reaches the pixel', async () => {
     const { page, gtag, tracker } = gtagPage();
     connectGoogleConsentMode(tracker, { window: page.win });
     gtag('consent', 'update', { ad_storage: 'granted', ad_user_data: 'denied' });
-    identify(tracker, { country: 'US' });
+    await identify(tracker, { country: 'US' });
     expect(page.oaiqCalls().filter((c) => c[0] === 'init' && 'user' in (c[1] as object))).toEqual([]);
     gtag('consent', 'update', { ad_user_data: 'granted' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: { country: 'US' } }]);

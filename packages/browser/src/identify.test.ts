@@ -10,17 +10,17 @@ const setup = (options: Parameters<typeof setupTracker>[0] = {}) => setupTracker
 describe('identify', () => {
   it('sends no user, IP or user agent: identify stays out of the relay', async () => {
     const { page, tracker } = setup({ consent: 'granted' });
-    identify(tracker, { email: 'Jane@Example.com' });
+    await identify(tracker, { email: 'Jane@Example.com' });
     tracker.track('lead_created');
     await tracker.flush();
-    const body = page.beacons[0]!.body;
+    const body = page.posts()[0]!.body;
     expect(body).not.toMatch(/user|email|sha256|action_source/);
   });
 
-  it('identify re-inits with the complete, merged, hashed user', () => {
+  it('identify re-inits with the complete, merged, hashed user', async () => {
     const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
-    identify(tracker, { email: 'Jane@Example.com' });
-    identify(tracker, { country: 'us', externalId: 'u_1' });
+    await identify(tracker, { email: 'Jane@Example.com' });
+    await identify(tracker, { country: 'us', externalId: 'u_1' });
     const inits = page.oaiqCalls().filter((c) => c[0] === 'init');
     expect(inits).toEqual([
       ['init', { pixelId: 'p1' }],
@@ -30,36 +30,36 @@ describe('identify', () => {
     expect(JSON.stringify(page.oaiqCalls())).not.toContain('Jane');
   });
 
-  it('holds user data until consent, and follows user-data consent', () => {
+  it('holds user data until consent, and follows user-data consent', async () => {
     const { page, tracker } = setup({ pixelId: 'p1' });
-    identify(tracker, { email: 'jane@example.com' });
+    await identify(tracker, { email: 'jane@example.com' });
     expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toHaveLength(1);
     tracker.setConsent('granted');
     const user = toPixelUser({ email: 'jane@example.com' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user }]);
     tracker.setUserDataConsent('denied');
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
-    identify(tracker, { country: 'US' });
+    await identify(tracker, { country: 'US' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1' }]);
     tracker.setUserDataConsent('granted');
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
   });
 
-  it('reports invalid user data and keeps the previous user', () => {
+  it('reports invalid user data and keeps the previous user', async () => {
     const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
-    identify(tracker, { email: 'jane@example.com' });
-    identify(tracker, { phone: 'call me maybe' });
+    await identify(tracker, { email: 'jane@example.com' });
+    await identify(tracker, { phone: 'call me maybe' });
     expect(CapiValidationError.isInstance(errors[0])).toBe(true);
     expect(errors[0]!.message).not.toContain('call me');
-    identify(tracker, { country: 'US' });
+    await identify(tracker, { country: 'US' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'jane@example.com', country: 'US' }) }]);
   });
 
-  it('reports an identify() argument that is not an object, and keeps the user', () => {
+  it('reports an identify() argument that is not an object, and keeps the user', async () => {
     for (const user of [null, undefined, 'jane@example.com', 42]) {
       const { page, errors, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
-      identify(tracker, { country: 'US' });
-      expect(() => identify(tracker, user as never)).not.toThrow();
+      await identify(tracker, { country: 'US' });
+      await expect(identify(tracker, user as never)).resolves.toBeUndefined();
       expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['user', 'invalid_type']]);
       expect(errors[0]!.message).not.toContain('jane');
       expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([
@@ -69,27 +69,27 @@ describe('identify', () => {
     }
   });
 
-  it('works through a Proxy around the tracker (Vue reactive, MobX)', () => {
+  it('works through a Proxy around the tracker (Vue reactive, MobX)', async () => {
     const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
-    identify(new Proxy(tracker, {}), { email: 'ada@example.com' });
+    await identify(new Proxy(tracker, {}), { email: 'ada@example.com' });
     expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'ada@example.com' }) }]);
     expect(errors).toEqual([]);
   });
 
-  it('keeps each tracker’s user apart', () => {
+  it('keeps each tracker’s user apart', async () => {
     const a = setup({ consent: 'granted', pixelId: 'p1' });
     const b = setup({ consent: 'granted', pixelId: 'p2' });
-    identify(a.tracker, { email: 'ada@example.com' });
-    identify(b.tracker, { country: 'FR' });
+    await identify(a.tracker, { email: 'ada@example.com' });
+    await identify(b.tracker, { country: 'FR' });
     expect(a.page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'ada@example.com' }) }]);
     expect(b.page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p2', user: { country: 'FR' } }]);
   });
 
-  it('reports a tracker that is not one from createTracker to the console, without the user data', () => {
+  it('reports a tracker that is not one from createTracker to the console, without the user data', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       for (const notATracker of [undefined, null, {}, { track() {} }, 'tracker']) {
-        expect(() => identify(notATracker as unknown as Tracker, { email: 'jane@example.com' })).not.toThrow();
+        await expect(identify(notATracker as unknown as Tracker, { email: 'jane@example.com' })).resolves.toBeUndefined();
       }
       expect(warn).toHaveBeenCalledTimes(5);
       for (const [, message] of warn.mock.calls) {
@@ -101,4 +101,41 @@ describe('identify', () => {
     }
   });
 
+
+  it('without WebCrypto (no secure context) reports that it cannot hash and sends no user data', async () => {
+    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+    vi.stubGlobal('crypto', { getRandomValues: globalThis.crypto.getRandomValues.bind(globalThis.crypto) });
+    try {
+      await identify(tracker, { email: 'jane@example.com', country: 'US' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('cannot hash without WebCrypto')]);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'init')).toEqual([['init', { pixelId: 'p1' }]]);
+    expect(JSON.stringify(page.oaiqCalls())).not.toMatch(/jane|US/);
+  });
+
+  it('a slower digest of an older call never replaces a newer user', async () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
+    const first = identify(tracker, { email: 'old@example.com' });
+    const second = identify(tracker, { email: 'new@example.com' });
+    await Promise.all([first, second]);
+    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'new@example.com' }) }]);
+  });
+
+  it('production: only what the normalizers refuse is reported; the rest is hashed as core would', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+      await identify(tracker, { email: 'not an email' });
+      expect((errors[0] as CapiValidationError).issues.map((i) => i.path)).toEqual(['user.email']);
+      await identify(tracker, { email: ' Jane@Example.com ', phone: '+1 415 555 2671', firstName: "O'Neil", country: 'us' });
+      expect(page.oaiqCalls().at(-1)).toEqual([
+        'init',
+        { pixelId: 'p1', user: toPixelUser({ email: ' Jane@Example.com ', phone: '+1 415 555 2671', firstName: "O'Neil", country: 'us' }) },
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

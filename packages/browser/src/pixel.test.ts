@@ -1,7 +1,8 @@
-import type { WireEvent } from '@x/openai-capi-core';
 import { describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL, createPixelBridge, installPixelStub } from './pixel.js';
+import { pixelDataOf } from './pixel-data.js';
+import type { RelayEvent } from './relay-transport.js';
 
 /** The bridge's onError in tests where the pixel never throws. */
 const fail = (error: unknown): never => {
@@ -10,15 +11,15 @@ const fail = (error: unknown): never => {
 
 const scripts = (doc: Document) => [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src'));
 
-const order: WireEvent = {
+const order: RelayEvent = {
   id: 'order_12345',
   type: 'order_created',
-  timestamp_ms: NOW,
-  source_url: 'https://shop.example.com/checkout',
+  timestamp: NOW,
+  sourceUrl: 'https://shop.example.com/checkout',
   oppref: 'click',
-  action_source: 'web',
-  data: { type: 'contents', amount: 2599, currency: 'USD' },
+  data: { value: '25.99', currency: 'usd' },
 };
+const orderData = pixelDataOf(order.type, order.data);
 
 describe('installPixelStub', () => {
   it('installs the official queue shape: a function pushing its arguments onto oaiq.q', () => {
@@ -38,7 +39,7 @@ describe('installPixelStub', () => {
     (page.win as unknown as { oaiq: unknown }).oaiq = existing;
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['p'], granted: false, debug: false, onError: fail });
     expect((page.win as unknown as { oaiq: unknown }).oaiq).toBe(existing);
-    bridge.measure(order);
+    bridge.measure(order, orderData);
     // The site's own oaiq may have other pixels initialised: `measure` would count the event there too.
     expect(calls.map((c) => c.slice(0, 2))).toEqual([['consent', false], ['init', { pixelId: 'p' }], ['measureSingle', 'p']]);
   });
@@ -88,7 +89,7 @@ describe('createPixelBridge', () => {
   it('measures with event_id and nothing of source_url, timestamp or oppref', () => {
     const page = openPage();
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
-    bridge.measure(order);
+    bridge.measure(order, orderData);
     expect(page.oaiqCalls()[2]).toEqual([
       'measure',
       'order_created',
@@ -101,14 +102,8 @@ describe('createPixelBridge', () => {
   it('passes custom_event_name and opt_out as options, and no server-only custom data keys', () => {
     const page = openPage();
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['p1'], granted: true, debug: false, onError: fail });
-    bridge.measure({
-      ...order,
-      id: 'quote_1',
-      type: 'custom',
-      custom_event_name: 'quote_requested',
-      opt_out: true,
-      data: { type: 'custom', amount: 100, currency: 'EUR', plan_id: 'pro', internal_note: 'x' },
-    });
+    const custom: RelayEvent = { ...order, id: 'quote_1', type: 'custom', customEventName: 'quote_requested', optOut: true, data: { value: 1, currency: 'EUR', planId: 'pro', internal_note: 'x' } };
+    bridge.measure(custom, pixelDataOf(custom.type, custom.data));
     expect(page.oaiqCalls()[2]).toEqual([
       'measure',
       'custom',
@@ -120,13 +115,13 @@ describe('createPixelBridge', () => {
   it('uses measureSingle per pixel with several pixels, and inits each once', () => {
     const page = openPage();
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false, onError: fail });
-    bridge.measure(order);
+    bridge.measure(order, orderData);
     expect(page.oaiqCalls()).toEqual([
       ['consent', true],
       ['init', { pixelId: 'pA' }],
       ['init', { pixelId: 'pB' }],
-      ['measureSingle', 'pA', 'order_created', order.data, { event_id: 'order_12345' }],
-      ['measureSingle', 'pB', 'order_created', order.data, { event_id: 'order_12345' }],
+      ['measureSingle', 'pA', 'order_created', orderData, { event_id: 'order_12345' }],
+      ['measureSingle', 'pB', 'order_created', orderData, { event_id: 'order_12345' }],
     ]);
   });
 
@@ -163,8 +158,35 @@ describe('a pixel that throws', () => {
     };
     const errors: unknown[] = [];
     const bridge = createPixelBridge({ window: page.win, pixelIds: ['pA', 'pB'], granted: true, debug: false, onError: (e) => errors.push(e) });
-    bridge.measure(order);
+    bridge.measure(order, orderData);
     expect(calls.map((c) => c[0])).toEqual(['consent', 'init', 'init', 'measureSingle', 'measureSingle']);
     expect(errors).toHaveLength(5);
+  });
+});
+
+describe('pixelDataOf (the pixel copy of the page\'s data, without core\'s builder)', () => {
+  it('converts value to integer minor units by core\'s rule, with the ISO 4217 exponent exceptions', () => {
+    expect(pixelDataOf('order_created', { value: '25.99', currency: 'usd' })).toEqual({ type: 'contents', amount: 2599, currency: 'USD' });
+    expect(pixelDataOf('order_created', { value: 500, currency: 'JPY' })).toEqual({ type: 'contents', amount: 500, currency: 'JPY' });
+    expect(pixelDataOf('order_created', { value: '1.234', currency: 'KWD' })).toEqual({ type: 'contents', amount: 1234, currency: 'KWD' });
+    expect(pixelDataOf('order_created', { value: '1.2345', currency: 'CLF' })).toEqual({ type: 'contents', amount: 12345, currency: 'CLF' });
+    expect(pixelDataOf('order_created', { value: '1.500', currency: 'USD' })).toEqual({ type: 'contents', amount: 150, currency: 'USD' });
+    expect(pixelDataOf('order_created', { amount: 2599, currency: 'USD' })).toEqual({ type: 'contents', amount: 2599, currency: 'USD' });
+  });
+
+  it('converts items (falling back on the event currency) and renames their keys for the pixel', () => {
+    const data = { currency: 'EUR', contents: [{ id: 'a', groupId: 'g', name: 'A', contentType: 'product', quantity: 2, value: '10.5', variantDict: { size: 'M' } }] };
+    expect(pixelDataOf('items_added', data)).toEqual({
+      type: 'contents',
+      currency: 'EUR',
+      contents: [{ id: 'a', group_id: 'g', name: 'A', content_type: 'product', quantity: 2, amount: 1050, variant_dict: { size: 'M' } }],
+    });
+    expect(pixelDataOf('subscription_created', { planId: 'pro' })).toEqual({ type: 'plan_enrollment', plan_id: 'pro' });
+  });
+
+  it('refuses a value it cannot convert exactly, naming the field (never rounded)', () => {
+    for (const [value, currency, code] of [['1.999', 'USD', 'too_precise'], ['1.5', 'JPY', 'too_precise'], ['12,99', 'EUR', 'invalid_format'], ['-1', 'EUR', 'negative']] as const) {
+      expect(() => pixelDataOf('order_created', { value, currency })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'data.value', code })] }));
+    }
   });
 });

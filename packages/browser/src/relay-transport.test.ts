@@ -1,42 +1,27 @@
-import { CapiApiError, CapiConnectionError } from '@x/openai-capi-core';
-import type { CapiError, WireEvent } from '@x/openai-capi-core';
-import { describe, expect, it } from 'vitest';
+import { CapiApiError, CapiConnectionError, CapiValidationError } from '@x/openai-capi-core';
+import type { CapiError } from '@x/openai-capi-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import {
   MAX_RELAY_BYTES,
   MAX_RELAY_EVENTS,
   createRelayTransport,
   toRelayBodies,
-  toRelayEvent,
 } from './relay-transport.js';
 import type { RelayEvent } from './relay-transport.js';
 
 const event = (id: string, extra: Partial<RelayEvent> = {}): RelayEvent => ({
   id,
   type: 'page_viewed',
-  timestamp_ms: NOW,
-  source_url: 'https://shop.example.com/',
-  data: { type: 'contents' },
+  timestamp: NOW,
+  sourceUrl: 'https://shop.example.com/',
   ...extra,
 });
 
-describe('toRelayEvent', () => {
-  it('drops user and action_source, adds obref', () => {
-    const wire: WireEvent = {
-      ...event('e1'),
-      action_source: 'web',
-      oppref: 'click',
-      user: { emails_sha256: ['a'.repeat(64)] },
-    };
-    expect(toRelayEvent(wire, 'ob_1')).toEqual({ ...event('e1'), oppref: 'click', obref: 'ob_1' });
-    expect(toRelayEvent(wire, undefined)).not.toHaveProperty('obref');
-  });
-});
-
 describe('toRelayBodies', () => {
-  it('wraps events in the v1 envelope', () => {
+  it('wraps events in the v2 envelope, with the consent the tracker posts under', () => {
     const [body] = toRelayBodies([event('a'), event('b')]);
-    expect(JSON.parse(body!)).toEqual({ v: 1, consent: 'granted', events: [event('a'), event('b')] });
+    expect(JSON.parse(body!)).toEqual({ v: 2, consent: 'granted', events: [event('a'), event('b')] });
   });
 
   it(`splits at ${MAX_RELAY_EVENTS} events`, () => {
@@ -45,7 +30,7 @@ describe('toRelayBodies', () => {
   });
 
   it('splits before 64 KiB of UTF-8 and keeps every event', () => {
-    const big = (i: number) => event(`e${i}`, { data: { type: 'custom', note: 'é'.repeat(6000) } });
+    const big = (i: number) => event(`e${i}`, { data: { note: 'é'.repeat(6000) } });
     const events = Array.from({ length: 12 }, (_, i) => big(i));
     const bodies = toRelayBodies(events);
     expect(bodies.length).toBeGreaterThan(1);
@@ -56,7 +41,13 @@ describe('toRelayBodies', () => {
   });
 });
 
-describe('createRelayTransport', () => {
+describe('createRelayTransport (production: sendBeacon first)', () => {
+  beforeEach(() => {
+    vi.stubEnv('NODE_ENV', 'production');
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
   const setup = (options: Parameters<typeof openPage>[1] = {}) => {
     const page = openPage('https://shop.example.com/', options);
     const errors: CapiError[] = [];
@@ -127,6 +118,55 @@ describe('createRelayTransport', () => {
     relay.clear();
     await page.happy.happyDOM.waitUntilComplete();
     await relay.flush();
-    expect(page.beacons).toHaveLength(0);
+    expect(page.posts()).toHaveLength(0);
+  });
+});
+
+describe('createRelayTransport (development: fetch, answers read)', () => {
+  const setup = (options: Parameters<typeof openPage>[1] = {}) => {
+    const page = openPage('https://shop.example.com/', options);
+    const errors: CapiError[] = [];
+    const relay = createRelayTransport({ endpoint: '/api/openai-capi', window: page.win, batchDelayMs: 25, onError: (e) => errors.push(e as CapiError) });
+    return { page, errors, relay };
+  };
+
+  it('posts with fetch, never a beacon (whose answer is lost)', async () => {
+    const { page, relay, errors } = setup();
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.fetches).toHaveLength(1);
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['a']);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports each event a 400 answer refused, with its issues', async () => {
+    const answer = {
+      accepted: ['b'],
+      rejected: [
+        { index: 0, id: 'a', issues: [{ path: 'data.contents[0].quantity', code: 'negative', message: 'must not be negative' }] },
+        { index: 2, id: 'c', issues: [{ path: 'customEventName', code: 'required', message: 'is required for custom events' }] },
+      ],
+    };
+    const { relay, errors } = setup({ fetchStatus: 400, fetchBody: JSON.stringify(answer) });
+    for (const id of ['a', 'b', 'c']) relay.enqueue(event(id));
+    await relay.flush();
+    expect(errors.map((e) => CapiValidationError.isInstance(e) && e.issues.map((i) => i.path))).toEqual([['data.contents[0].quantity'], ['customEventName']]);
+    expect(errors[0]!.message).toBe('Relay /api/openai-capi refused event a: data.contents[0].quantity: must not be negative');
+  });
+
+  it('reports a 400 refusal of the whole request (envelope) with its issues', async () => {
+    const { relay, errors } = setup({ fetchStatus: 400, fetchBody: '{"error":"invalid_envelope","issues":[{"path":"v","code":"unsupported_version","message":"must be 2"}]}' });
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect((errors[0] as CapiValidationError).issues).toEqual([{ path: 'v', code: 'unsupported_version', message: 'must be 2' }]);
+    expect(errors[0]!.message).toContain('refused the request: v: must be 2');
+  });
+
+  it('reports other error answers as CapiApiError', async () => {
+    const { relay, errors } = setup({ fetchStatus: 503 });
+    relay.enqueue(event('a'));
+    await relay.flush();
+    expect(CapiApiError.isInstance(errors[0])).toBe(true);
   });
 });

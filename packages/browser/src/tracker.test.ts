@@ -1,5 +1,5 @@
 import { CapiError, CapiValidationError, deriveEventId } from '@x/openai-capi-core';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
 import type { Page, PageOptions } from './__tests__/page.js';
 import { PIXEL_SCRIPT_URL } from './pixel.js';
@@ -8,6 +8,11 @@ import type { TrackerOptions } from './tracker.js';
 import { LANDING, setupTracker } from './__tests__/tracker-setup.js';
 
 const MONTH = 30 * 86_400;
+
+// Some tests run as a production bundle would (`vi.stubEnv('NODE_ENV', 'production')`).
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 const setup = setupTracker;
 
 const opprefWrites = (page: Page) => page.cookieWrites.filter((w) => w.startsWith('__oppref='));
@@ -116,7 +121,7 @@ describe('consent', () => {
     expect(page.win.document.cookie).toBe('');
     expect(tracker.track('page_viewed')).toBeUndefined();
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
   });
 
   it('can be granted after a denial (a new choice), writing the cookie again', () => {
@@ -133,7 +138,7 @@ describe('consent', () => {
     expect(tracker.consent).toBe('denied');
     expect(tracker.track('order_created', { value: '25.99', currency: 'USD' })).toBeUndefined();
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
     expect(page.cookieWrites.filter((w) => !w.includes('Max-Age=0'))).toEqual([]);
     expect(scripts(page)).toEqual([]);
     expect(page.oaiqCalls()[0]).toEqual(['consent', false]);
@@ -161,12 +166,12 @@ describe('queueing while pending', () => {
     const b = tracker.track('items_added', { value: 10, currency: 'EUR' });
     expect(a).toBeTypeOf('string');
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
     expect(page.oaiqCalls().filter((c) => c[0] === 'measure')).toEqual([]);
     tracker.setConsent('granted');
     await tracker.flush();
     expect(page.relayEvents().map((e) => e.id)).toEqual([a, b]);
-    expect(page.relayEvents()[1]!.timestamp_ms).toBe(NOW);
+    expect(page.relayEvents()[1]!.timestamp).toBe(NOW);
     expect(page.oaiqCalls().filter((c) => c[0] === 'measure').map((c) => (c[3] as { event_id: string }).event_id)).toEqual([a, b]);
   });
 
@@ -189,7 +194,7 @@ describe('queueing while pending', () => {
     tracker.setConsent('denied');
     tracker.setConsent('granted');
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
     expect(page.oaiqCalls().filter((c) => c[0] === 'measure')).toEqual([]);
   });
 
@@ -199,7 +204,7 @@ describe('queueing while pending', () => {
     tracker.setConsent('denied');
     await page.happy.happyDOM.waitUntilComplete();
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
   });
 
   it('is bounded: beyond maxQueuedEvents the oldest is dropped and reported', async () => {
@@ -229,7 +234,7 @@ describe('queueing while pending', () => {
     (data.contents[0] as Record<string, unknown>).price = 10n;
     tracker.setConsent('granted');
     await tracker.flush();
-    expect(page.relayEvents()[0]?.data).toEqual({ type: 'contents', amount: 1000, currency: 'EUR', contents: [{ id: 'sku_1', quantity: 1 }] });
+    expect(page.relayEvents()[0]?.data).toEqual({ value: '10.00', currency: 'EUR', contents: [{ id: 'sku_1', quantity: 1 }] });
   });
 });
 
@@ -264,73 +269,79 @@ describe('relay payloads', () => {
     for (let i = 0; i < 30; i++) tracker.track('page_viewed', undefined, { eventId: `q${i}` });
     tracker.setConsent('granted');
     await Promise.resolve();
-    expect(page.beacons).toHaveLength(1);
+    expect(page.posts()).toHaveLength(1);
     expect(page.relayEvents()).toHaveLength(30);
   });
 
-  it('posts the agreed relay format with sendBeacon, batched', async () => {
+  it('posts the agreed relay format (v2: the input as given) with sendBeacon in production, batched', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
     const { page, tracker } = setup({ consent: 'granted' });
     page.win.document.cookie = '__obref=ob_1; Path=/';
-    const id = tracker.track(
-      'order_created',
-      { value: '25.99', currency: 'usd', contents: [{ id: 'sku_1', quantity: 2, value: '12.99' }] },
-      { key: 'order_12345', optOut: true },
-    );
+    const data = { value: '25.99', currency: 'usd', contents: [{ id: 'sku_1', quantity: 2, value: '12.99' }] };
+    const id = tracker.track('order_created', data, { eventId: 'order_12345', optOut: true });
     tracker.track('custom', { plan: 'pro' }, { customEventName: 'quote_requested', eventId: 'quote_1' });
     expect(page.beacons).toEqual([]);
     await page.happy.happyDOM.waitUntilComplete();
+    expect(page.fetches).toEqual([]);
     expect(page.beacons).toHaveLength(1);
     expect(page.beacons[0]!.url).toBe('/api/openai-capi');
     expect(JSON.parse(page.beacons[0]!.body)).toEqual({
-      v: 1,
+      v: 2,
       consent: 'granted',
       events: [
         {
-          id,
           type: 'order_created',
-          timestamp_ms: NOW,
-          source_url: 'https://www.shop.example.com/landing',
+          id: 'order_12345',
+          timestamp: NOW,
+          sourceUrl: 'https://www.shop.example.com/landing',
           oppref: 'click_123',
           obref: 'ob_1',
-          opt_out: true,
-          data: {
-            type: 'contents',
-            amount: 2599,
-            currency: 'USD',
-            contents: [{ id: 'sku_1', quantity: 2, amount: 1299 }],
-          },
+          optOut: true,
+          data,
         },
         {
-          id: 'quote_1',
           type: 'custom',
-          custom_event_name: 'quote_requested',
-          timestamp_ms: NOW,
-          source_url: 'https://www.shop.example.com/landing',
+          id: 'quote_1',
+          customEventName: 'quote_requested',
+          timestamp: NOW,
+          sourceUrl: 'https://www.shop.example.com/landing',
           oppref: 'click_123',
           obref: 'ob_1',
-          data: { type: 'custom', plan: 'pro' },
+          data: { plan: 'pro' },
         },
       ],
     });
-    expect(id).toBe(deriveEventId('order_created', 'order_12345'));
+    expect(id).toBe('order_12345');
+  });
+
+  it('in development posts with fetch, so that it can report the issues of a 400 answer', async () => {
+    const { page, tracker, errors } = setup({ consent: 'granted' }, undefined, { fetchStatus: 400, fetchBody: '{"accepted":[],"rejected":[{"index":0,"id":"e1","issues":[{"path":"data.planId","code":"invalid_type","message":"must be a string"}]}]}' });
+    tracker.track('page_viewed', undefined, { eventId: 'e1' });
+    await tracker.flush();
+    expect(page.beacons).toEqual([]);
+    expect(page.fetches).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    expect(CapiValidationError.isInstance(errors[0])).toBe(true);
+    expect((errors[0] as CapiValidationError).issues).toEqual([{ path: 'data.planId', code: 'invalid_type', message: 'must be a string' }]);
+    expect(errors[0]!.message).toContain('refused event e1: data.planId: must be a string');
   });
 
   it('keeps the query in source_url only when asked', async () => {
     const { page, tracker } = setup({ consent: 'granted', keepSourceUrlQuery: true });
     tracker.track('page_viewed');
     await tracker.flush();
-    expect(page.relayEvents()[0]!.source_url).toBe(LANDING);
+    expect(page.relayEvents()[0]!.sourceUrl).toBe(LANDING);
   });
 
   it('flushes on pagehide and when the page becomes hidden', async () => {
     const { page, tracker } = setup({ consent: 'granted', batchDelayMs: 60_000 });
     tracker.track('page_viewed');
     page.happy.dispatchEvent(new page.happy.Event('pagehide'));
-    expect(page.beacons).toHaveLength(1);
+    expect(page.posts()).toHaveLength(1);
     tracker.track('page_viewed');
     Object.defineProperty(page.win.document, 'visibilityState', { configurable: true, value: 'hidden' });
     page.happy.document.dispatchEvent(new page.happy.Event('visibilitychange'));
-    expect(page.beacons).toHaveLength(2);
+    expect(page.posts()).toHaveLength(2);
   });
 });
 
@@ -372,7 +383,7 @@ describe('pixel bridge', () => {
     const { page, tracker } = setup({ pixelId: 'pix_1' });
     expect(page.oaiqCalls()).toEqual([['consent', false], ['init', { pixelId: 'pix_1' }]]);
     expect(scripts(page)).toEqual([]);
-    const id = tracker.track('order_created', { amount: 2599, currency: 'USD' }, { key: 'order_12345' });
+    const id = tracker.track('order_created', { amount: 2599, currency: 'USD' }, { eventId: 'order_12345' });
     tracker.setConsent('granted');
     expect(scripts(page)).toEqual([PIXEL_SCRIPT_URL]);
     await tracker.flush();
@@ -413,7 +424,8 @@ describe('track never throws: bad input goes to onError', () => {
     ['unknown data key on a standard event', () => ['page_viewed', { foo: 1 }], 'data.foo'],
     ['contents on customer_action', () => ['lead_created', { contents: [] }], 'data.contents'],
     ['data not an object', () => ['page_viewed', 'cheap'], 'data'],
-    ['blank key', () => ['order_created', undefined, { key: '  ' }], 'key'],
+    ['blank eventId', () => ['order_created', undefined, { eventId: '  ' }], 'options.eventId'],
+    ['a key option (ids are given as eventId)', () => ['order_created', undefined, { key: 'order_1' }], 'options.key'],
     ['app_installed in the browser', () => ['app_installed'], 'type'],
     ['app_opened in the browser', () => ['app_opened'], 'type'],
     // Ignored, these would give a random id silently: no deduplication with the server twin.
@@ -434,8 +446,40 @@ describe('track never throws: bad input goes to onError', () => {
     expect(CapiValidationError.isInstance(errors[0])).toBe(true);
     expect((errors[0] as CapiValidationError).issues.map((i) => i.path)).toContain(path);
     await tracker.flush();
-    expect(page.beacons).toEqual([]);
+    expect(page.posts()).toEqual([]);
     expect(page.oaiqCalls().filter((c) => String(c[0]).startsWith('measure'))).toEqual([]);
+  });
+
+  // A production bundle checks only what keeps garbage out; the relay refuses the rest.
+  const productionRefusals: [string, () => [string, unknown?, unknown?], string, string][] = [
+    ['unknown event name', () => ['purchase'], 'type', 'not_browser_event'],
+    ['app_installed in the browser', () => ['app_installed'], 'type', 'not_browser_event'],
+    ['blank eventId', () => ['order_created', undefined, { eventId: '  ' }], 'options.eventId', 'invalid_type'],
+    ['numeric eventId', () => ['order_created', undefined, { eventId: 42 }], 'options.eventId', 'invalid_type'],
+    ['a currency that is not three letters', () => ['order_created', { value: 1, currency: 'EURO' }], 'data.currency', 'invalid_format'],
+    ['a value the pixel cannot take exactly', () => ['order_created', { value: '1.999', currency: 'USD' }], 'data.value', 'too_precise'],
+    ['an item value the pixel cannot take exactly', () => ['order_created', { currency: 'JPY', contents: [{ value: '1.5' }] }], 'data.contents[0].value', 'too_precise'],
+  ];
+
+  it.each(productionRefusals)('production: %s is refused at the call site', async (_name, args, path, code) => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const { page, tracker, errors } = setup({ consent: 'granted', pixelId: 'p1' });
+    const [name, data, options] = args();
+    expect(tracker.track(name as never, data as never, options as never)).toBeUndefined();
+    expect((errors as CapiValidationError[]).map((e) => e.issues.map((i) => `${i.path}:${i.code}`))).toEqual([[`${path}:${code}`]]);
+    await tracker.flush();
+    expect(page.posts()).toEqual([]);
+    expect(page.oaiqCalls().filter((c) => String(c[0]).startsWith('measure'))).toEqual([]);
+  });
+
+  it('production: what only the relay checks is sent as given (the relay refuses it), with no message in the page', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const { page, tracker, errors } = setup({ consent: 'granted' });
+    expect(tracker.track('order_created', { contents: [{ id: 'a', quantity: -1 }] }, { eventId: 'o1' })).toBe('o1');
+    expect(tracker.track('page_viewed', { foo: 1 } as never, { event_id: 'x' } as never)).toMatch(/^[0-9a-f-]{36}$/);
+    await tracker.flush();
+    expect(errors).toEqual([]);
+    expect(page.relayEvents().map((e) => e.data)).toEqual([{ contents: [{ id: 'a', quantity: -1 }] }, { foo: 1 }]);
   });
 
   it('logs to the console in debug mode', () => {
@@ -567,10 +611,10 @@ describe('track never throws: bad input goes to onError', () => {
       expect((errors[0] as CapiValidationError).issues.map((i) => [i.path, i.code])).toEqual([['options.batchDelayMs', 'invalid_value']]);
       tracker.track('page_viewed');
       tracker.track('page_viewed');
-      expect(page.beacons).toEqual([]);
+      expect(page.posts()).toEqual([]);
       await page.happy.happyDOM.waitUntilComplete();
       expect(page.relayEvents()).toHaveLength(2);
-      expect(page.beacons).toHaveLength(1);
+      expect(page.posts()).toHaveLength(1);
     }
   });
 
@@ -593,17 +637,16 @@ describe('track never throws: bad input goes to onError', () => {
 });
 
 describe('event ids', () => {
-  it('eventId wins, then key (deriveEventId), else a random id', () => {
-    const { tracker } = setup({ consent: 'granted' });
-    expect(tracker.track('order_created', undefined, { eventId: 'mine', key: 'k' })).toBe('mine');
-    expect(tracker.track('order_created', undefined, { key: 'order_12345' })).toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
-    expect(tracker.track('custom', undefined, { key: 'q1', customEventName: 'quote_requested' })).toBe(
-      deriveEventId('quote_requested', 'q1'),
-    );
+  it('sends eventId verbatim to the relay and the pixel, else a random UUID v4; nothing hashes ids', async () => {
+    const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
+    expect(tracker.track('order_created', undefined, { eventId: 'Order #12345 é' })).toBe('Order #12345 é');
     const a = tracker.track('page_viewed');
     const b = tracker.track('page_viewed');
-    expect(a).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a).not.toBe(b);
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['Order #12345 é', a, b]);
+    expect(page.oaiqCalls().filter((c) => c[0] === 'measure').map((c) => (c[3] as { event_id: string }).event_id)).toEqual(['Order #12345 é', a, b]);
   });
 
   it('takes null options as no options', () => {

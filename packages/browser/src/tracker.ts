@@ -249,15 +249,15 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     const href = location.href;
     const sourceUrl = options.keepSourceUrlQuery === true ? href : href.replace(/[?#][\s\S]*/, '');
     const clickId = oppref.get();
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
-      checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery);
-    }
     // What keeps garbage out, in every build (the relay checks the rest).
     if (!isPixelEventType(eventName)) invalid('type', 'not_browser_event', 'must be an event type of the browser (app events: from the server)');
     const { eventId, customEventName, optOut } = trackOptions;
     if (eventId !== undefined && (typeof eventId !== 'string' || !eventId.trim())) invalid('options.eventId', 'invalid_type', 'must be a non-blank string');
     const currency = (data as { currency?: unknown } | undefined)?.currency;
     if (currency !== undefined && !/^[a-z]{3}$/i.test(currency as string)) invalid('data.currency', 'invalid_format', 'must be a three-letter ISO 4217 code');
+    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+      checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery);
+    }
 
     const id = eventId ?? createEventId();
     const event: Pending = {

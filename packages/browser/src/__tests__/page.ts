@@ -14,6 +14,11 @@ export interface Page {
   /** The same window typed as the DOM `Window` the package expects. */
   win: globalThis.Window;
   beacons: { url: string; body: string }[];
+  /**
+   * Every relay post, beacons then fetches (development builds post with fetch, production builds
+   * with sendBeacon first): what was sent, whatever the transport.
+   */
+  posts(): { url: string; body: string }[];
   fetches: { url: string; init: RequestInit | undefined }[];
   /** Every string assigned to `document.cookie`, in order. */
   cookieWrites: string[];
@@ -35,6 +40,8 @@ export interface PageOptions {
   /** `sendBeacon` answers false (queue full), forcing the fetch fallback. */
   beaconRefuses?: boolean;
   fetchStatus?: number;
+  /** The body of every fetch answer (default `{}`). */
+  fetchBody?: string;
   /** The cookie jar drops every write (cookies blocked by the browser or an extension). */
   cookiesBlocked?: boolean;
 }
@@ -62,7 +69,7 @@ export function openPage(url = 'https://shop.example.com/landing?oppref=click_12
     configurable: true,
     value: async (target: string, init?: RequestInit) => {
       fetches.push({ url: target, init });
-      return new happy.Response('{}', { status: options.fetchStatus ?? 200 });
+      return new happy.Response(options.fetchBody ?? '{}', { status: options.fetchStatus ?? 200 });
     },
   });
   const doc = happy.document;
@@ -82,6 +89,7 @@ export function openPage(url = 'https://shop.example.com/landing?oppref=click_12
     happy,
     win,
     beacons,
+    posts: () => [...beacons, ...fetches.map((f) => ({ url: f.url, body: String(f.init?.body) }))],
     fetches,
     cookieWrites,
     relayEvents: () =>
