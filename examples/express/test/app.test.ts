@@ -43,16 +43,13 @@ const webhook = (body: unknown, secret = 'hook-secret') =>
 
 describe('express example', () => {
   it('relays a browser event through toNodeHandler with the request IP and user agent', async () => {
-    const { user: _u, action_source: _a, ...event } = buildEvent({
-      type: 'items_added',
-      key: 'cart-1',
-      sourceUrl: 'https://shop.example/p/1',
-      data: { value: '5.00', currency: 'USD' },
-    });
+    // Relay format v2: the event as the page gave it (the id as the tracker would send it).
+    const input = { type: 'items_added', sourceUrl: 'https://shop.example/p/1', data: { value: '5.00', currency: 'USD' } } as const;
+    const event = { ...input, id: buildEvent({ ...input, key: 'cart-1' }).id, timestamp: Date.now() };
     const res = await fetch(`${base}/api/openai-capi`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'ExpressTest/1', cookie: '__oppref=click-from-cookie' },
-      body: JSON.stringify({ v: 1, events: [event] }),
+      body: JSON.stringify({ v: 2, consent: 'granted', events: [event] }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: [event.id] });

@@ -19,16 +19,12 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.reset());
 
-/** The body the browser tracker posts: wire events without `user` and `action_source`. */
+/** The body the browser tracker posts (relay format v2): the event as the page gave it; the relay builds it. */
 function relayBody(key: string, oppref?: string) {
-  const { user: _u, action_source: _a, ...event } = buildEvent({
-    type: 'checkout_started',
-    key,
-    sourceUrl: 'https://shop.example/checkout',
-    ...(oppref ? { oppref } : {}),
-    data: { value: '19.90', currency: 'USD' },
-  });
-  return { id: event.id, body: JSON.stringify({ v: 1, events: [event] }) };
+  const input = { type: 'checkout_started', key, sourceUrl: 'https://shop.example/checkout', ...(oppref ? { oppref } : {}), data: { value: '19.90', currency: 'USD' } } as const;
+  const { id } = buildEvent(input);
+  const { key: _key, ...event } = { ...input, id, timestamp: Date.now() };
+  return { id, body: JSON.stringify({ v: 2, consent: 'granted', events: [event] }) };
 }
 
 describe('hono example', () => {

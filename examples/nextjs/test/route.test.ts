@@ -18,17 +18,13 @@ afterAll(async () => {
 });
 
 function relayRequest(key: string) {
-  const { user: _u, action_source: _a, ...event } = buildEvent({
-    type: 'order_created',
-    key,
-    oppref: 'click-next',
-    sourceUrl: 'https://shop.example/checkout',
-    data: { value: '25.99', currency: 'USD' },
-  });
+  // Relay format v2: the event as the page gave it (the id as the tracker would send it).
+  const input = { type: 'order_created', oppref: 'click-next', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } } as const;
+  const event = { ...input, id: buildEvent({ ...input, key }).id, timestamp: Date.now() };
   const request = new Request('https://shop.example/api/openai-capi', {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'NextTest/1', 'x-forwarded-for': '198.51.100.7, 10.0.0.2' },
-    body: JSON.stringify({ v: 1, events: [event] }),
+    body: JSON.stringify({ v: 2, consent: 'granted', events: [event] }),
   });
   return { id: event.id, request };
 }

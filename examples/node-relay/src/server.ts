@@ -142,7 +142,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     }
     const eventId = client.track({
       type: 'order_created',
-      key: orderId,
+      id: orderId,
       sourceUrl: req.headers.referer ?? `http://${req.headers.host ?? 'localhost'}/`,
       ...(attribution.oppref !== undefined ? { oppref: attribution.oppref } : {}),
       user: {

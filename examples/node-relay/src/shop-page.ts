@@ -74,7 +74,7 @@ const SCRIPT = `
         value: p.price,
         currency: p.currency,
         contents: [{ id: p.id, name: p.name, quantity: 1, value: p.price }],
-      }, { key: orderId });
+      }, { eventId: orderId });
       await tracker.flush();
       const response = await fetch('/orders/confirm', {
         method: 'POST',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, deriveEventId } from '@x/openai-capi-core';
+
 import { capiHandlers, OPENAI_CAPI_ENDPOINT } from '@x/openai-capi-testing/msw';
 import { startDemo, type Demo } from '../src/server.js';
 
@@ -43,16 +43,13 @@ describe('pnpm demo against the real API (validate_only)', () => {
   });
 
   it('sends the relayed event and the server twin to the real endpoint with validate_only: true, and logs it', async () => {
-    const { user: _u, action_source: _a, ...event } = buildEvent({
-      type: 'order_created',
-      key: 'ORD-REAL-1',
-      sourceUrl: 'http://localhost/',
-      data: { value: '25.99', currency: 'USD' },
-    });
+    // Relay format v2: the event as the page gave it (the id as the tracker would send it).
+    const input = { type: 'order_created', sourceUrl: 'http://localhost/', data: { value: '25.99', currency: 'USD' } } as const;
+    const event = { ...input, id: 'ORD-REAL-1', timestamp: Date.now() };
     const relay = await fetch(new URL('/api/openai-capi', base), {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin' },
-      body: JSON.stringify({ v: 1, events: [event] }),
+      body: JSON.stringify({ v: 2, consent: 'granted', events: [event] }),
     });
     expect(relay.status).toBe(200);
     const confirm = await fetch(new URL('/orders/confirm', base), {
@@ -60,7 +57,7 @@ describe('pnpm demo against the real API (validate_only)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ orderId: 'ORD-REAL-1', consent: 'granted' }),
     });
-    expect(await confirm.json()).toMatchObject({ eventId: deriveEventId('order_created', 'ORD-REAL-1') });
+    expect(await confirm.json()).toMatchObject({ eventId: 'ORD-REAL-1' });
     await demo.flush();
 
     expect(capi.requests.length).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@ import { writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildEvent, deriveEventId, sha256Hex } from '@x/openai-capi-core';
+import { sha256Hex } from '@x/openai-capi-core';
 import { startDemo, type Demo } from '../src/server.js';
 
 let demo: Demo;
@@ -21,16 +21,11 @@ beforeEach(() => demo.emulator?.reset());
 
 const orderData = { value: '25.99', currency: 'USD', contents: [{ id: 'sku-trail-mug', name: 'Trail mug', quantity: 1, value: '25.99' }] };
 
-/** What the browser tracker posts to the relay: a wire event without user and action_source. */
+/** What the browser tracker posts to the relay (format v2): the event as the page gave it. */
 function relayBody(orderId: string, oppref: string) {
-  const { user: _user, action_source: _source, ...event } = buildEvent({
-    type: 'order_created',
-    key: orderId,
-    oppref,
-    sourceUrl: 'http://www.shop.test/',
-    data: orderData,
-  });
-  return JSON.stringify({ v: 1, events: [event] });
+  const input = { type: 'order_created', oppref, sourceUrl: 'http://www.shop.test/', data: orderData } as const;
+  const event = { ...input, id: orderId, timestamp: Date.now() };
+  return JSON.stringify({ v: 2, consent: 'granted', events: [event] });
 }
 
 const confirm = (orderId: unknown, consent: string, headers: Record<string, string> = {}) =>
@@ -69,20 +64,20 @@ describe('demo shop server', () => {
     });
     expect(relay.status).toBe(200);
     const answer = await confirm('ORD-T1', 'granted', { cookie: '__oppref=click-42', 'user-agent': 'DemoTest/1.0' });
-    expect(await answer.json()).toMatchObject({ orderId: 'ORD-T1', eventId: deriveEventId('order_created', 'ORD-T1') });
+    expect(await answer.json()).toMatchObject({ orderId: 'ORD-T1', eventId: 'ORD-T1' });
 
     await until(() => (demo.emulator?.duplicates.length ?? 0) === 1, 'the duplicate');
     const events = demo.emulator?.events ?? [];
     expect(events).toHaveLength(1);
     expect(events[0]?.event).toMatchObject({
-      id: deriveEventId('order_created', 'ORD-T1'),
+      id: 'ORD-T1',
       type: 'order_created',
       oppref: 'click-42',
       action_source: 'web',
       data: { type: 'contents', amount: 2599, currency: 'USD' },
       user: { emails_sha256: [sha256Hex('demo.buyer@example.com')], user_agent: 'DemoTest/1.0' },
     });
-    expect(demo.emulator?.duplicates[0]?.key.id).toBe(deriveEventId('order_created', 'ORD-T1'));
+    expect(demo.emulator?.duplicates[0]?.key.id).toBe('ORD-T1');
   });
 
   it('does not send the server twin without consent, nor with Sec-GPC', async () => {

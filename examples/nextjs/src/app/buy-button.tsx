@@ -35,7 +35,7 @@ export function BuyButton({ product, tracker }: BuyButtonProps) {
         currency: product.currency,
         contents: [{ id: product.id, name: product.name, quantity: 1, value: product.price }],
       },
-      { key: orderId },
+      { eventId: orderId },
     );
     setStatus(eventId ? `Order ${orderId} tracked (event ${eventId})` : `Order ${orderId} placed, not tracked (no consent)`);
   };
