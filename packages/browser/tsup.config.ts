@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// Development builds: `process` is defined as an object, so the `typeof process !== 'undefined' &&
-// process.env.NODE_ENV !== 'production'` guards of the source are true without a real `process`
+// Development builds: `process` is defined as an object, so the source's guards
+// `(typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production'` hold without a real `process`
 // (a browser has none). Production builds: NODE_ENV folds to "production" and the development code
 // (core's builder and validation, the option checks) is dropped.
 const development = { 'process.env.NODE_ENV': '"development"', process: '{"env":{"NODE_ENV":"development"}}' };

@@ -62,15 +62,15 @@ export async function benchBrowserTrack(options: { time?: number } = {}): Promis
             { id: 'sku_2', name: 'Sock', quantity: 3, value: '10.00' },
           ],
         },
-        { key: `order_${n++}` },
+        { eventId: `order_${n++}` },
       );
       await tracker.flush();
     })
     .add('browser track while consent pending (queued)', () => {
       waiting.track('page_viewed');
     })
-    .add('browser identify (email + phone hashed, pixel re-init)', () => {
-      identify(tracker, { email: `user${n++}@example.com`, phone: '+1 (415) 555-2671' });
+    .add('browser identify (email + phone hashed with WebCrypto, pixel re-init)', async () => {
+      await identify(tracker, { email: `user${n++}@example.com`, phone: '+1 (415) 555-2671' });
     });
   await bench.run();
   await Promise.all([granted.close(), pending.close()]);

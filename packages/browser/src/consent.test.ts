@@ -19,15 +19,15 @@ describe('consent', () => {
   });
 
   it('starts pending by default, or as requested', () => {
-    expect(initialConsent(undefined, true, gpcOff)).toBe('pending');
-    expect(initialConsent('granted', true, gpcOff)).toBe('granted');
-    expect(initialConsent('denied', true, gpcOff)).toBe('denied');
-    expect(initialConsent('bogus' as never, true, gpcOff)).toBe('pending');
+    expect(initialConsent(undefined, hasGlobalPrivacyControl(gpcOff))).toBe('pending');
+    expect(initialConsent('granted', hasGlobalPrivacyControl(gpcOff))).toBe('granted');
+    expect(initialConsent('denied', hasGlobalPrivacyControl(gpcOff))).toBe('denied');
+    expect(initialConsent('bogus' as never, hasGlobalPrivacyControl(gpcOff))).toBe('pending');
   });
 
   it('GPC is a denial when honoured, ignored when not', () => {
-    expect(initialConsent('granted', true, gpcOn)).toBe('denied');
-    expect(initialConsent(undefined, true, gpcOn)).toBe('denied');
-    expect(initialConsent('granted', false, gpcOn)).toBe('granted');
+    expect(initialConsent('granted', hasGlobalPrivacyControl(gpcOn))).toBe('denied');
+    expect(initialConsent(undefined, hasGlobalPrivacyControl(gpcOn))).toBe('denied');
+    expect(initialConsent('granted', false)).toBe('granted');
   });
 });

@@ -23,14 +23,9 @@ export function hasGlobalPrivacyControl(navigator: Navigator | undefined): boole
 }
 
 /**
- * The consent a tracker starts with: `denied` when GPC is on and honoured, else the site's
- * initial state (default `pending`).
+ * The consent a tracker starts with: `denied` when Global Privacy Control denies (it is on and
+ * honoured), else the site's initial state (default `pending`).
  */
-export function initialConsent(
-  requested: ConsentState | undefined,
-  honourGpc: boolean,
-  navigator: Navigator | undefined,
-): ConsentState {
-  if (honourGpc && hasGlobalPrivacyControl(navigator)) return 'denied';
-  return isConsentDecision(requested) ? requested : 'pending';
+export function initialConsent(requested: ConsentState | undefined, gpcDenies: boolean): ConsentState {
+  return gpcDenies ? 'denied' : isConsentDecision(requested) ? requested : 'pending';
 }

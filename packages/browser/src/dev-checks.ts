@@ -47,7 +47,8 @@ const TRACKER_OPTION_NAMES: Record<keyof TrackerOptions, true> = {
 const COOKIE_OPTION_NAMES: Record<keyof NonNullable<TrackerOptions['cookie']>, true> = { maxAgeDays: true, domain: true };
 
 /** Reports configuration mistakes once, at creation. */
-export function checkOptions(options: TrackerOptions, pixelIds: readonly unknown[], validPixelIds: number, report: (error: unknown) => void): void {
+export function checkOptions(options: TrackerOptions, validPixelIds: number, report: (error: unknown) => void): void {
+  const pixelIds: unknown[] = options.pixelId === undefined ? [] : Array.isArray(options.pixelId) ? [...options.pixelId] : [options.pixelId];
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string): unknown => issues.push({ path, code, message });
   // A misspelt option (`pixelIds`, `cookie.maxAge`) would be ignored: the pixel or the lifetime silently lost.

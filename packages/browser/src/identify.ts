@@ -46,7 +46,7 @@ export async function identify(tracker: Tracker, user: UserInput): Promise<void>
     if (!link) invalid('tracker', 'invalid_type', 'must be a tracker from createTracker: identify(tracker, user)');
     if (typeof user !== 'object' || user === null) invalid('user', 'invalid_type', 'must be an object');
     const merged = { ...link.user, ...user };
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkUser(merged);
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') checkUser(merged);
     const texts = pixelUserTexts(merged);
     link.user = merged;
     const call = (latest.get(link) ?? 0) + 1;

@@ -67,9 +67,9 @@ export function createOpprefStore(o: OpprefStoreOptions): OpprefStore {
       // A browser or extension that blocks cookies drops the write without a word: say so, since the
       // click id then lasts only as long as this page.
       if (!readCookieValues(doc, OPPREF_COOKIE).includes(oppref)) {
-        report(new CapiError(`The browser did not store the ${OPPREF_COOKIE} cookie (cookies blocked?): the click id is kept for this page only`));
+        report(new CapiError(`The browser refused the ${OPPREF_COOKIE} cookie: the click id lasts for this page only`));
       }
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
+      if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production' && configuredDomain && cookieDomain !== configuredDomain) invalid('options.cookie.domain', 'cookie_refused', 'must be this host or a parent of it (auto used)');
     });
 
   return {

@@ -19,3 +19,8 @@ export function isNumber(value: unknown): value is number {
 export function isPixelId(id: unknown): id is string {
   return typeof id === 'string' && id.trim() !== '';
 }
+
+/** `value` when it is a finite number ≥ `min`, else `fallback`. */
+export function numberOr(value: unknown, fallback: number, min: number): number {
+  return typeof value === 'number' && value >= min && value < Infinity ? value : fallback;
+}

@@ -11,11 +11,6 @@ import type { EventType, WireEventData } from '@x/openai-capi-core';
 
 type Obj = Record<string, unknown>;
 
-// Friendly item key → pixel key, in the pixel's order (money handled apart).
-const ITEM_KEYS: readonly (readonly [string, string])[] = [
-  ['id', 'id'], ['groupId', 'group_id'], ['name', 'name'], ['contentType', 'content_type'], ['quantity', 'quantity'],
-];
-
 /**
  * `data` (friendly) → the pixel's data for an event of type `type`.
  *
@@ -32,9 +27,9 @@ export function pixelDataOf(type: EventType, data: unknown): WireEventData {
       if (typeof item !== 'object' || item === null) return item;
       const from = item as Obj;
       const to: Obj = {};
-      for (const [name, key] of ITEM_KEYS) if (from[name] !== undefined) to[key] = from[name];
+      // `groupId` → `group_id`…; money apart.
+      for (const key of Object.keys(from)) if (!/^(value|amount|currency)$/.test(key)) to[key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase())] = from[key];
       money(from, to, currency, `data.contents[${i}].`);
-      if (from.variantDict !== undefined) to.variant_dict = from.variantDict;
       return to;
     });
   }
@@ -51,7 +46,7 @@ function money(src: Obj, out: Obj, fallback: unknown, prefix: string): unknown {
   else if (src.value !== undefined && typeof code === 'string') {
     const exponent = exponentOf(code);
     const amount = minorUnitsOf(src.value, exponent);
-    if (typeof amount !== 'number') invalid(prefix + 'value', amount, `must be a decimal of at most ${exponent} decimals in ${code}`);
+    if (typeof amount !== 'number') invalid(prefix + 'value', amount, `must have at most ${exponent} decimals in ${code}`);
     out.amount = amount;
   }
   if (currency !== undefined) out.currency = currency;

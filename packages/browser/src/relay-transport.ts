@@ -118,7 +118,7 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
 
   const post = async (body: string): Promise<void> => {
     // Development builds use fetch only, to read the relay's answer (a beacon's is lost).
-    if (typeof process === 'undefined' || process.env.NODE_ENV === 'production') {
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') === 'production') {
       try {
         // sendBeacon returns false when the browser refuses (quota); some browsers throw instead.
         if (win.navigator.sendBeacon?.(endpoint, body) === true) return;
@@ -127,22 +127,13 @@ export function createRelayTransport(options: RelayTransportOptions): RelayTrans
       }
     }
     try {
-      const response = await win.fetch(endpoint, {
-        method: 'POST',
-        body,
-        keepalive: true,
-        credentials: 'same-origin',
-        headers: { 'content-type': 'text/plain;charset=UTF-8' },
-      });
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && response.status === 400) {
+      // A string body is sent as text/plain;charset=UTF-8 (no preflight), and credentials default
+      // to same-origin: what sendBeacon does.
+      const response = await win.fetch(endpoint, { method: 'POST', body, keepalive: true });
+      if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production' && response.status === 400) {
         reportRefusals(endpoint, await response.json().catch(() => undefined), onError);
       } else if (!response.ok) {
-        onError(
-          new CapiApiError(`Relay ${endpoint} answered ${response.status}`, {
-            status: response.status,
-            body: await response.text().catch(() => undefined),
-          }),
-        );
+        onError(new CapiApiError(`Relay ${endpoint} answered ${response.status}`, { status: response.status }));
       }
     } catch (error) {
       onError(new CapiConnectionError(`Relay ${endpoint} could not be reached`, { cause: error }));

@@ -6,7 +6,8 @@ export function createReporter(options: { onError?: ((error: CapiError) => void)
   return (error) => {
     const capiError = CapiError.isInstance(error)
       ? error
-      : new CapiError(`openai-capi: unexpected error: ${describe(error)}`, { cause: error });
+      : // Not String(error): a thrown null-prototype object has no string form, and would throw here.
+        new CapiError(`openai-capi: unexpected error: ${error instanceof Error ? error.message : typeof error}`, { cause: error });
     // Without an onError (or with one that is not a function, which would swallow every problem),
     // the console is the only way not to drop a problem silently.
     const onError = typeof options.onError === 'function' ? options.onError : undefined;
@@ -17,15 +18,6 @@ export function createReporter(options: { onError?: ((error: CapiError) => void)
       // a throwing onError must not break the page either
     }
   };
-}
-
-/** `String(error)`, or a fallback when even that throws (a null-prototype object was thrown). */
-function describe(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return '(unprintable)';
-  }
 }
 
 /** Throws a `CapiValidationError` with one issue. */

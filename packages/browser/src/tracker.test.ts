@@ -585,7 +585,7 @@ describe('track never throws: bad input goes to onError', () => {
     const { page, errors, tracker } = setup({ consent: 'granted' }, LANDING, { cookiesBlocked: true });
     expect(errors).toHaveLength(1);
     expect(CapiError.isInstance(errors[0])).toBe(true);
-    expect(errors[0]!.message).toMatch(/did not store the __oppref cookie \(cookies blocked\?\)/);
+    expect(errors[0]!.message).toMatch(/refused the __oppref cookie: the click id lasts for this page only/);
     expect(errors[0]!.message).not.toContain('click_123');
     expect(page.win.document.cookie).toBe('');
     expect(tracker.getOppref()).toBe('click_123');

@@ -13,7 +13,7 @@ import type { ConsentDecision, ConsentState } from './consent.js';
 import { readCookie } from './cookies.js';
 import { checkOptions, checkTrack } from './dev-checks.js';
 import { createOpprefStore, OPPREF_COOKIE } from './oppref-store.js';
-import { isCount, isNumber, isPixelId, isPositiveNumber } from './option-values.js';
+import { isCount, isPixelId, numberOr } from './option-values.js';
 import { createPixelBridge } from './pixel.js';
 import type { PixelBridge } from './pixel.js';
 import { pixelDataOf } from './pixel-data.js';
@@ -119,10 +119,7 @@ export interface Tracker {
 const DAY_SECONDS = 86_400;
 
 /** One tracked event, ready for both destinations: the relay's copy and the pixel's data. */
-interface Pending {
-  relay: RelayEvent;
-  pixelData: WireEventData;
-}
+type Pending = readonly [relay: RelayEvent, pixelData: WireEventData];
 
 /**
  * Creates a tracker. Never throws: a broken setup is reported to `onError` and gives an inert
@@ -150,17 +147,16 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const doc = win.document;
   const location = win.location;
   const now = options.now ?? Date.now;
+  // An invalid number (reported in development) gives the default: NaN would unbound the queue.
   const maxQueued = isCount(options.maxQueuedEvents) ? options.maxQueuedEvents : 100;
   const maxAgeDays = options.cookie?.maxAgeDays;
-  const honourGpc = options.globalPrivacyControl !== false;
-  const gpcDenies = honourGpc && hasGlobalPrivacyControl(win.navigator);
-  const givenPixelIds: unknown[] = options.pixelId === undefined ? [] : Array.isArray(options.pixelId) ? [...options.pixelId] : [options.pixelId];
+  const gpcDenies = options.globalPrivacyControl !== false && hasGlobalPrivacyControl(win.navigator);
   // An invalid pixel id is left out (and reported in development): the pixel never sees it.
-  const pixelIds = [...new Set(givenPixelIds.filter(isPixelId))];
+  const pixelIds = [...new Set([options.pixelId].flat().filter(isPixelId))];
 
-  if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkOptions(options, givenPixelIds, pixelIds.length, report);
+  if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') checkOptions(options, pixelIds.length, report);
 
-  let consent = initialConsent(options.consent, honourGpc, win.navigator);
+  let consent = initialConsent(options.consent, gpcDenies);
   let userDataConsent: ConsentState = 'pending';
   let queue: Pending[] = [];
   let pixelUser: PixelUser | undefined;
@@ -170,7 +166,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     location,
     configuredDomain: options.cookie?.domain && options.cookie.domain !== 'auto' ? options.cookie.domain : undefined,
     // An invalid lifetime (0, negative, NaN) would delete the cookie as it is written: default used.
-    maxAgeSeconds: (isPositiveNumber(maxAgeDays) ? maxAgeDays : 30) * DAY_SECONDS,
+    maxAgeSeconds: numberOr(maxAgeDays, 30, Number.MIN_VALUE) * DAY_SECONDS,
     granted: () => consent === 'granted',
     report,
     guard,
@@ -179,7 +175,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     ? createRelayTransport({
         endpoint: options.endpoint,
         window: win,
-        batchDelayMs: isNumber(options.batchDelayMs) ? options.batchDelayMs : 25,
+        batchDelayMs: numberOr(options.batchDelayMs, 25, 0),
         onError: report,
       })
     : undefined;
@@ -189,11 +185,11 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const readObref = guard((): string | undefined => readCookie(doc, OBREF_COOKIE));
   const userDataAllowed = (): boolean => consent === 'granted' && userDataConsent !== 'denied';
 
-  const dispatch = ({ relay: event, pixelData }: Pending): void => {
+  const dispatch = ([event, pixelData]: Pending): void => {
     const obref = readObref();
     relay?.enqueue(obref ? { ...event, obref } : event);
     pixel?.measure(event, pixelData);
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && debug) console.info('[openai-capi] sent', event.type, event.id);
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production' && debug) console.info('[openai-capi] sent', event.type, event.id);
   };
 
   const flush = async (): Promise<void> => {
@@ -206,12 +202,10 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
 
   if (relay) {
     win.addEventListener('pagehide', () => void flush());
-    doc.addEventListener(
-      'visibilitychange',
-      guard(() => {
-        if (doc.visibilityState === 'hidden') void flush();
-      }),
-    );
+    // Neither handler can throw: `flush` reports its own failures.
+    doc.addEventListener('visibilitychange', () => {
+      if (doc.visibilityState === 'hidden') void flush();
+    });
   }
   guard(() => {
     oppref.capture();
@@ -221,8 +215,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
   const setConsent = (state: ConsentDecision): void => {
     checkDecision(state, 'consent');
     if (state === 'granted' && gpcDenies) {
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && debug) console.info('[openai-capi] GPC on: consent stays denied');
-      return;
+      return; // GPC: consent stays denied
     }
     if (state === consent) return;
     consent = state;
@@ -250,28 +243,28 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     const sourceUrl = options.keepSourceUrlQuery === true ? href : href.replace(/[?#][\s\S]*/, '');
     const clickId = oppref.get();
     // What keeps garbage out, in every build (the relay checks the rest).
-    if (!isPixelEventType(eventName)) invalid('type', 'not_browser_event', 'must be an event type of the browser (app events: from the server)');
+    if (!isPixelEventType(eventName)) invalid('type', 'not_browser_event', 'must be a browser event type');
     const { eventId, customEventName, optOut } = trackOptions;
     if (eventId !== undefined && (typeof eventId !== 'string' || !eventId.trim())) invalid('options.eventId', 'invalid_type', 'must be a non-blank string');
     const currency = (data as { currency?: unknown } | undefined)?.currency;
     if (currency !== undefined && !/^[a-z]{3}$/i.test(currency as string)) invalid('data.currency', 'invalid_format', 'must be a three-letter ISO 4217 code');
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') {
       checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery);
     }
 
     const id = eventId ?? createEventId();
-    const event: Pending = {
+    const event: Pending = [
       // A JSON copy: what the page changes after `track` is not sent (the relay gets JSON anyway).
-      relay: { type: eventName, id, customEventName, timestamp, sourceUrl, oppref: clickId, optOut, data: data === undefined ? data : JSON.parse(JSON.stringify(data)) },
-      pixelData: pixelDataOf(eventName, data),
-    };
+      { type: eventName, id, customEventName, timestamp, sourceUrl, oppref: clickId, optOut, data: data === undefined ? data : JSON.parse(JSON.stringify(data)) },
+      pixelDataOf(eventName, data),
+    ];
     if (consent === 'granted') {
       dispatch(event);
     } else {
       queue.push(event);
       if (queue.length > maxQueued) {
         const dropped = queue.shift()!;
-        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped.relay.id}`));
+        report(new CapiError(`Consent pending, maxQueuedEvents (${maxQueued}) reached: dropped event ${dropped[0].id}`));
         // With maxQueuedEvents 0 the dropped event is this one: no id for an event that will never be sent.
         if (dropped === event) return undefined;
       }

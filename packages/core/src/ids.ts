@@ -24,7 +24,7 @@ export function createEventId(): string {
   const crypto = (globalThis as { crypto?: MinimalCrypto }).crypto;
   if (crypto?.randomUUID) return crypto.randomUUID();
   if (!crypto?.getRandomValues) {
-    throw new CapiError('No Web Crypto (globalThis.crypto) to create a random event id: pass an id or a key');
+    throw new CapiError('No Web Crypto (globalThis.crypto) for a random event id: pass an id');
   }
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
