@@ -4,7 +4,8 @@
  * esbuild `--bundle --minify --format=esm --platform=browser
  * --define:process.env.NODE_ENV='"production"'` of an entry that re-exports `import` from `path`
  * (or the file itself when there is no `import`), then gzip -9; 1 KB = 1024 B. Prints each check
- * with the parts (input files) of its bundle, and exits 1 when a budget is exceeded.
+ * with the parts (input files) of its bundle, and exits 1 when a budget is exceeded. With `--json`,
+ * prints only size-limit's JSON shape (`[{ name, size, sizeLimit, passed }]`) for scripts.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -61,12 +62,16 @@ async function parts(check) {
   return bundle(contents, root, { '@x/openai-capi-core': resolve(root, 'packages/core/src/index.ts') });
 }
 
+const json = process.argv.includes('--json');
+const results = [];
 let failed = false;
 for (const check of checks) {
   const size = await measure(check);
   const limit = limitBytes(check.limit);
   const ok = size <= limit;
   failed ||= !ok;
+  results.push({ name: check.name, size, sizeLimit: limit, passed: ok });
+  if (json) continue;
   console.log(`\n${ok ? '✔' : '✖'} ${check.name}\n  ${size} B = ${kb(size)} min+gzip (limit ${check.limit} = ${limit} B)${ok ? '' : '  OVER BUDGET'}`);
   // Parts: each source file's minified bytes, and its share of the gzip size in proportion (an estimate).
   const { code, inputs } = await parts(check);
@@ -79,7 +84,8 @@ for (const check of checks) {
   console.log(`  parts (built from src/: ${sourceSize} B min+gzip; minified bytes, ≈ share of gzip):`);
   for (const [path, bytes] of rows) console.log(`  ${String(bytes).padStart(7)} B  ≈${String(Math.round((bytes / total) * sourceSize)).padStart(5)} B gz  ${path}`);
 }
+if (json) console.log(JSON.stringify(results, null, 2));
 if (failed) {
-  console.error('\nSize budget exceeded (see above).');
+  if (!json) console.error('\nSize budget exceeded (see above).');
   process.exit(1);
 }
