@@ -53,7 +53,8 @@ async function relay(emu: Emulator, body: string) {
   const handler = createRelayHandler(client, { rateLimit: false, onError: (error) => reported.push(error) });
   const request = new Request('https://shop.example/api/openai-capi', {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': 'Chromium/1' },
+    // What a browser sends from the shop's own page (the relay's same-origin guard).
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'Chromium/1' },
     body,
   });
   const response = await handler(request, { remoteAddress: '203.0.113.5' });
