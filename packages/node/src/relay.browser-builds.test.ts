@@ -7,12 +7,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CapiValidationError } from '@x/openai-capi-core';
-import type * as Browser from '@x/openai-capi-browser';
 import { startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { Window } from 'happy-dom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from './client.js';
 import { createRelayHandler } from './relay.js';
+
+/** What these tests use of `window.OpenAICapi` (the node package does not depend on the browser one). */
+interface BrowserApi {
+  createTracker(options: { endpoint: string; consent: 'granted'; now: () => number; onError: (error: unknown) => void }): {
+    track(name: string, data?: unknown, options?: { eventId?: string }): string | undefined;
+    flush(): Promise<void>;
+  };
+}
 
 const dist = (name: string) => fileURLToPath(new URL(`../../browser/dist/${name}`, import.meta.url));
 const BUILDS = { development: dist('openai-capi.dev.iife.js'), production: dist('openai-capi.iife.js') };
@@ -40,7 +47,7 @@ function loadBuild(build: keyof typeof BUILDS) {
   });
   const code = readFileSync(BUILDS[build], 'utf8');
   // A classic script whose globals are the page's (no `process` in a browser).
-  const api = new Function('window', 'document', 'navigator', 'process', `${code}\nreturn OpenAICapi;`)(happy, happy.document, happy.navigator, undefined) as typeof Browser;
+  const api = new Function('window', 'document', 'navigator', 'process', `${code}\nreturn OpenAICapi;`)(happy, happy.document, happy.navigator, undefined) as BrowserApi;
   const errors: unknown[] = [];
   const tracker = api.createTracker({ endpoint: '/api/openai-capi', consent: 'granted', now: () => NOW, onError: (e) => errors.push(e) });
   return { tracker, posted, errors };
