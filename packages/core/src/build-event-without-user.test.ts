@@ -10,7 +10,7 @@ import { issuesOf } from './__fixtures__/issues-of.js';
 const T = 1_773_892_800_000;
 const order: EventInput = {
   type: 'order_created',
-  key: 'order_12345',
+  id: 'order_12345',
   timestamp: T,
   sourceUrl: 'https://shop.example.com/checkout?email=a%40b.example',
   data: { value: '25.99', currency: 'usd', contents: [{ id: 'sku_1', contentType: 'product', quantity: 1, value: 25.99 }] },
@@ -22,7 +22,7 @@ describe('buildEventWithoutUser', () => {
     const event = buildEventWithoutUser(order, { now: NOW });
     expect(event).toEqual(buildEvent(order, { now: NOW }));
     expect(event).toEqual({
-      id: 'oac1_a54e4d7264f50a9cfad3ab5b936e1333',
+      id: 'order_12345',
       type: 'order_created',
       timestamp_ms: T,
       source_url: 'https://shop.example.com/checkout',
@@ -47,7 +47,7 @@ describe('buildEventWithoutUser', () => {
 
   it('applies the same rules as buildEvent (ids, money, wire rules)', () => {
     const codes = (input: unknown) => issuesOf(() => buildEventWithoutUser(input as EventInput, { now: NOW })).map((i) => `${i.path}:${i.code}`);
-    expect(codes({ ...order, key: ' ' })).toEqual(['key:empty']);
+    expect(codes({ ...order, id: ' ' })).toEqual(['id:empty']);
     expect(codes({ ...order, data: { value: 1 } })).toEqual(['data.currency:required']);
     expect(codes({ ...order, timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp_ms:too_old']);
     expect(codes({ ...order, type: 'custom', customEventName: 'custom', data: undefined })).toEqual(['custom_event_name:reserved_name']);

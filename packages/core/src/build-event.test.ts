@@ -79,19 +79,26 @@ describe('buildEvent', () => {
     expect(event.timestamp_ms).toBeGreaterThanOrEqual(before);
   });
 
-  it('derives the id from key (the custom name for custom events); id wins over key', () => {
-    expect(build({ id: undefined, key: 'order_12345' }).id).toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
-    expect(build({ key: 'order_12345' }).id).toBe('o1');
-    const custom = build({ id: undefined, key: 'order_12345', type: 'custom', customEventName: 'quote', data: undefined });
-    expect(custom.id).toMatch(/^oac1_[0-9a-f]{32}$/);
-    expect(custom.id).not.toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
-    expect(custom.custom_event_name).toBe('quote');
-    expect(failsWith({ id: undefined, key: ' ' })).toEqual(['key:empty']);
-    expect(failsWith({ id: undefined, key: 5 })).toEqual(['key:invalid_type']);
-    expect(failsWith({ id: undefined, key: 'k', type: 'custom', customEventName: 'Bad Name' })).toEqual([
-      'custom_event_name:invalid_format',
-    ]);
-    expect(failsWith({ id: undefined, key: 'k', type: 'custom' })).toEqual(['custom_event_name:required']);
+  it('sends the id verbatim (an order id as other integrations send it), else a random UUID', () => {
+    expect(build({ id: 'order_12345' }).id).toBe('order_12345');
+    expect(build({ id: '1000123456' }).id).toBe('1000123456');
+    expect(build({ id: undefined }).id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(failsWith({ id: ' ' })).toEqual(['id:empty']);
+    expect(failsWith({ id: 5 })).toEqual(['id:invalid_type']);
+    expect(failsWith({ id: 'jane@example.com' })).toEqual(['id:invalid_format']);
+    expect(failsWith({ id: 'x'.repeat(257) })).toEqual(['id:too_long']);
+  });
+
+  it('refuses key (gone: one way to name a conversion) with a hint to use id', () => {
+    const error = (() => {
+      try {
+        build({ id: undefined, key: 'order_12345' });
+      } catch (e) {
+        return e as CapiValidationError;
+      }
+    })();
+    expect(error?.issues).toEqual([expect.objectContaining({ path: 'key', code: 'unknown_field' })]);
+    expect(error?.issues[0]?.message).toMatch(/id/);
   });
 
   it('accepts a Date or Unix ms and rejects anything else', () => {

@@ -4,10 +4,11 @@
  * so browser bundles that only use the latter carry no normalization or user rules.
  */
 import { addIssue, CapiError, CapiValidationError } from './errors.js';
-import { createEventId, deriveEventId } from './ids.js';
+import { createEventId } from './ids.js';
+import { didYouMean, toCamel } from './input-hints.js';
 import { isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
-import { dataShapeOf, isCustomEventName, isEventType } from './schema.js';
+import { dataShapeOf, isEventType } from './schema.js';
 import { hashUser } from './user.js';
 import { isObject, isPlainContainer, isPlainObject, setOwn, type Obj } from './validate-common.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
@@ -28,13 +29,13 @@ interface UserStep {
 }
 
 const INPUT_KEYS = [
-  'type', 'id', 'key', 'timestamp', 'customEventName', 'oppref', 'sourceUrl', 'keepSourceUrlQuery', 'actionSource', 'optOut', 'user', 'data',
+  'type', 'id', 'timestamp', 'customEventName', 'oppref', 'sourceUrl', 'keepSourceUrlQuery', 'actionSource', 'optOut', 'user', 'data',
 ];
 
 /**
  * Builds a wire event from friendly input and validates it as of `now`:
- * - `id` is `input.id`, else `deriveEventId(type, key)` (the custom name for custom events) when
- *   `key` is given, else a random `createEventId()`;
+ * - `id` is `input.id`, sent verbatim (your order or lead id, as other integrations send it), else
+ *   a random `createEventId()`;
  * - `timestamp` (`Date` or Unix ms, default now) → `timestamp_ms`; `actionSource` defaults to `web`
  *   when omitted (`null` is refused);
  * - `sourceUrl` loses its query and fragment unless `keepSourceUrlQuery`, and always any
@@ -98,7 +99,7 @@ function build(input: unknown, clock: number | undefined, user?: UserStep): Wire
 
 function assemble(input: Obj, now: number, user: UserStep | undefined, issues: Issue[]): Obj {
   for (const key of Object.keys(input)) {
-    if (!INPUT_KEYS.includes(key)) addIssue(issues, key, 'unknown_field', 'is not an input field');
+    if (!INPUT_KEYS.includes(key)) addIssue(issues, key, 'unknown_field', `is not an input field${didYouMean(key, INPUT_KEYS)}`);
   }
   const { type, customEventName: name, timestamp: ts, sourceUrl: url, keepSourceUrlQuery: keep } = input;
   const event: Obj = { id: eventId(input, issues), type };
@@ -122,12 +123,7 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
 
 // After a recorded failure the id is a placeholder: the event is rejected with that issue anyway.
 function eventId(input: Obj, issues: Issue[]): unknown {
-  const { id, key, type, customEventName: name } = input;
-  if (id !== undefined) return id;
-  if (key === undefined) return attempt(issues, 'id', createEventId) ?? '-';
-  // With an invalid name the event fails anyway (the validator reports the name); still check the key.
-  const valid = type === 'custom' ? isCustomEventName(name) : isEventType(type);
-  return attempt(issues, 'key', () => deriveEventId(valid ? ((type === 'custom' ? name : type) as string) : 'x', key as string)) ?? '-';
+  return input.id !== undefined ? input.id : attempt(issues, 'id', createEventId) ?? '-';
 }
 
 /**
@@ -175,7 +171,7 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Is
     // `plan_id` next to `planId` would silently replace it.
     if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, prefix + key, 'conflict', 'is given twice (camelCase and snake_case)');
     else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
-    else addIssue(issues, prefix + key, 'unknown_field', 'is not an input field (extra data keys: custom events only)');
+    else addIssue(issues, prefix + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
   }
   return out;
 }
@@ -208,7 +204,7 @@ const inputNames = new Map<ReadonlySet<string>, InputNames>();
 function inputNamesOf(keys: ReadonlySet<string>): InputNames {
   let names = inputNames.get(keys);
   if (names === undefined) {
-    const pairs = [...keys].map((wire) => [wire, wire.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] as const);
+    const pairs = [...keys].map((wire) => [wire, toCamel(wire)] as const);
     names = { pairs, inputs: new Set(pairs.map(([, input]) => input)) };
     inputNames.set(keys, names);
   }

@@ -2,6 +2,7 @@
  * Opt-in mapping of a GA4 (gtag / dataLayer) event to this SDK's friendly event input (spec §9).
  */
 import { addIssue, CapiError, CapiValidationError, fail } from './errors.js';
+import { checkEventId } from './ids.js';
 import { toMinorUnits } from './money.js';
 import { dataShapeOf, EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
 import { isObject } from './validate-common.js';
@@ -41,7 +42,7 @@ export interface Ga4Params {
   value?: number | string;
   /** ISO 4217 code of `value` and of the items' `price`. */
   currency?: string;
-  /** The natural dedupe key of a purchase: becomes the event `key`. */
+  /** The order id of a purchase: becomes the event `id`, verbatim (as GTM pixel tags send it). */
   transaction_id?: string;
   /** The GA4 items; become `contents[]`. */
   items?: readonly Ga4Item[];
@@ -65,7 +66,7 @@ function own(obj: object, key: string): unknown {
  *   `customEventName` when it is a valid custom name (lowercase `[a-z0-9_-]`, 1–64, letter or digit
  *   at both ends, neither `custom` nor a standard name), else a `CapiValidationError` (never a silent rename).
  *   `refund` and `add_payment_info` therefore become custom events of the same name.
- * - `transaction_id` → `key` (the event id is then derived from it).
+ * - `transaction_id` → `id`, verbatim, so a pixel tag sending the same order id deduplicates with it.
  * - `value` + `currency` → data `value` (major units, converted exactly by the builder) + `currency`.
  *   Without `value`, when every item has a `price`, the amount is the exact sum of
  *   `price × quantity` (quantity defaults to 1), computed in minor units and given as `amount`.
@@ -125,8 +126,9 @@ function mapGa4(eventName: string, params: Ga4Params): EventInput {
     else addIssue(issues, 'params.value', 'invalid_type', 'must be a number or a decimal string');
   }
   if (transactionId !== undefined) {
-    if (typeof transactionId === 'string' && transactionId.trim() !== '') input.key = transactionId;
-    else addIssue(issues, 'params.transaction_id', 'invalid_type', 'must be a non-blank string');
+    const before = issues.length;
+    checkEventId(transactionId, 'params.transaction_id', issues);
+    if (issues.length === before) input.id = transactionId as string;
   }
   if (items !== undefined) {
     const contents = mapItems(items, issues);

@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
-import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CapiError, CapiValidationError } from './errors.js';
-import { createEventId, deriveEventId } from './ids.js';
+import { buildEvent } from './build-event.js';
+import { createEventId, checkEventId } from './ids.js';
+import { validateEvent } from './validate.js';
+import type { Issue } from './types.js';
+
+const NOW = 1_760_000_000_000;
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -39,69 +42,46 @@ describe('createEventId', () => {
   });
 });
 
-describe('deriveEventId', () => {
-  it('matches the documented test vector and algorithm', () => {
-    expect(deriveEventId('order_created', 'order_12345')).toBe('oac1_a54e4d7264f50a9cfad3ab5b936e1333');
-    fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/), fc.string({ unit: 'grapheme', minLength: 1 }), (name, key) => {
-        fc.pre(name !== 'custom' && key.trim() !== '');
-        const digest = createHash('sha256').update(`openai-capi:v1\n${name}\n${key}`, 'utf8').digest('hex');
-        expect(deriveEventId(name, key)).toBe(`oac1_${digest.slice(0, 32)}`);
-      }),
-    );
-  });
+describe('checkEventId: the one id rule', () => {
+  const issuesOf = (id: unknown): Issue[] => {
+    const issues: Issue[] = [];
+    checkEventId(id, 'id', issues);
+    return issues;
+  };
 
-  it('is deterministic, differs per event name and per key, and hides the key', () => {
-    const id = deriveEventId('order_created', 'order_12345');
-    expect(deriveEventId('order_created', 'order_12345')).toBe(id);
-    expect(deriveEventId('lead_created', 'order_12345')).not.toBe(id);
-    expect(deriveEventId('order_created', 'order_12346')).not.toBe(id);
-    expect(deriveEventId('order_created', ' order_12345')).not.toBe(id);
-    expect(id).not.toContain('12345');
-    expect(id).toHaveLength(37);
-  });
-
-  it('accepts custom event names', () => {
-    expect(deriveEventId('quote_requested', 'q-1')).toMatch(/^oac1_[0-9a-f]{32}$/);
+  it.each([
+    'order_12345', '1000123456', '+14155552671', 'A-1001', 'ORD/2026/7', ' padded ', 'x'.repeat(256), 'ok \uD83D\uDE00',
+    'user@localhost', '@handle', 'a@b', '550e8400-e29b-41d4-a716-446655440000',
+  ])('accepts %j as given (numeric and phone-like order ids included)', (id) => {
+    expect(issuesOf(id)).toEqual([]);
   });
 
   it.each([
-    ['', 'k', 'eventName', 'invalid_format'],
-    ['Order_Created', 'k', 'eventName', 'invalid_format'],
-    ['order created', 'k', 'eventName', 'invalid_format'],
-    ['a\nb', 'k', 'eventName', 'invalid_format'],
-    ['_x', 'k', 'eventName', 'invalid_format'],
-    ['x'.repeat(65), 'k', 'eventName', 'invalid_format'],
-    ['custom', 'k', 'eventName', 'reserved_name'],
-    ['order_created', '', 'key', 'empty'],
-    ['order_created', '  ', 'key', 'empty'],
-    ['order_created', 42, 'key', 'invalid_type'],
-  ])('rejects (%j, %j) at %s with %s', (name, key, path, code) => {
-    let error: unknown;
-    try {
-      deriveEventId(name as string, key as string);
-    } catch (e) {
-      error = e;
-    }
-    expect(CapiValidationError.isInstance(error)).toBe(true);
-    expect((error as CapiValidationError).issues).toEqual([expect.objectContaining({ path, code })]);
+    [42, 'invalid_type'],
+    [null, 'invalid_type'],
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['\t\n', 'empty'],
+    ['x'.repeat(257), 'too_long'],
+    ['\uD800', 'invalid_format'],
+    ['order_\uDBFF', 'invalid_format'],
+    ['jane.doe@example.com', 'invalid_format'],
+    [' Jane@Example.co.uk ', 'invalid_format'],
+  ])('refuses %j with %s, one issue at the path', (id, code) => {
+    expect(issuesOf(id)).toEqual([expect.objectContaining({ path: 'id', code })]);
   });
 
-  it('does not put the key into error messages', () => {
-    try {
-      deriveEventId('Bad Name', 'secret-order-991');
-    } catch (error) {
-      expect((error as Error).message).not.toContain('secret-order-991');
-    }
-    expect.assertions(1);
+  it('tells the user to pass an order or lead id instead of an e-mail, without quoting it', () => {
+    const [issue] = issuesOf('secret.person@example.com');
+    expect(issue?.message).toMatch(/order or lead id/);
+    expect(JSON.stringify(issue)).not.toContain('secret.person');
   });
-});
 
-describe('deriveEventId: keys that UTF-8 cannot carry', () => {
-  it('refuses a key with a lone surrogate (it would collide with U+FFFD)', () => {
-    for (const key of ['\uD800', 'order_\uDBFF', '\uDC00x']) {
-      expect(() => deriveEventId('order_created', key)).toThrow(CapiValidationError);
-    }
-    expect(deriveEventId('order_created', 'ok \uD83D\uDE00')).toMatch(/^oac1_[0-9a-f]{32}$/);
+  it('is the rule of validateEvent and buildEvent alike, the id sent verbatim', () => {
+    const wire = { id: '   ', type: 'lead_created', timestamp_ms: NOW, action_source: 'offline', data: { type: 'customer_action' } };
+    const result = validateEvent(wire, { now: NOW });
+    expect(result.ok ? [] : result.issues.map((i) => `${i.path}:${i.code}`)).toEqual(['id:empty']);
+    expect(() => buildEvent({ type: 'lead_created', id: 'a@b.example', actionSource: 'offline' }, { now: NOW })).toThrow(CapiValidationError);
+    expect(buildEvent({ type: 'lead_created', id: ' 1000123456', actionSource: 'offline' }, { now: NOW }).id).toBe(' 1000123456');
   });
 });

@@ -1,10 +1,10 @@
 /**
- * Event ids: random ones for events without a natural key, derived ones so the browser and the
- * server compute the same id for the same conversion (spec §7).
+ * Event ids (spec §3, §7): the caller's own id (order id, lead id…) sent verbatim, as every other
+ * integration sends it, so events from the pixel, shop plugins and this SDK deduplicate; without one,
+ * a random UUID. The one rule for an id lives here.
  */
-import { addIssue, CapiError, CapiValidationError } from './errors.js';
-import { nobleSha256Hex } from './hash.js';
-import { EVENT_NAME, EVENT_NAME_RULE } from './schema.js';
+import { addIssue, CapiError } from './errors.js';
+import { MAX_EVENT_ID_LENGTH } from './schema.js';
 import { isWellFormedText } from './validate-common.js';
 import type { Issue } from './types.js';
 
@@ -17,6 +17,8 @@ interface MinimalCrypto {
 /**
  * A random RFC 4122 version 4 UUID from the platform's cryptographic generator
  * (`crypto.randomUUID`, else `crypto.getRandomValues`). Never `Math.random`, never a timestamp.
+ * Use it for conversions without an id of their own (a page view); for an order or a lead, pass
+ * its own id so every integration sends the same one.
  *
  * @throws CapiError when the runtime has no Web Crypto (`globalThis.crypto`)
  */
@@ -33,37 +35,21 @@ export function createEventId(): string {
   return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
-/** Prefix of every derived id; the `1` is the algorithm version. */
-export const DERIVED_EVENT_ID_PREFIX = 'oac1_';
+// Something@something.tld, around optional whitespace: the shape of an address, not RFC 5322.
+const EMAIL_LIKE = /^\s*[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+\s*$/;
 
 /**
- * The deterministic event id of a conversion, identical in every runtime, so a browser event and
- * its server twin deduplicate (spec §7). The key is hashed, so the id does not reveal it, and the
- * same key gives different ids under different event names.
- *
- * Algorithm (version 1), reproducible in any language:
- * `"oac1_" + lowercase_hex(SHA-256(UTF-8("openai-capi:v1\n" + eventName + "\n" + key)))[0..32]`,
- * i.e. the prefix plus the first 32 hex chars (128 bits) of the digest; 37 chars in all. The key is
- * used exactly as given (not trimmed or normalized).
- *
- * Test vector: `deriveEventId('order_created', 'order_12345')` →
- * `'oac1_a54e4d7264f50a9cfad3ab5b936e1333'`.
- *
- * @param eventName - the event type, or for custom events the custom event name (`custom` itself
- *   is reserved): 1–64 chars of `[a-z0-9_-]`, starting and ending with a letter or digit
- * @param key - the natural key (order id, lead id…): a non-blank string
- * @throws CapiValidationError `invalid_format` | `reserved_name` (for `custom`) | `invalid_type` | `empty`
+ * The rule of an event id (spec §3), for `buildEvent`, `validateEvent` and every package: a string,
+ * not blank, at most {@link MAX_EVENT_ID_LENGTH} (256) chars, well-formed Unicode, and not shaped
+ * like an e-mail address (an id travels in clear through the pixel). Numeric order ids such as
+ * `1000123456` pass: no phone-number guessing. Appends at most one issue at `path`; never throws.
  */
-export function deriveEventId(eventName: string, key: string): string {
-  const issues: Issue[] = [];
-  if (typeof eventName !== 'string' || !EVENT_NAME.test(eventName)) {
-    addIssue(issues, 'eventName', 'invalid_format', EVENT_NAME_RULE);
-  } else if (eventName === 'custom') {
-    addIssue(issues, 'eventName', 'reserved_name', 'must be the custom event name, not custom');
+export function checkEventId(id: unknown, path: string, issues: Issue[]): void {
+  if (typeof id !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string (your order or lead id, sent as given)');
+  else if (id.trim() === '') addIssue(issues, path, 'empty', 'must not be blank');
+  else if (id.length > MAX_EVENT_ID_LENGTH) addIssue(issues, path, 'too_long', `must be at most ${MAX_EVENT_ID_LENGTH} characters`);
+  else if (!isWellFormedText(id)) addIssue(issues, path, 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
+  else if (EMAIL_LIKE.test(id)) {
+    addIssue(issues, path, 'invalid_format', 'must not be an e-mail address: the id travels in clear through the pixel, pass an order or lead id instead');
   }
-  if (typeof key !== 'string') addIssue(issues, 'key', 'invalid_type', 'must be a string');
-  else if (!key.trim()) addIssue(issues, 'key', 'empty', 'must not be blank');
-  else if (!isWellFormedText(key)) addIssue(issues, 'key', 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
-  if (issues.length) throw new CapiValidationError(issues);
-  return DERIVED_EVENT_ID_PREFIX + nobleSha256Hex(`openai-capi:v1\n${eventName}\n${key}`).slice(0, 32);
 }

@@ -43,6 +43,6 @@ export { isValidIp } from './user-rules.js';
 export { toMinorUnits, fromMinorUnits } from './money.js';
 export { CURRENCY_EXPONENT_EXCEPTIONS, exponentOf, decimalToMinorUnits, minorUnitsOf, type MinorUnitsFailure } from './minor-units.js';
 export { currencyExponent, isKnownCurrency, ISO_4217_EDITION } from './currency.js';
-export { createEventId, deriveEventId } from './ids.js';
+export { createEventId } from './ids.js';
 export { unknownOptionIssues } from './unknown-options.js';
 export { fromGa4, GA4_EVENT_MAP, type Ga4Params, type Ga4Item } from './ga4.js';

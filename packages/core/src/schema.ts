@@ -40,7 +40,7 @@ export const MAX_FUTURE_MS = 600_000;
 
 /**
  * The form of every event name: 1–64 of `[a-z0-9_-]`, a letter or digit at both ends. Event types
- * match it too, and it holds no newline, which keeps `deriveEventId`'s hashed message unambiguous.
+ * match it too.
  */
 export const EVENT_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
 

@@ -240,10 +240,12 @@ export interface EventDataInput extends MoneyInput {
 export interface EventInput {
   /** The event type (`custom` needs `customEventName`). */
   type: EventType;
-  /** The event id; takes precedence over `key`. */
+  /**
+   * The event id, sent verbatim: your order, lead or subscription id, the same one the pixel and
+   * any other integration send for this conversion (so they deduplicate). Not blank, at most 256
+   * chars, not an e-mail address. Default: a random `createEventId()`.
+   */
   id?: string;
-  /** A natural key (order id…) from which the id is derived with `deriveEventId`. */
-  key?: string;
   /** `Date` or Unix ms; default: now. */
   timestamp?: Date | number;
   /** Name of a `custom` event: lowercase `[a-z0-9_-]`, 1–64 chars, not a standard type. */
@@ -284,7 +286,7 @@ export interface EventInput {
  * | `too_precise` | a decimal amount with more decimals than its currency has |
  * | `too_old`, `in_future` | `timestamp_ms` before now − 7 days or after now + 10 minutes |
  * | `invalid_value` | not one of an enum (`type`, `action_source`) |
- * | `invalid_format` | a string breaking its format (email, phone, name, decimal amount, custom event name, hashes, geo, IP, GAID, integration source; a lone surrogate in a value to hash or a derived-id key) |
+ * | `invalid_format` | a string breaking its format (email, phone, name, decimal amount, custom event name, hashes, geo, IP, GAID, integration source; a lone surrogate in a value to hash or an id; an id shaped like an e-mail address) |
  * | `invalid_url` | `source_url` not an absolute http(s) URL with a host |
  * | `reserved_name` | a custom event name equal to `custom` or a standard event type; a GA4 param named like a data key; a wire custom data key `value` or `planId` (`eventInputFromWire`) |
  * | `shape_mismatch` | `data.type` is not the data shape of the event type |

@@ -6,11 +6,11 @@ import {
   EVENT_NAME_RULE,
   isActionSource,
   isEventType,
-  MAX_EVENT_ID_LENGTH,
   MAX_FUTURE_MS,
   MAX_PAST_MS,
 } from './schema.js';
 import { addIssue } from './errors.js';
+import { checkEventId } from './ids.js';
 import { checkText, isObject } from './validate-common.js';
 import { checkData } from './validate-data.js';
 import { checkUser } from './validate-user.js';
@@ -108,7 +108,7 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
   const { id, type, timestamp_ms: ts, custom_event_name: name, source_url: url, action_source: source, oppref, opt_out, user } = event;
 
   if (id === undefined) addIssue(issues, prefix + 'id', 'required', 'is required');
-  else checkText(id, prefix + 'id', issues, MAX_EVENT_ID_LENGTH);
+  else checkEventId(id, prefix + 'id', issues);
 
   const known = isEventType(type);
   if (type === undefined) addIssue(issues, prefix + 'type', 'required', 'is required');
