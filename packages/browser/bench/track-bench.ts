@@ -51,7 +51,7 @@ export async function benchBrowserTrack(options: { time?: number } = {}): Promis
       tracker.track('page_viewed');
       await tracker.flush();
     })
-    .add('browser track order_created (value, 2 items, derived id) + flush', async () => {
+    .add('browser track order_created (value, 2 items, order id) + flush', async () => {
       tracker.track(
         'order_created',
         {

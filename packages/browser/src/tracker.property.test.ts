@@ -53,7 +53,7 @@ const data = fc.oneof(
   fc.record({ value: fc.oneof(fc.constantFrom('19.99', '1.999', 5), anything), currency: fc.constantFrom('USD', 'usd', 'XX'), contents: fc.array(fc.record({ id: fc.string(), quantity: fc.nat(3) }), { maxLength: 2 }), planId: fc.string(), step: anything }, { requiredKeys: [] }),
   anything,
 );
-const trackOptions = fc.oneof(fc.record({ eventId: fc.oneof(fc.string(), anything), key: fc.oneof(fc.string(), anything), customEventName: fc.constantFrom('quiz', 'Bad Name'), optOut: fc.oneof(fc.boolean(), anything) }, { requiredKeys: [] }), anything);
+const trackOptions = fc.oneof(fc.record({ eventId: fc.oneof(fc.string(), anything), customEventName: fc.constantFrom('quiz', 'Bad Name'), optOut: fc.oneof(fc.boolean(), anything) }, { requiredKeys: [] }), anything);
 const decision = fc.oneof(fc.constantFrom('granted', 'denied'), anything);
 
 /** One random call on a tracker. */

@@ -4,33 +4,46 @@
  * likely meant, in the input's own words.
  */
 
-// Names other integrations or older versions of this SDK use, and the input field that holds them.
-const ALIASES: Readonly<Record<string, string>> = {
-  key: 'id (the order or lead id itself, sent as given: key and derived ids are gone)',
-  eventId: 'id',
-  event_id: 'id',
-  eventName: 'type (or customEventName for a custom event)',
-  event_name: 'type (or customEventName for a custom event)',
-  event: 'type',
-  name: 'type (or customEventName for a custom event)',
-  timestamp_ms: 'timestamp',
-  time: 'timestamp',
-  url: 'sourceUrl',
-  pageUrl: 'sourceUrl',
-  page_url: 'sourceUrl',
-  properties: 'data',
-  params: 'data',
-  price: 'value (major units) or amount (minor units)',
-  total: 'value (major units) or amount (minor units)',
-  revenue: 'value (major units) or amount (minor units)',
-  items: 'contents',
-  products: 'contents',
-  transaction_id: 'id',
-  transactionId: 'id',
-  order_id: 'id',
-  orderId: 'id',
-  clickId: 'oppref',
-  click_id: 'oppref',
+// Names other integrations or older versions of this SDK use, and the input fields that may hold
+// them (the first one the caller knows is suggested).
+const ID = ['id', 'eventId'];
+const TYPE = ['type', 'eventName'];
+const MONEY = ['value', 'amount'];
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  key: ID,
+  eventId: ID,
+  event_id: ID,
+  transaction_id: ID,
+  transactionId: ID,
+  order_id: ID,
+  orderId: ID,
+  eventName: TYPE,
+  event_name: TYPE,
+  event: TYPE,
+  timestamp_ms: ['timestamp'],
+  time: ['timestamp'],
+  url: ['sourceUrl'],
+  pageUrl: ['sourceUrl'],
+  page_url: ['sourceUrl'],
+  properties: ['data'],
+  params: ['data'],
+  price: MONEY,
+  total: MONEY,
+  revenue: MONEY,
+  items: ['contents'],
+  products: ['contents'],
+  clickId: ['oppref'],
+  click_id: ['oppref'],
+};
+
+// Extra words for an alias whose story the user needs (a field that is gone).
+const NOTES: Readonly<Record<string, string>> = {
+  key: ': pass the order or lead id itself, sent as given (key and derived ids are gone)',
+  eventName: ' (customEventName for a custom event)',
+  event_name: ' (customEventName for a custom event)',
+  price: ' (value in major units, amount in integer minor units)',
+  total: ' (value in major units, amount in integer minor units)',
+  revenue: ' (value in major units, amount in integer minor units)',
 };
 
 /** `snake_case` → `camelCase`, as the input names wire fields. */
@@ -45,12 +58,14 @@ export function toCamel(name: string): string {
  */
 export function didYouMean(key: string, known: readonly string[]): string {
   const hint = nearest(key, known);
-  return hint === undefined ? '' : ` (did you mean ${hint}?)`;
+  if (hint === undefined) return '';
+  const note = Object.prototype.hasOwnProperty.call(NOTES, key) && ALIASES[key]?.includes(hint) ? NOTES[key] : '';
+  return ` (did you mean ${hint}?${note})`;
 }
 
 function nearest(key: string, known: readonly string[]): string | undefined {
-  const alias = Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key] : undefined;
-  if (alias !== undefined && known.includes(alias.split(' ')[0]!)) return alias;
+  const alias = Object.prototype.hasOwnProperty.call(ALIASES, key) ? ALIASES[key]?.find((name) => known.includes(name)) : undefined;
+  if (alias !== undefined) return alias;
   const camel = toCamel(key);
   if (camel !== key && known.includes(camel)) return camel;
   const lower = key.toLowerCase();

@@ -1,3 +1,4 @@
+import { didYouMean } from './input-hints.js';
 import type { Issue } from './types.js';
 
 /**
@@ -18,10 +19,7 @@ export function unknownOptionIssues(given: object, known: Readonly<Record<string
     .filter((key) => !Object.prototype.hasOwnProperty.call(known, key))
     .map((key) => {
       const near = names.find((name) => name.toLowerCase().startsWith(key.toLowerCase().slice(0, 5)));
-      return {
-        path: key,
-        code: 'unknown_option',
-        message: `is not an option of ${what}${near === undefined ? '' : ` (did you mean ${near}?)`}`,
-      };
+      const hint = didYouMean(key, names) || (near === undefined ? '' : ` (did you mean ${near}?)`);
+      return { path: key, code: 'unknown_option', message: `is not an option of ${what}${hint}` };
     });
 }
