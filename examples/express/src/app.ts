@@ -37,7 +37,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
  * An Express 5 app with the two server-side paths of a conversion:
  * - `POST /api/openai-capi`: the relay for the browser tracker (`toNodeHandler` over the Fetch
  *   handler; mounted before any body parser, because the relay reads the raw body itself);
- * - `POST /webhooks/orders`: the order system's webhook, sending the server twin keyed by order id.
+ * - `POST /webhooks/orders`: the order system's webhook, sending the server twin with the order id as its event id.
  */
 export function createApp({ client, webhookSecret }: AppOptions): Express {
   const app = express();
@@ -51,13 +51,13 @@ export function createApp({ client, webhookSecret }: AppOptions): Express {
     }
     const order = req.body as Partial<OrderWebhook> | undefined;
     if (typeof order?.id !== 'string' || order.id === '') {
-      res.status(422).json({ error: 'id: the order id is required (it keys the conversion)' });
+      res.status(422).json({ error: 'id: the order id is required (it is the event id)' });
       return;
     }
     try {
       const eventId = client.track({
         type: 'order_created',
-        key: order.id,
+        id: order.id, // the order id itself: the browser and any pixel tag send the same one
         ...(order.created_at ? { timestamp: new Date(order.created_at) } : {}),
         ...(order.checkout_url !== undefined ? { sourceUrl: order.checkout_url } : {}),
         ...(order.oppref ? { oppref: order.oppref } : {}),

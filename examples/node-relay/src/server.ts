@@ -91,7 +91,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * Starts the demo stack: the emulator (unless `real`), two Conversions API clients pointed at it, and
  * the shop on node:http with four routes: the page, the browser script, the relay
  * (`POST /api/openai-capi`) and the order confirmation (`POST /orders/confirm`) that sends the
- * server twin of the browser's `order_created` with the same natural key.
+ * server twin of the browser's `order_created` with the same id (the order id, sent as given).
  */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const host = options.host ?? '127.0.0.1';

@@ -7,7 +7,6 @@ export const TARGET_FIELDS = [
   'type',
   'custom_event_name',
   'id',
-  'key',
   'timestamp',
   'value',
   'amount_minor',
@@ -40,8 +39,8 @@ export type TargetField = (typeof TARGET_FIELDS)[number];
 const ALIASES: Readonly<Record<string, TargetField>> = {
   type: 'type', event: 'type', event_type: 'type', event_name: 'type', conversion_type: 'type',
   custom_event_name: 'custom_event_name',
-  event_id: 'id', id: 'id',
-  key: 'key', order_id: 'key', transaction_id: 'key', order_number: 'key', lead_id: 'key',
+  // The order or lead id is the event id itself, as other integrations send it (dedupes with them).
+  event_id: 'id', id: 'id', key: 'id', order_id: 'id', transaction_id: 'id', order_number: 'id', lead_id: 'id',
   timestamp: 'timestamp', timestamp_ms: 'timestamp', time: 'timestamp', date: 'timestamp',
   created_at: 'timestamp', converted_at: 'timestamp', conversion_time: 'timestamp',
   value: 'value', amount: 'value', revenue: 'value', total: 'value', order_value: 'value',
@@ -224,7 +223,7 @@ export function mapRecord(record: SourceRecord, mapping: ColumnMapping, defaults
   }
 
   const input: EventInput = { type, timestamp, actionSource: actionSource as ActionSource, data };
-  const optional = { id: str('id'), key: str('key'), customEventName: str('custom_event_name'), oppref: rawText(get('oppref')), sourceUrl: str('source_url') };
+  const optional = { id: str('id'), customEventName: str('custom_event_name'), oppref: rawText(get('oppref')), sourceUrl: str('source_url') };
   for (const [k, v] of Object.entries(optional) as [keyof typeof optional, string | undefined][]) {
     if (v !== undefined) input[k] = v;
   }

@@ -6,13 +6,13 @@ const record = (fields: Record<string, unknown>) => ({ line: 2, fields });
 describe('resolveMapping', () => {
   it('maps common CRM headers and reports the columns it ignores', () => {
     const m = resolveMapping(['Order ID', 'Created At', 'E-mail', 'Amount', 'Notes']);
-    expect(Object.fromEntries(m.fields)).toEqual({ key: 'Order ID', timestamp: 'Created At', email: 'E-mail', value: 'Amount' });
+    expect(Object.fromEntries(m.fields)).toEqual({ id: 'Order ID', timestamp: 'Created At', email: 'E-mail', value: 'Amount' });
     expect(m.ignored).toEqual(['Notes']);
   });
 
   it('lets --map override an alias, map an unknown column, or ignore one', () => {
-    const m = resolveMapping(['order_id', 'ref', 'when'], parseMapArgs(['ref=key', 'order_id=ignore', 'when=timestamp']));
-    expect(Object.fromEntries(m.fields)).toEqual({ key: 'ref', timestamp: 'when' });
+    const m = resolveMapping(['order_id', 'ref', 'when'], parseMapArgs(['ref=id', 'order_id=ignore', 'when=timestamp']));
+    expect(Object.fromEntries(m.fields)).toEqual({ id: 'ref', timestamp: 'when' });
     expect(m.ignored).toEqual(['order_id']);
   });
 
@@ -45,7 +45,7 @@ describe('parseTimestamp', () => {
 describe('mapRecord', () => {
   const mapping = resolveMapping(['order_id', 'event', 'created_at', 'email', 'value', 'currency', 'click_id', 'opt_out']);
 
-  it('builds the friendly event input: key, time, money, identities, oppref unchanged', () => {
+  it('builds the friendly event input: id, time, money, identities, oppref unchanged', () => {
     const row = mapRecord(
       record({ order_id: 'A-1', event: 'order_created', created_at: '2026-03-18T12:00:00Z', email: 'a@b.co', value: '12.50', currency: 'EUR', click_id: ' raw click ', opt_out: 'yes' }),
       mapping,
@@ -54,7 +54,7 @@ describe('mapRecord', () => {
       ok: true,
       input: {
         type: 'order_created',
-        key: 'A-1',
+        id: 'A-1',
         timestamp: 1773835200000,
         actionSource: 'offline',
         data: { value: '12.50', currency: 'EUR' },

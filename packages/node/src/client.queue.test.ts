@@ -34,12 +34,11 @@ describe('track and the queue', () => {
     });
   });
 
-  it('derives the id from key, as buildEvent does', () => {
+  it('sends the caller\'s id verbatim, as buildEvent does, and refuses the removed key', () => {
     mockApi();
     const client = createClient(baseOptions());
-    const id = client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' });
-    expect(id).toMatch(/\S/);
-    expect(client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' })).toBe(id);
+    expect(client.track({ type: 'order_created', id: '1000123456', sourceUrl: 'https://shop.example/' })).toBe('1000123456');
+    expect(() => client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' } as never)).toThrow(/key: is not an input field \(did you mean id\?/);
   });
 
   it('throws CapiValidationError at the call site for bad input', () => {

@@ -19,8 +19,8 @@ export interface BuyButtonProps {
 }
 
 /**
- * Tracks `order_created` keyed by the order id, so the server's twin (sent with the same key from
- * the order webhook) is deduplicated by OpenAI. `track` never throws: without consent it returns
+ * Tracks `order_created` with the order id as its event id, so the server's twin (sent with the same
+ * id from the order webhook) is deduplicated by OpenAI. `track` never throws: without consent it returns
  * `undefined`.
  */
 export function BuyButton({ product, tracker }: BuyButtonProps) {
