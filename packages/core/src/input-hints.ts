@@ -5,45 +5,31 @@
  */
 
 // Names other integrations or older versions of this SDK use, and the input fields that may hold
-// them (the first one the caller knows is suggested).
+// them (the first one the caller knows is suggested). Kept short: it ships in the browser bundle.
 const ID = ['id', 'eventId'];
-const TYPE = ['type', 'eventName'];
+const TYPE = ['type'];
 const MONEY = ['value', 'amount'];
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
   key: ID,
-  eventId: ID,
   event_id: ID,
   transaction_id: ID,
-  transactionId: ID,
   order_id: ID,
   orderId: ID,
   eventName: TYPE,
   event_name: TYPE,
   event: TYPE,
-  timestamp_ms: ['timestamp'],
-  time: ['timestamp'],
   url: ['sourceUrl'],
-  pageUrl: ['sourceUrl'],
-  page_url: ['sourceUrl'],
-  properties: ['data'],
-  params: ['data'],
   price: MONEY,
   total: MONEY,
   revenue: MONEY,
   items: ['contents'],
-  products: ['contents'],
-  clickId: ['oppref'],
-  click_id: ['oppref'],
 };
 
 // Extra words for an alias whose story the user needs (a field that is gone).
 const NOTES: Readonly<Record<string, string>> = {
-  key: ': pass the order or lead id itself, sent as given (key and derived ids are gone)',
-  eventName: ' (customEventName for a custom event)',
-  event_name: ' (customEventName for a custom event)',
-  price: ' (value in major units, amount in integer minor units)',
-  total: ' (value in major units, amount in integer minor units)',
-  revenue: ' (value in major units, amount in integer minor units)',
+  key: ': pass the order or lead id itself, sent as given (key is gone)',
+  eventName: ' (or customEventName for a custom event)',
+  event_name: ' (or customEventName for a custom event)',
 };
 
 /** `snake_case` → `camelCase`, as the input names wire fields. */
