@@ -49,8 +49,8 @@ describe('buildEventWithoutUser', () => {
     const codes = (input: unknown) => issuesOf(() => buildEventWithoutUser(input as EventInput, { now: NOW })).map((i) => `${i.path}:${i.code}`);
     expect(codes({ ...order, id: ' ' })).toEqual(['id:empty']);
     expect(codes({ ...order, data: { value: 1 } })).toEqual(['data.currency:required']);
-    expect(codes({ ...order, timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp_ms:too_old']);
-    expect(codes({ ...order, type: 'custom', customEventName: 'custom', data: undefined })).toEqual(['custom_event_name:reserved_name']);
+    expect(codes({ ...order, timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp:too_old']);
+    expect(codes({ ...order, type: 'custom', customEventName: 'custom', data: undefined })).toEqual(['customEventName:reserved_name']);
     expect(codes(null)).toEqual([':invalid_type']);
   });
 

@@ -104,9 +104,9 @@ describe('buildEvent', () => {
   it('accepts a Date or Unix ms and rejects anything else', () => {
     expect(build({ timestamp: new Date(T) }).timestamp_ms).toBe(T);
     expect(build({ timestamp: T }).timestamp_ms).toBe(T);
-    expect(failsWith({ timestamp: new Date('nope') })).toEqual(['timestamp_ms:not_integer']);
-    expect(failsWith({ timestamp: '2026-03-19' })).toEqual(['timestamp_ms:invalid_type']);
-    expect(failsWith({ timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp_ms:too_old']);
+    expect(failsWith({ timestamp: new Date('nope') })).toEqual(['timestamp:not_integer']);
+    expect(failsWith({ timestamp: '2026-03-19' })).toEqual(['timestamp:invalid_type']);
+    expect(failsWith({ timestamp: T - 8 * 86_400_000 })).toEqual(['timestamp:too_old']);
   });
 
   it('strips query and fragment from sourceUrl unless keepSourceUrlQuery', () => {
@@ -115,8 +115,8 @@ describe('buildEvent', () => {
     expect(build({ sourceUrl: 'https://a.example/p?q=1#f', keepSourceUrlQuery: true }).source_url).toBe('https://a.example/p?q=1#f');
     expect(build({ sourceUrl: 'https://a.example/p?q', keepSourceUrlQuery: false }).source_url).toBe('https://a.example/p');
     expect(failsWith({ keepSourceUrlQuery: 'yes' })).toEqual(['keepSourceUrlQuery:invalid_type']);
-    expect(failsWith({ sourceUrl: '/relative' })).toEqual(['source_url:invalid_url']);
-    expect(failsWith({ sourceUrl: undefined })).toEqual(['source_url:required']);
+    expect(failsWith({ sourceUrl: '/relative' })).toEqual(['sourceUrl:invalid_url']);
+    expect(failsWith({ sourceUrl: undefined })).toEqual(['sourceUrl:required']);
     expect(build({ sourceUrl: undefined, actionSource: 'phone_call' }).action_source).toBe('phone_call');
   });
 
@@ -136,7 +136,7 @@ describe('buildEvent', () => {
   });
 
   it('defaults actionSource to web, even for app events, which then need mobile_app said explicitly', () => {
-    expect(fails({ type: 'app_installed', id: 'a1', timestamp: T })).toEqual(['action_source:action_source_mismatch', 'source_url:required']);
+    expect(fails({ type: 'app_installed', id: 'a1', timestamp: T })).toEqual(['actionSource:action_source_mismatch', 'sourceUrl:required']);
     expect(buildEvent({ type: 'app_opened', id: 'a1', timestamp: T, actionSource: 'mobile_app' }, { now: NOW })).toEqual({
       id: 'a1',
       type: 'app_opened',
@@ -148,8 +148,8 @@ describe('buildEvent', () => {
 
   it('passes oppref, optOut and customEventName through', () => {
     expect(build({ oppref: ' raw%20 ', optOut: true })).toMatchObject({ oppref: ' raw%20 ', opt_out: true });
-    expect(failsWith({ optOut: 1 })).toEqual(['opt_out:invalid_type']);
-    expect(failsWith({ customEventName: 'x' })).toEqual(['custom_event_name:forbidden_field']);
+    expect(failsWith({ optOut: 1 })).toEqual(['optOut:invalid_type']);
+    expect(failsWith({ customEventName: 'x' })).toEqual(['customEventName:forbidden_field']);
   });
 
   it('rejects unknown top-level keys (typos) and non-object input', () => {
@@ -183,7 +183,7 @@ describe('buildEvent: data', () => {
     [{ type: 'customer_action' }, ['data.type:shape_mismatch']],
     [{ price: 5 }, ['data.price:unknown_field']],
     [{ plan_id: 'pro' }, ['data.plan_id:unknown_field']],
-    [{ planId: 'pro' }, ['data.plan_id:forbidden_field']],
+    [{ planId: 'pro' }, ['data.planId:forbidden_field']],
   ])('rejects data %#', (data, expected) => expect(failsWith({ data })).toEqual(expected));
 
   it('maps items, converting item value with the item or event currency', () => {
@@ -377,7 +377,7 @@ describe('buildEvent: inputs an audit found mishandled', () => {
   });
 
   it('refuses actionSource null like every other null field, instead of defaulting it to web', () => {
-    expect(failsWith({ actionSource: null })).toEqual(['action_source:invalid_value']);
+    expect(failsWith({ actionSource: null })).toEqual(['actionSource:invalid_value']);
   });
 
   it('reports planId and plan_id given together on custom data instead of keeping one silently', () => {
@@ -387,7 +387,11 @@ describe('buildEvent: inputs an audit found mishandled', () => {
   it('refuses data, items and variant_dict that are not plain objects (a Map would be sent as {})', () => {
     expect(failsWith({ data: new Map([['value', 1]]) })).toEqual(['data:invalid_type']);
     expect(failsWith({ data: { contents: [new Date(0)] } })).toEqual(['data.contents[0]:invalid_type']);
-    expect(failsWith({ data: { contents: [{ id: 'a', variantDict: new Map([['size', 'M']]) }] } })).toEqual(['data.contents[0].variant_dict:invalid_type']);
+    // variantDict is optional (spec §10): left out with a warning, the order still sent.
+    const warnings: Issue[] = [];
+    const event = buildEvent({ ...base, data: { contents: [{ id: 'a', variantDict: new Map([['size', 'M']]) as never }] } }, { now: T, onWarning: (w) => warnings.push(w) });
+    expect(event.data.contents).toEqual([{ id: 'a' }]);
+    expect(warnings.map((w) => `${w.path}:${w.code}`)).toEqual(['data.contents[0].variantDict:invalid_type']);
   });
 
   it('refuses a clock that is not a finite number: compared with NaN, every timestamp would pass', () => {

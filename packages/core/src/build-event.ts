@@ -13,18 +13,30 @@ import { hashUser } from './user.js';
 import { isObject, isPlainContainer, isPlainObject, setOwn, type Obj } from './validate-common.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
 import { checkEventSafely, clockOf, type CheckUser } from './validate-event.js';
+import { splitIssues, withoutOptional } from './optional-fields.js';
 import { checkUser } from './validate-user.js';
 import type { ClockOptions, EventInput, Hasher, Issue, UserInput, WireEvent } from './types.js';
 
+/** Options of {@link buildEventWithoutUser}. */
+export interface BuildOptions extends ClockOptions {
+  /**
+   * Hears about each invalid optional field left out of the event (spec §10: a city, region, postal
+   * code, country, first or last name, or an item's `id`, `groupId`, `name`, `contentType` or
+   * `variantDict`), one {@link Issue} each, with the input's path and no value. Called only when the
+   * event is built. Without it such fields are still left out; pass it to log or report them.
+   */
+  onWarning?: (warning: Issue) => void;
+}
+
 /** Options of {@link buildEvent}. */
-export interface BuildEventOptions extends ClockOptions {
+export interface BuildEventOptions extends BuildOptions {
   /** SHA-256 implementation used to hash `user` (default: the SDK's `sha256Hex`). */
   hasher?: Hasher;
 }
 
 /** The user step of the pipeline: turn `input.user` into a wire user, then check the result. */
 interface UserStep {
-  hash: (user: unknown, issues: Issue[]) => unknown;
+  hash: (user: unknown, issues: Issue[], warnings: Issue[]) => unknown;
   check: CheckUser;
 }
 
@@ -47,8 +59,13 @@ const INPUT_KEYS = [
  *   become snake_case; extra data keys pass unchanged on custom events only;
  * - `user` is hashed with `hashUser` (an empty result is omitted).
  *
- * Issue paths name the input field when the problem is in the input (`sourceURL`, `data.value`,
- * `user.email[0]`) and the wire field when the built event breaks a wire rule (`timestamp_ms`).
+ * Spec §10, a conversion is never lost to an optional field: an invalid city, region, postal code,
+ * country, first or last name, or item `id` / `groupId` / `name` / `contentType` / `variantDict` is
+ * left out of the event and passed to `options.onWarning`; the event is built.
+ *
+ * Issue paths are in the input's words (`sourceUrl`, `timestamp`, `data.planId`, `user.email[0]`);
+ * an unknown field gets a "did you mean" hint (`source_url` → `sourceUrl`, `eventName` → `type`,
+ * `key` → `id`).
  * In the browser, where no identities are sent, use {@link buildEventWithoutUser}: same rules,
  * smaller bundle.
  *
@@ -57,8 +74,9 @@ const INPUT_KEYS = [
  */
 export function buildEvent(input: EventInput, options?: BuildEventOptions): WireEvent {
   const hasher = options?.hasher;
-  return build(input, options?.now, {
-    hash: (user, issues) => attempt(issues, 'user', () => hashUser(user as UserInput, hasher ? { hasher } : {})),
+  return build(input, options, {
+    hash: (user, issues, warnings) =>
+      attempt(issues, 'user', () => hashUser(user as UserInput, { ...(hasher ? { hasher } : {}), onWarning: (w) => warnings.push(w) })),
     check: checkUser,
   });
 }
@@ -72,32 +90,59 @@ export function buildEvent(input: EventInput, options?: BuildEventOptions): Wire
  * @throws CapiValidationError listing every issue found (an `options.now` that is not a finite number
  *   included); never anything else
  */
-export function buildEventWithoutUser(input: EventInput, options?: ClockOptions): WireEvent {
-  return build(input, options?.now);
+export function buildEventWithoutUser(input: EventInput, options?: BuildOptions): WireEvent {
+  return build(input, options);
 }
 
-function build(input: unknown, clock: number | undefined, user?: UserStep): WireEvent {
+function build(input: unknown, options: BuildOptions | undefined, user?: UserStep): WireEvent {
   const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  const clock = options?.now;
+  const onWarning = options?.onWarning;
+  if (onWarning !== undefined && typeof onWarning !== 'function') addIssue(issues, 'options.onWarning', 'invalid_type', 'must be a function');
   const now = clockOf(clock === undefined ? undefined : { now: clock }, issues);
   let event: Obj | undefined;
   let failure: { cause: unknown } | undefined;
-  if (!isObject(input)) addIssue(issues, '', 'invalid_type', 'must be an object');
+  if (typeof input === 'string') addIssue(issues, '', 'invalid_type', WRONG_SHAPE);
+  else if (!isObject(input)) addIssue(issues, '', 'invalid_type', 'must be an object');
   else {
     // Only reading the input may throw (a hostile getter or proxy). The original exception rides
     // along as `cause` so that a real bug is not hidden behind `unreadable`.
     try {
-      event = assemble(input, now, user, issues);
+      event = assemble(input, now, user, issues, warnings);
     } catch (cause) {
       failure = { cause };
       addIssue(issues, '', 'unreadable', 'could not be read');
     }
     if (event) checkEventSafely(event, now, '', issues, user?.check);
   }
-  if (issues.length || !event) throw new CapiValidationError(issues, undefined, failure);
+  // Spec §10: invalid optional fields (wire paths here) are left out and become warnings.
+  const split = splitIssues(issues, true);
+  if (split.errors.length || !event) throw new CapiValidationError(split.errors.map(toInputPath), undefined, failure);
+  if (split.warnings.length) event = withoutOptional(event, split.warnings);
+  if (onWarning) for (const warning of [...warnings, ...split.warnings.map(toInputPath)]) onWarning(warning);
   return event as unknown as WireEvent;
 }
 
-function assemble(input: Obj, now: number, user: UserStep | undefined, issues: Issue[]): Obj {
+const WRONG_SHAPE =
+  "must be one object: track({ type: 'order_created', id: orderId, data: { value: '25.99', currency: 'USD' } }) " +
+  "(the server takes one object; track(name, data, { eventId }) is the browser tracker's form)";
+
+// Wire names the validator reports → the input names the caller typed (`source_url` → `sourceUrl`).
+const WIRE_TOP = /^(timestamp_ms|source_url|custom_event_name|action_source|opt_out)(?=$|[.[])/;
+const WIRE_DATA = /^data\.(plan_id|contents\[\d+\]\.(?:group_id|content_type|variant_dict))(?=$|[.[])/;
+
+/** `issue` with its path in the input's words (`timestamp_ms` → `timestamp`, `data.plan_id` → `data.planId`). */
+function toInputPath(issue: Issue): Issue {
+  // These name keys the caller typed (`timestamp_ms` where `timestamp` was meant): keep them.
+  if (issue.code === 'unknown_field' || issue.code === 'conflict') return issue;
+  const path = issue.path
+    .replace(WIRE_TOP, (name: string) => (name === 'timestamp_ms' ? 'timestamp' : toCamel(name)))
+    .replace(WIRE_DATA, (_: string, name: string) => `data.${toCamel(name)}`);
+  return path === issue.path ? issue : { ...issue, path };
+}
+
+function assemble(input: Obj, now: number, user: UserStep | undefined, issues: Issue[], warnings: Issue[]): Obj {
   for (const key of Object.keys(input)) {
     if (!INPUT_KEYS.includes(key)) addIssue(issues, key, 'unknown_field', `is not an input field${didYouMean(key, INPUT_KEYS)}`);
   }
@@ -113,7 +158,7 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   if (input.user !== undefined) {
     if (!user) addIssue(issues, 'user', 'forbidden_field', 'is not allowed in buildEventWithoutUser: use buildEvent');
     else {
-      const wire = user.hash(input.user, issues);
+      const wire = user.hash(input.user, issues, warnings);
       if (isObject(wire) && Object.keys(wire).length) event.user = wire;
     }
   }
@@ -221,8 +266,14 @@ function money(src: Obj, out: Obj, prefix: string, issues: Issue[], fallback: un
   } else if (currency === undefined && fallback === undefined) {
     addIssue(issues, prefix + 'currency', 'required', 'is required with value');
   } else if (isKnownCurrency(currency ?? fallback)) {
+    const before = issues.length;
     const minor = attempt(issues, prefix + 'value', () => toMinorUnits(value as number, (currency ?? fallback) as string, prefix + 'value'));
     if (minor !== undefined) out.amount = minor;
+    const issue = issues[before];
+    // 0.1 + 0.2 is 0.30000000000000004: a float total is a rounding error, not more precision.
+    if (typeof value === 'number' && issue?.code === 'too_precise') {
+      issues[before] = { ...issue, message: `${issue.message}: a float total (0.1 + 0.2) is not exact, pass a decimal string ('0.30') or amount in minor units` };
+    }
   } // else the validator reports the unknown currency, once, where it is written
   if (currency !== undefined) out.currency = currency;
 }

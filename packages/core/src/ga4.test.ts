@@ -34,7 +34,7 @@ describe('fromGa4', () => {
     });
     expect(input).toEqual({
       type: 'order_created',
-      key: 'T_12345',
+      id: 'T_12345',
       data: {
         value: 72.05,
         currency: 'USD',
@@ -141,7 +141,7 @@ describe('fromGa4', () => {
     expect(input).toEqual({
       type: 'custom',
       customEventName: 'refund',
-      key: 'T_1',
+      id: 'T_1',
       data: {
         value: '30.00',
         currency: 'EUR',
@@ -194,7 +194,7 @@ describe('fromGa4', () => {
     expect(issues.map((i) => [i.path, i.code])).toEqual([
       ['params.currency', 'invalid_type'],
       ['params.value', 'invalid_type'],
-      ['params.transaction_id', 'invalid_type'],
+      ['params.transaction_id', 'empty'],
       ['params.items[0]', 'invalid_type'],
       ['params.items[1].item_id', 'invalid_type'],
       ['params.items[1].quantity', 'invalid_type'],

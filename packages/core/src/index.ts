@@ -30,7 +30,7 @@ export {
   MAX_FUTURE_MS,
 } from './schema.js';
 export { validateEvent, validateBatch, validateIntegrationSource } from './validate.js';
-export { timestampIssueCode, isHttpUrl } from './validate-event.js';
+export { timestampIssueCode, isHttpUrl, type ValidateEventOptions } from './validate-event.js';
 export { buildEvent, buildEventWithoutUser, type BuildEventOptions } from './build-event.js';
 export { eventInputFromWire, userInputFromWire } from './wire-input.js';
 export { readQueryParam, encodeCookieValue, decodeCookieValue } from './carried-values.js';

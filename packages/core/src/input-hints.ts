@@ -19,6 +19,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   event_name: TYPE,
   event: TYPE,
   url: ['sourceUrl'],
+  timestamp_ms: ['timestamp'],
   price: MONEY,
   total: MONEY,
   revenue: MONEY,

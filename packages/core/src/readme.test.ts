@@ -20,7 +20,7 @@ describe('README core sample', () => {
     const log = vi.fn();
     new Function('core', 'console', source)(core, { log });
     expect(log.mock.calls).toEqual([
-      [true],
+      ['order_12345'],
       [2599, 'b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514'],
     ]);
   });

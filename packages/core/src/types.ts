@@ -152,8 +152,10 @@ export interface PixelUser {
   city?: string;
   /** Region or state, raw. */
   region?: string;
-  /** Postal code, raw (the docs' `init` example says `zip_code`; see docs/spec-decisions.md). */
+  /** Postal code, raw. Sent under both keys until OpenAI settles which one the pixel reads (docs/spec-decisions.md). */
   postal_code?: string;
+  /** The same postal code: the docs' `init` example says `zip_code`, the field list `postal_code`. */
+  zip_code?: string;
 }
 
 /** A value or a list of values for a user field. */
@@ -357,6 +359,28 @@ export type ValidationResult<T> =
       ok: false;
       /** Every issue found, in input order. */
       issues: Issue[];
+    };
+
+/**
+ * Result of `validateEvent`: {@link ValidationResult} plus `warnings`, the invalid optional fields
+ * left out of `event` (spec §10; empty in `strict` mode). Warnings carry paths and rules, never values.
+ */
+export type EventValidationResult =
+  | {
+      /** The event passed every rule that rejects (warnings aside). */
+      ok: true;
+      /** The event, typed: the input itself, or a copy without the fields named in `warnings`. */
+      event: WireEvent;
+      /** Invalid optional fields left out of `event`, one issue each. */
+      warnings: Issue[];
+    }
+  | {
+      /** The event broke at least one rule that rejects it. */
+      ok: false;
+      /** Every issue that rejects the event, in input order. */
+      issues: Issue[];
+      /** Invalid optional fields found as well (they alone would not reject it). */
+      warnings: Issue[];
     };
 
 /** A SHA-256 function: UTF-8 text in, 64 lowercase hex chars out. */

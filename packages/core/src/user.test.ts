@@ -233,10 +233,11 @@ describe('toPixelUser', () => {
       city: 'San Francisco',
       region: 'California',
       postal_code: '94107',
+      zip_code: '94107',
     });
   });
 
-  it('matches the docs pixel init user (with postal_code for the docs zip_code)', () => {
+  it('matches the docs pixel init user (its zip_code, and postal_code beside it)', () => {
     const call = vectors.pixel_calls.find((c) => c[0] === 'init' && typeof c[1] === 'object' && c[1] !== null && 'user' in c[1]);
     const docs = (call?.[1] as { user: Record<string, string> }).user;
     const pixel = toPixelUser({
@@ -246,12 +247,11 @@ describe('toPixelUser', () => {
       city: 'San Francisco',
       postalCode: '94107',
     });
-    const { zip_code: zip, ...rest } = docs;
-    expect(pixel).toEqual({ ...rest, postal_code: zip });
+    expect(pixel).toEqual({ ...docs, postal_code: docs.zip_code });
   });
 
-  it('sends postal_code and never zip_code; a zip key in the input is refused, not renamed', () => {
-    expect(toPixelUser({ postalCode: '94107' })).toEqual({ postal_code: '94107' });
+  it('sends the postal code as both postal_code and zip_code (sources disagree); a zip key in the input is refused, not renamed', () => {
+    expect(toPixelUser({ postalCode: '94107' })).toEqual({ postal_code: '94107', zip_code: '94107' });
     for (const key of ['zipCode', 'zip_code', 'postal_code']) {
       expect(issuesOf(() => toPixelUser({ [key]: '94107' } as UserInput))).toEqual([
         expect.objectContaining({ path: `user.${key}`, code: 'unknown_field' }),

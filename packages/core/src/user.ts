@@ -24,7 +24,17 @@ export interface HashUserOptions {
   hasher?: Hasher;
   /** Prefix of issue paths (default `user`). */
   path?: string;
+  /**
+   * Spec §10: when given, an invalid optional value (city, region, postal code, country, first or
+   * last name, raw or pre-hashed) is left out and passed here instead of failing the call; other
+   * issues still throw. Without it every issue throws.
+   */
+  onWarning?: (warning: Issue) => void;
 }
+
+// Input fields whose absence does not change what the conversion means (spec §10).
+const OPTIONAL_INPUT = new Set(['city', 'region', 'postalCode', 'country', 'firstName', 'lastName', 'firstNameSha256', 'lastNameSha256']);
+const VALUE_CODES = new Set(['invalid_type', 'invalid_format', 'empty', 'too_long', 'too_many', 'looks_hashed']);
 
 /** The API uses at most this many unique values of each list (§4). */
 export const MAX_USER_VALUES = 3;
@@ -284,10 +294,18 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string): WireUser 
     }
   }
 
-  if (issues.length > 0) throw new CapiValidationError(issues);
+  const onWarning = options?.onWarning;
+  const errors = typeof onWarning === 'function' ? issues.filter((issue) => !isOptional(issue, root)) : issues;
+  if (errors.length > 0) throw new CapiValidationError(errors);
+  if (errors !== issues) for (const issue of issues) if (!errors.includes(issue)) onWarning!(issue);
   // `slice` keeps exactly the values (a grown array keeps spare room for more, in every queued event).
   for (const [wire, values] of lists) user[wire] = values.length === 1 ? values : values.slice();
   return orderKeys(user);
+}
+
+function isOptional(issue: Issue, root: string): boolean {
+  const field = /^([^.[]+)(?:\[\d+\])?$/.exec(issue.path.slice(root.length + 1))?.[1];
+  return issue.path.startsWith(`${root}.`) && field !== undefined && OPTIONAL_INPUT.has(field) && VALUE_CODES.has(issue.code);
 }
 
 // Stable key order (the order of spec §4) so equal users serialize to equal JSON.
@@ -324,6 +342,8 @@ export const PIXEL_USER_FIELDS: ReadonlyArray<readonly [keyof PixelUser, ListKey
   ['city', 'cities'],
   ['region', 'regions'],
   ['postal_code', 'postal_codes'],
+  // Sources disagree on the pixel's key (spec §4 vs the docs' init example): both, until OpenAI settles it.
+  ['zip_code', 'postal_codes'],
 ];
 
 /**

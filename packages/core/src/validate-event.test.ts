@@ -10,7 +10,7 @@ describe('validateEvent: event fields', () => {
   it('accepts a valid event and returns the same object', () => {
     const event = order();
     const result = validateEvent(event, { now: NOW });
-    expect(result).toEqual({ ok: true, event });
+    expect(result).toEqual({ ok: true, event, warnings: [] });
     if (result.ok) expect(result.event).toBe(event);
   });
 
@@ -37,7 +37,7 @@ describe('validateEvent: event fields', () => {
     [{ id: '' }, ['id:empty']],
     [{ id: 'x'.repeat(257) }, ['id:too_long']],
     [{ id: 'x'.repeat(256) }, []],
-    [{ id: ' ' }, []], // non-empty is the rule; ids are opaque and sent unchanged
+    [{ id: ' ' }, ['id:empty']], // blank: refused (an id that cannot identify anything)
     // The 256 cap counts UTF-16 code units (JavaScript's length), see docs/spec-decisions.md.
     [{ id: '😀'.repeat(128) }, []],
     [{ id: '😀'.repeat(128) + 'x' }, ['id:too_long']],
@@ -103,7 +103,9 @@ describe('validateEvent: event fields', () => {
   });
 
   it.each([
-    [{ action_source: undefined }, ['action_source:required']],
+    // Missing is accepted (spec §7b: the live API answered 200), except where it must be mobile_app.
+    [{ action_source: undefined }, []],
+    [{ action_source: undefined, type: 'app_opened', data: { type: 'customer_action' } }, ['action_source:action_source_mismatch']],
     [{ action_source: 'app' }, ['action_source:invalid_value']],
     [{ action_source: 'offline', source_url: undefined }, []],
     [{ action_source: 'email' }, []],

@@ -11,10 +11,11 @@ import {
 } from './schema.js';
 import { addIssue } from './errors.js';
 import { checkEventId } from './ids.js';
-import { checkText, isObject } from './validate-common.js';
+import { checkText, isObject, type Obj } from './validate-common.js';
+import { splitIssues, withoutOptional } from './optional-fields.js';
 import { checkData } from './validate-data.js';
 import { checkUser } from './validate-user.js';
-import type { ClockOptions, Issue, ValidationResult, WireEvent } from './types.js';
+import type { ClockOptions, EventValidationResult, Issue, WireEvent } from './types.js';
 
 /** Checks a wire `user` at `path`, appending to `issues` (see `validate-user.ts`). */
 export type CheckUser = (user: unknown, path: string, issues: Issue[]) => void;
@@ -64,16 +65,35 @@ export function timestampIssueCode(ts: unknown, now: number): 'invalid_type' | '
     : undefined;
 }
 
+/** Options of {@link validateEvent}. */
+export interface ValidateEventOptions extends ClockOptions {
+  /**
+   * `true`: every issue rejects the event, invalid optional fields included (the rule before spec
+   * §10). Default `false`: an invalid optional field (city, region, postal code, country, first or
+   * last name, an item's `id`, `group_id`, `name`, `content_type` or `variant_dict`) is left out of
+   * the returned copy and listed in `warnings`.
+   */
+  strict?: boolean;
+}
+
 /**
  * Validates one wire event (`POST /v1/events` form) against every rule of spec §3–§6, as of `now`
  * (default `Date.now()`; anything but a finite number is an `options.now` issue): the timestamp must
- * lie in [now − 7 days, now + 10 minutes]. Never throws;
- * returns the event (same object, typed) or every issue found (codes: {@link IssueCode}).
+ * lie in [now − 7 days, now + 10 minutes]. `action_source` may be missing (the API accepts that).
+ * Never throws.
+ *
+ * Spec §10, a conversion is never lost to an optional field: unless `strict`, invalid optional
+ * values are `warnings` and `event` is a copy without them (the same object when there are none).
+ * Anything else (type, id, timestamp, money, `source_url` when required, unknown fields…) is in
+ * `issues` and `ok` is false. Codes: {@link IssueCode}.
  */
-export function validateEvent(event: unknown, options?: ClockOptions): ValidationResult<WireEvent> {
+export function validateEvent(event: unknown, options?: ValidateEventOptions): EventValidationResult {
   const issues: Issue[] = [];
   checkEventSafely(event, clockOf(options, issues), '', issues, checkUser);
-  return issues.length === 0 ? { ok: true, event: event as WireEvent } : { ok: false, issues };
+  const { errors, warnings } = splitIssues(issues, options?.strict !== true);
+  if (errors.length) return { ok: false, issues: errors, warnings };
+  const valid = warnings.length ? withoutOptional(event as Obj, warnings) : event;
+  return { ok: true, event: valid as WireEvent, warnings };
 }
 
 /**
@@ -126,8 +146,10 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
   else if (!EVENT_NAME.test(name)) addIssue(issues, prefix + 'custom_event_name', 'invalid_format', EVENT_NAME_RULE);
   else if (isEventType(name)) addIssue(issues, prefix + 'custom_event_name', 'reserved_name', 'must not be custom or a standard event type');
 
-  if (source === undefined) addIssue(issues, prefix + 'action_source', 'required', 'is required');
-  else if (!isActionSource(source)) addIssue(issues, prefix + 'action_source', 'invalid_value', `must be one of ${ACTION_SOURCES.join(', ')}`);
+  // Missing is accepted by the API (spec §7b: recorded 200); the builder always sets one.
+  if (source === undefined) {
+    if (type === 'app_installed' || type === 'app_opened') addIssue(issues, prefix + 'action_source', 'action_source_mismatch', 'must be mobile_app for app_installed and app_opened');
+  } else if (!isActionSource(source)) addIssue(issues, prefix + 'action_source', 'invalid_value', `must be one of ${ACTION_SOURCES.join(', ')}`);
   else if (source !== 'mobile_app' && (type === 'app_installed' || type === 'app_opened')) {
     addIssue(issues, prefix + 'action_source', 'action_source_mismatch', 'must be mobile_app for app_installed and app_opened');
   }

@@ -69,8 +69,10 @@ describe('validateEvent: user', () => {
     );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toHaveLength(4);
-      for (const issue of result.issues) expect(issue.message).not.toContain('jane');
+      // 3 reject; the city is optional: a warning (spec §10)
+      expect(result.issues).toHaveLength(3);
+      expect(result.warnings).toHaveLength(1);
+      for (const issue of [...result.issues, ...result.warnings]) expect(issue.message).not.toContain('jane');
     }
   });
 });
@@ -80,7 +82,7 @@ describe('wire user: audit cases', () => {
     const { validateEvent } = await import('./validate.js');
     const { order, NOW: now } = await import('./__fixtures__/events.js');
     const codesOf = (user: unknown) => {
-      const r = validateEvent({ ...order(), user }, { now });
+      const r = validateEvent({ ...order(), user }, { now, strict: true });
       return r.ok ? [] : r.issues.map((i) => `${i.path}:${i.code}`);
     };
     expect(codesOf(new Map([['countries', ['US']]]))).toEqual(['user:invalid_type']);

@@ -1,5 +1,5 @@
 /** Test helpers for the validation suites (not part of the public API). */
-import type { ValidationResult } from '../types.js';
+import type { EventValidationResult, ValidationResult } from '../types.js';
 
 /** The frozen clock of the golden vectors (`vectors.json` `now_ms`). */
 export const NOW = 1_773_892_860_000;
@@ -17,6 +17,12 @@ export function order(): Record<string, unknown> {
 }
 
 /** `path:code` of every issue (empty when valid). */
-export function codes(result: ValidationResult<unknown>): string[] {
-  return result.ok ? [] : result.issues.map((i) => `${i.path}:${i.code}`);
+/**
+ * `path:code` of every rule broken: the issues that reject and the warnings (invalid optional
+ * fields, spec §10) alike, so rule tests read the same in strict and lenient mode. Which of them
+ * reject is tested apart (optional-fields.test.ts).
+ */
+export function codes(result: ValidationResult<unknown> | EventValidationResult): string[] {
+  const warnings = 'warnings' in result ? result.warnings : [];
+  return [...(result.ok ? [] : result.issues), ...warnings].map((i) => `${i.path}:${i.code}`);
 }
