@@ -47,11 +47,50 @@ describe('encodeCookieValue / decodeCookieValue', () => {
     expect(encodeCookieValue('x y;z')).toBe('x%20y%3Bz');
   });
 
-  it('decodes once and keeps malformed text raw', () => {
-    expect(decodeCookieValue('click%3Aabc')).toBe('click:abc');
+  it('writes cookie-safe values as they are (byte for byte what OpenAI\'s script writes)', () => {
+    expect(encodeCookieValue('AbC-12_x.y+z/w==')).toBe('AbC-12_x.y+z/w==');
+    expect(encodeCookieValue('click:abc')).toBe('click:abc');
+    expect(encodeCookieValue('100%')).toBe('100%25');
+    expect(encodeCookieValue('é')).toBe('%C3%A9');
+  });
+
+  it('decodes exactly what it encodes, and keeps malformed text raw', () => {
+    expect(decodeCookieValue('x%20y%3Bz')).toBe('x y;z');
     expect(decodeCookieValue('a%252B')).toBe('a%2B');
     expect(decodeCookieValue('a+b')).toBe('a+b');
     expect(decodeCookieValue('yes%ZZ')).toBe('yes%ZZ');
     expect(decodeCookieValue('%E0%A4%A')).toBe('%E0%A4%A');
+  });
+});
+
+describe('cookies written by a foreign script reach the API unchanged', () => {
+  // What OpenAI's script, a GTM template or a shop plugin may leave in __oppref / __obref: raw text,
+  // sometimes holding a % of its own. decodeCookieValue must hand it on byte for byte.
+  it.each([
+    'click%3Aabc', // an escape of a cookie-safe char: we would have written "click:abc"
+    'a%2Bb%3D%3D', // base64 kept percent-encoded, as it stood in the landing URL
+    'AbCd%2f12', // lowercase hex: encodeURIComponent never writes that
+    'oppref_%41BC', // an escape of a letter
+    '100%', // a stray %
+    'yes%ZZ',
+    'v1.abc+def/ghi==', // raw base64
+    'ob_7f3a9c',
+  ])('%s', (raw) => {
+    expect(decodeCookieValue(raw)).toBe(raw);
+  });
+
+  it('reads a foreign raw value exactly as a document.cookie string carries it', () => {
+    const cookie = '_ga=GA1.2.3; __oppref=click%3Aabc; __obref=ob+1/2=';
+    const read = (name: string) => decodeCookieValue(cookie.split('; ').find((c) => c.startsWith(`${name}=`))!.slice(name.length + 1));
+    expect(read('__oppref')).toBe('click%3Aabc');
+    expect(read('__obref')).toBe('ob+1/2=');
+  });
+});
+
+describe('readQueryParam: values another integration put in the URL', () => {
+  it('decodes the URL form once; text that is not valid percent-encoding passes unchanged', () => {
+    expect(readQueryParam('?oppref=click%3Aabc', 'oppref')).toBe('click:abc');
+    expect(readQueryParam('?oppref=50%off', 'oppref')).toBe('50%off');
+    expect(readQueryParam('?oppref=a%2', 'oppref')).toBe('a%2');
   });
 });

@@ -44,21 +44,31 @@ export function readQueryParam(search: string, name: string): string | undefined
   return undefined;
 }
 
+// RFC 6265 cookie-octets without `%`: a value made only of these is written as it is.
+const COOKIE_SAFE = /^[\x21\x23\x24\x26-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+
 /**
- * Encodes a cookie value the way this SDK writes it, in the browser and in `Set-Cookie` alike:
- * `encodeURIComponent(value)`, so `;`, `,`, spaces and non-ASCII characters are safe. A lone
- * surrogate (not valid Unicode) becomes U+FFFD, as the browser does with `document.cookie`, instead
- * of throwing.
+ * Encodes a cookie value the way this SDK writes it, in the browser and in `Set-Cookie` alike: as it
+ * is when every character is a cookie octet other than `%` (click ids are: letters, digits, `-_.+/=`),
+ * else `encodeURIComponent(value)`, so `;`, `,`, spaces, `%` and non-ASCII characters are safe.
+ * Writing safe values unencoded keeps `__oppref` / `__obref` byte for byte what OpenAI's own script
+ * writes. A lone surrogate (not valid Unicode) becomes U+FFFD, as the browser does with
+ * `document.cookie`, instead of throwing.
  */
 export function encodeCookieValue(value: string): string {
-  return encodeURIComponent(toWellFormedText(value));
+  const text = toWellFormedText(value);
+  return COOKIE_SAFE.test(text) ? text : encodeURIComponent(text);
 }
 
 /**
- * Decodes a cookie value read from `document.cookie` or a `Cookie` header: percent-decoded once
- * (the inverse of {@link encodeCookieValue}); the raw text when it is not valid percent-encoding
- * (e.g. a cookie written by someone else).
+ * Decodes a cookie value read from `document.cookie` or a `Cookie` header: the inverse of
+ * {@link encodeCookieValue}, and nothing else. A value is decoded only when it is exactly what
+ * `encodeCookieValue` writes for its decoded form (which was not cookie-safe); any other value is a
+ * cookie this SDK did not encode (OpenAI's script and other integrations write `__oppref` and
+ * `__obref` raw) and is returned **unchanged**, its own `%` included (`a%2Bb` stays `a%2Bb`:
+ * we would have written `a+b` as it is).
  */
 export function decodeCookieValue(raw: string): string {
-  return decodeOnce(raw);
+  const decoded = decodeOnce(raw);
+  return decoded !== raw && !COOKIE_SAFE.test(decoded) && encodeURIComponent(decoded) === raw ? decoded : raw;
 }

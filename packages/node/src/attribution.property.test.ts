@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidIp } from '@x/openai-capi-core';
+import { encodeCookieValue, isValidIp } from '@x/openai-capi-core';
 import { readAttribution, type AttributionOptions } from './attribution.js';
 import type { NodeRequestLike } from './request-like.js';
 
@@ -73,7 +73,8 @@ describe('readAttribution with random headers and cookies (properties)', () => {
   it('reads a cookie-borne oppref back exactly as the Cookie header carries it, and does not re-issue it', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), (value) => {
-        const header = `other=1; __oppref=${encodeURIComponent(value)}`;
+        // As this SDK writes it (core encodeCookieValue): what it reads back is the value.
+        const header = `other=1; __oppref=${encodeCookieValue(value)}`;
         const a = readAttribution({ headers: { cookie: header } });
         expect(a).toMatchObject({ oppref: value, opprefSource: 'cookie', setCookies: [] });
       }),

@@ -15,7 +15,8 @@ describe('readAttribution: oppref and obref', () => {
   it('takes oppref from the URL first and re-issues it as a 30-day server cookie (Secure on https)', () => {
     const a = readAttribution(req('https://shop.example/p?oppref=A%2BB&x=1', { cookie: '__oppref=old; __obref=ob-1' }));
     expect(a).toMatchObject({ oppref: 'A+B', opprefSource: 'url', obref: 'ob-1', gpc: false });
-    expect(a.setCookies).toEqual(['__oppref=A%2BB; Max-Age=2592000; Path=/; SameSite=Lax; Secure']);
+    // Cookie-safe: written as it is, byte for byte what OpenAI's script would write (core encodeCookieValue).
+    expect(a.setCookies).toEqual(['__oppref=A+B; Max-Age=2592000; Path=/; SameSite=Lax; Secure']);
     expect(a.setCookies[0]).not.toMatch(/HttpOnly/);
   });
 
@@ -41,21 +42,23 @@ describe('readAttribution: oppref and obref', () => {
     expect(fromNode.oppref).toBe('x+y');
     const fromReferer = readAttribution(req('http://shop.example/api', { referer: 'http://shop.example/p?oppref=r+1&x' }));
     expect(fromReferer).toMatchObject({ oppref: 'r+1', opprefSource: 'referer' });
-    expect(fromReferer.setCookies).toEqual(['__oppref=r%2B1; Max-Age=2592000; Path=/; SameSite=Lax']);
-    expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=c%2B1' })).oppref).toBe('c+1');
+    expect(fromReferer.setCookies).toEqual(['__oppref=r+1; Max-Age=2592000; Path=/; SameSite=Lax']);
+    expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=c+1' })).oppref).toBe('c+1');
+    // Not what we write for c+1: a foreign script wrote it, so it reaches the API unchanged.
+    expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=c%2B1' })).oppref).toBe('c%2B1');
     expect(readAttribution(req('http://shop.example/api', { cookie: '__oppref=bad%E0%A4%A' })).oppref).toBe('bad%E0%A4%A');
     expect(readAttribution(req('http://shop.example/p?oppref=bad%E0%A4%A')).oppref).toBe('bad%E0%A4%A');
   });
 
   it('does not re-issue a host-only cookie when the __oppref cookie already holds that click id', () => {
-    const headers = { referer: 'http://www.shop.example/p?oppref=a%2Bb', cookie: '__oppref=a%2Bb' };
+    const headers = { referer: 'http://www.shop.example/p?oppref=a%2Bb', cookie: '__oppref=a+b' };
     const same = readAttribution(req('http://www.shop.example/api', headers));
     expect(same).toMatchObject({ oppref: 'a+b', opprefSource: 'referer', setCookies: [] });
-    const fromUrl = readAttribution(req('http://www.shop.example/?oppref=a%2Bb', { cookie: '__oppref=a%2Bb' }));
+    const fromUrl = readAttribution(req('http://www.shop.example/?oppref=a%2Bb', { cookie: '__oppref=a+b' }));
     expect(fromUrl.setCookies).toEqual([]);
     // A different (fresh) click id is still re-issued.
     const fresh = readAttribution(req('http://www.shop.example/api', { ...headers, cookie: '__oppref=older' }));
-    expect(fresh.setCookies).toEqual(['__oppref=a%2Bb; Max-Age=2592000; Path=/; SameSite=Lax']);
+    expect(fresh.setCookies).toEqual(['__oppref=a+b; Max-Age=2592000; Path=/; SameSite=Lax']);
   });
 
   it('with a configured domain, re-issues even the same value: the server cookie overwrites the browser one in place', () => {
