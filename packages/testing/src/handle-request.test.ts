@@ -58,7 +58,7 @@ describe('handleCapiRequest: transport checks', () => {
     const { send, state } = setup();
     const res = send(request({ events: [order('o1')] }, { headers: { 'content-type': 'application/json', ...auth } }));
     expect(res.status).toBe(401);
-    expect(res.body.error.type).toBe('unauthorized');
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key', param: 'authorization' });
     expect(JSON.stringify(res.body)).not.toContain('sk_');
     expect(state.events).toHaveLength(0);
   });
@@ -69,15 +69,24 @@ describe('handleCapiRequest: transport checks', () => {
     expect(res.status).toBe(200);
   });
 
-  it('answers 404 for a pixel outside pixelIds, and accepts any pixel without pixelIds', () => {
-    expect(setup().send(request({ events: [order('o1')] }, { pid: 'px_other' })).status).toBe(404);
+  it('answers 403 "unknown pid" for a pixel outside pixelIds (as recorded from the live API), and accepts any pixel without pixelIds', () => {
+    const res = setup().send(request({ events: [order('o1')] }, { pid: 'px_other' }));
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual({
+      message: '403: unknown pid',
+      type: 'invalid_request_error',
+      param: 'pid',
+      code: 'unknown_pid',
+      errors: [{ message: '403: unknown pid', param: 'pid', code: 'unknown_pid' }],
+    });
     expect(setupExactly({ apiKey: KEY, now: NOW }).send(request({ events: [order('o1')] }, { pid: 'px_other' })).status).toBe(200);
   });
 
   it('answers 400 without pid', () => {
     const res = setup().send(request({ events: [order('o1')] }, { pid: null }));
     expect(res.status).toBe(400);
-    expect(res.body.error.issues).toEqual([expect.objectContaining({ path: 'pid', code: 'required' })]);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'pid', code: 'missing_pid' });
+    expect(res.body.error.issues).toEqual([expect.objectContaining({ path: 'pid', code: 'missing_pid' })]);
   });
 
   it('answers 413 over maxBodyBytes and accepts a body at the limit', () => {
@@ -87,7 +96,7 @@ describe('handleCapiRequest: transport checks', () => {
     const over = setup({ maxBodyBytes: Buffer.byteLength(body) - 1 });
     const res = over.send(request(body));
     expect(res.status).toBe(413);
-    expect(res.body.error.type).toBe('payload_too_large');
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'request_too_large' });
   });
 
   it('answers 415 when the content type is not JSON', () => {
@@ -116,7 +125,8 @@ describe('handleCapiRequest: envelope and validation (all or nothing)', () => {
     const { send, state } = setup();
     const res = send(request(body));
     expect(res.status).toBe(400);
-    expect(res.body.error.type).toBe('invalid_request');
+    expect(res.body.error.type).toBe('invalid_request_error');
+    expect(res.body.error.errors).toContainEqual(expect.objectContaining({ param: path || null, code }));
     expect(res.body.error.issues).toContainEqual(expect.objectContaining({ path, code }));
     expect(state.events).toHaveLength(0);
   });
@@ -146,7 +156,32 @@ describe('handleCapiRequest: envelope and validation (all or nothing)', () => {
     const { send } = setup({ now: () => now });
     expect(send(request({ events: [order('o1')] })).status).toBe(200);
     now = NOW + 8 * 86_400_000;
-    expect(send(request({ events: [order('o2')] })).status).toBe(400);
+    expect(send(request({ events: [order('o2')] })).status).toBe(422);
+  });
+
+  it('answers a timestamp outside the window with 422 and the recorded codes; mixed with another problem, 400', () => {
+    const { send, state } = setup();
+    const old = send(request({ events: [order('o1'), { ...order('o2'), timestamp_ms: NOW - 8 * 86_400_000 }] }));
+    expect(old.status).toBe(422);
+    expect(old.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'event_timestamp_too_old',
+      param: 'events[1].timestamp_ms',
+      errors: [{ param: 'events[1].timestamp_ms', code: 'too_old', message: expect.stringContaining('events[1].timestamp_ms') }],
+    });
+    const ahead = send(request({ events: [{ ...order('o3'), timestamp_ms: NOW + 3_600_000 }] }));
+    expect(ahead.status).toBe(422);
+    expect(ahead.body.error.code).toBe('event_timestamp_too_new');
+    const mixed = send(request({ events: [{ ...order('o4'), timestamp_ms: NOW - 8 * 86_400_000 }, { ...order('o5'), id: '' }] }));
+    expect(mixed.status).toBe(400);
+    expect(state.events).toHaveLength(0);
+  });
+
+  it('accepts a wire event without action_source, as the live API does (spec §7b)', () => {
+    const { send, state } = setup();
+    const { action_source: _a, ...event } = order('o1');
+    expect(send(request({ events: [event] })).status).toBe(200);
+    expect(state.events).toHaveLength(1);
   });
 
   it('validate_only validates without storing, and still rejects invalid events', () => {

@@ -1,4 +1,4 @@
-import type { AcceptedBody, FaultKind, RecordedRequest } from './types.js';
+import type { AcceptedBody, FaultKind, RecordedRequest, ResponseIssue } from './types.js';
 import { RECORDED_BODY_BUDGET_BYTES, type EmulatorState, type ResolvedOptions } from './state.js';
 import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
 import { drawFault, drawLatency } from './faults.js';
@@ -65,10 +65,22 @@ function keepBodiesInBudget(state: EmulatorState, draft: Draft, bodyBytes: numbe
   }
 }
 
+const TIMESTAMP_PATH = /^events\[\d+\]\.timestamp_ms$/;
+
+/**
+ * `event_timestamp_too_old` / `event_timestamp_too_new` when every issue is a timestamp outside the
+ * window (the first one decides), else `undefined`.
+ */
+function timestampErrorCode(issues: readonly ResponseIssue[]): string | undefined {
+  const window = issues.every((i) => TIMESTAMP_PATH.test(i.path) && (i.code === 'too_old' || i.code === 'in_future'));
+  if (!window || issues.length === 0) return undefined;
+  return issues[0]!.code === 'too_old' ? 'event_timestamp_too_old' : 'event_timestamp_too_new';
+}
+
 function faultOutcome(fault: FaultKind, state: EmulatorState): CapiOutcome {
   if (fault === 'reset') return { kind: 'reset', delayMs: 0 };
   if (fault === 'rateLimit') {
-    return errorOutcome(429, 'rate_limited', 'Too many requests (emulator fault injection)', {
+    return errorOutcome(429, 'rate_limit_exceeded', 'Too many requests (emulator fault injection)', {
       headers: { 'retry-after': String(state.faults.retryAfterS) },
     });
   }
@@ -82,8 +94,9 @@ function peekEventCount(body: unknown): number {
 }
 
 /**
- * The emulated `POST /v1/events`: faults, bearer key (401), pixel (404), size (413), media type
- * (415), JSON and envelope (400), all-or-nothing batch validation with core (400 listing every issue),
+ * The emulated `POST /v1/events`: faults, bearer key (401), missing pid (400), unknown pixel (403
+ * `unknown pid`), size (413), media type (415), JSON and envelope (400), all-or-nothing batch
+ * validation with core (400 listing every issue; 422 when only timestamps are outside the window),
  * `validate_only`, then first-wins deduplication. Pure apart from recording into `state`; the node
  * server and the msw handlers both call it and only differ in how they deliver the outcome.
  */
@@ -122,21 +135,22 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
   const auth = BEARER.exec(request.headers['authorization'] ?? '');
   if (!auth || (options.apiKey !== undefined && auth[1] !== options.apiKey)) {
     const message = auth ? 'Invalid Conversions API key' : 'Missing "Authorization: Bearer <Conversions API key>" header';
-    return done(errorOutcome(401, 'unauthorized', message, { headers: { 'www-authenticate': 'Bearer' } }), latency);
+    return done(errorOutcome(401, 'invalid_api_key', message, { headers: { 'www-authenticate': 'Bearer' }, param: 'authorization' }), latency);
   }
   if (pixelId === undefined || pixelId === '') {
     return done(
-      errorOutcome(400, 'invalid_request', 'Missing pid query parameter (the pixel id)', {
-        issues: [{ path: 'pid', code: 'required', message: 'The pid query parameter is required' }],
+      errorOutcome(400, 'missing_pid', 'Missing pid query parameter (the pixel id)', {
+        issues: [{ path: 'pid', code: 'missing_pid', message: 'The pid query parameter is required' }],
       }),
       latency,
     );
   }
   if (options.pixelIds && !options.pixelIds.has(pixelId)) {
-    return done(errorOutcome(404, 'not_found', `Unknown pixel id "${pixelId}"`), latency);
+    // Recorded from the live API: 403 with this message (spec §7b).
+    return done(errorOutcome(403, 'unknown_pid', '403: unknown pid', { param: 'pid' }), latency);
   }
   if (bodyBytes > options.maxBodyBytes) {
-    return done(errorOutcome(413, 'payload_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
+    return done(errorOutcome(413, 'request_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
   }
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return done(errorOutcome(415, 'unsupported_media_type', 'Content-Type must be application/json'), latency);
@@ -147,7 +161,7 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
     body = JSON.parse(request.bodyText);
   } catch {
     return done(
-      errorOutcome(400, 'invalid_request', 'The request body is not valid JSON', {
+      errorOutcome(400, 'invalid_json', 'The request body is not valid JSON', {
         issues: [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }],
       }),
       latency,
@@ -160,7 +174,11 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
   if (!envelope.ok) {
     const n = envelope.issues.length;
     const message = `Invalid request: ${n} issue${n === 1 ? '' : 's'}; nothing was stored (a batch is all or nothing)`;
-    return done(errorOutcome(400, 'invalid_request', message, { issues: envelope.issues }), latency);
+    // Recorded from the live API: a timestamp outside the window is a 422 (spec §7b). Only when it
+    // is the sole kind of problem; anything else in the batch makes it a 400.
+    const timestampCode = timestampErrorCode(envelope.issues);
+    if (timestampCode) return done(errorOutcome(422, timestampCode, message, { issues: envelope.issues }), latency);
+    return done(errorOutcome(400, envelope.issues[0]?.code ?? 'invalid_request', message, { issues: envelope.issues }), latency);
   }
   draft.validateOnly = envelope.validateOnly;
   draft.integrationSource = envelope.integrationSource;

@@ -32,15 +32,20 @@ describe('capiHandlers (msw)', () => {
     expect(capi.endpoint).toBe('https://bzr.openai.com/v1/events');
   });
 
-  it('answers 401, 404 and 400 like the emulator', async () => {
+  it('answers 401, 403, 422 and 400 like the emulator, in the recorded body shape', async () => {
     expect((await post({ events: [order('o1')] }, { key: 'nope' })).status).toBe(401);
-    expect((await post({ events: [order('o1')] }, { pid: 'px_unknown' })).status).toBe(404);
+    const pid = await post({ events: [order('o1')] }, { pid: 'px_unknown' });
+    expect(pid.status).toBe(403);
+    expect(((await pid.json()) as { error: { message: string } }).error.message).toBe('403: unknown pid');
     const bad = await post({ events: [order('o1'), order('o2', { timestamp_ms: NOW + 3_600_000 })] });
-    expect(bad.status).toBe(400);
-    const body = (await bad.json()) as { error: { issues: unknown[] } };
+    expect(bad.status).toBe(422);
+    const body = (await bad.json()) as { error: { code: string; issues: unknown[] } };
+    expect(body.error.code).toBe('event_timestamp_too_new');
     expect(body.error.issues).toEqual([expect.objectContaining({ index: 1, path: 'events[1].timestamp_ms', code: 'in_future' })]);
+    const invalid = await post({ events: [order('o1', { id: '' })] });
+    expect(invalid.status).toBe(400);
     expect(capi.events).toHaveLength(0);
-    expect(capi.requests.map((r) => r.status)).toEqual([401, 404, 400]);
+    expect(capi.requests.map((r) => r.status)).toEqual([401, 403, 422, 400]);
   });
 
   it('honours validate_only and deduplicates custom events by name, first wins', async () => {

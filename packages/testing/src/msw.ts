@@ -10,6 +10,7 @@ import type { CapiEmulatorOptions } from './types.js';
 import { createState, resolveOptions } from './state.js';
 import { type CapiRecorder, createRecorder } from './recorder.js';
 import { handleCapiRequest } from './handle-request.js';
+import { errorOutcome } from './responses.js';
 
 /** The real Conversions API endpoint, intercepted by default. */
 export const OPENAI_CAPI_ENDPOINT = 'https://bzr.openai.com/v1/events';
@@ -49,7 +50,8 @@ export function capiHandlers(options: CapiHandlersOptions = {}): CapiMock {
   const handler = http.post(endpoint, async ({ request }) => {
     // msw also matches a trailing slash; the server answers 404 there, and so does this handler.
     if (new URL(request.url).pathname !== endpointPath) {
-      return HttpResponse.json({ error: { type: 'not_found', message: 'No route (the events endpoint has no trailing slash)' } }, { status: 404 });
+      const notFound = errorOutcome(404, 'not_found', 'No route (the events endpoint has no trailing slash)');
+      return new HttpResponse(notFound.kind === 'response' ? notFound.body : null, { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' } });
     }
     const buffer = await request.arrayBuffer();
     const headers: Record<string, string> = {};

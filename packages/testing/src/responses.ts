@@ -27,14 +27,29 @@ export function jsonOutcome(status: number, body: unknown, headers: Record<strin
   };
 }
 
-/** A JSON error answer: `{ error: { type, message, issues? } }`. */
+/** The `type` of an error body, by status, as the live API answers (spec §7b). */
+function errorType(status: number): ErrorBody['error']['type'] {
+  return status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+}
+
+/**
+ * A JSON error answer in the shape recorded from the live API (spec §7b):
+ * `{ error: { message, type, param, code, errors: [{ message, param, code }] } }`. `type` follows the
+ * status (`invalid_request_error` for 4xx, `rate_limit_error` for 429, `server_error` for 5xx);
+ * `param` and `code` are those of the first problem; `errors` lists every one. The emulator's own
+ * per-issue detail (`issues`, with the event index) rides along as an extra field.
+ */
 export function errorOutcome(
   status: number,
-  type: ErrorBody['error']['type'],
+  code: string,
   message: string,
-  extra: { issues?: ResponseIssue[]; headers?: Record<string, string> } = {},
+  extra: { issues?: ResponseIssue[]; headers?: Record<string, string>; param?: string } = {},
 ): CapiOutcome {
-  const error: ErrorBody['error'] = { type, message };
+  const param = extra.param ?? extra.issues?.[0]?.path ?? null;
+  const errors = extra.issues?.length
+    ? extra.issues.map((issue) => ({ message: issue.path ? `${issue.path}: ${issue.message}` : issue.message, param: issue.path || null, code: issue.code }))
+    : [{ message, param, code }];
+  const error: ErrorBody['error'] = { message, type: errorType(status), param, code, errors };
   if (extra.issues) error.issues = extra.issues;
   return jsonOutcome(status, { error } satisfies ErrorBody, extra.headers);
 }

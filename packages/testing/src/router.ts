@@ -39,7 +39,7 @@ function onlyMethod(method: string, allowed: string, run: () => CapiOutcome): Ca
 export function routeRequest(request: CapiRequest, state: EmulatorState, options: ResolvedOptions, context: RouteContext): CapiOutcome {
   // A request target is a path: `//host/…` or garbage must not be read as a URL of its own.
   const url = URL.canParse(`http://emulator.invalid${request.url}`) ? new URL(`http://emulator.invalid${request.url}`) : undefined;
-  if (url === undefined || !request.url.startsWith('/')) return errorOutcome(400, 'invalid_request', 'The request target must be a path');
+  if (url === undefined || !request.url.startsWith('/')) return errorOutcome(400, 'invalid_request_target', 'The request target must be a path');
   const method = request.method.toUpperCase();
   if (url.pathname === EVENTS_PATH) return handleCapiRequest(request, state, options);
   // The page and its endpoints show what was received (IPs, user agents): only for this machine,

@@ -39,17 +39,17 @@ describe('startEmulator: the events endpoint over real HTTP', () => {
     expect(emu.events.map((e) => e.event.id)).toEqual(['o1']);
   });
 
-  it('answers 401, 404 (unknown pixel), 400 (bad JSON, invalid event) and stores nothing', async () => {
+  it('answers 401, 403 (unknown pixel), 400 (bad JSON, invalid event) and stores nothing', async () => {
     const emu = await start();
     expect((await post(emu, { events: [order('o1')] }, { key: 'wrong' })).status).toBe(401);
-    expect((await post(emu, { events: [order('o1')] }, { pid: 'px_unknown' })).status).toBe(404);
+    expect((await post(emu, { events: [order('o1')] }, { pid: 'px_unknown' })).status).toBe(403);
     expect((await post(emu, '{not json')).status).toBe(400);
     const invalid = await post(emu, { events: [order('o1'), order('o2', { type: 'nope' as never })] });
     expect(invalid.status).toBe(400);
     const body = (await invalid.json()) as { error: { issues: unknown[] } };
     expect(body.error.issues).toContainEqual(expect.objectContaining({ index: 1, path: 'events[1].type', code: 'invalid_value' }));
     expect(emu.events).toHaveLength(0);
-    expect(emu.requests.map((r) => r.status)).toEqual([401, 404, 400, 400]);
+    expect(emu.requests.map((r) => r.status)).toEqual([401, 403, 400, 400]);
   });
 
   it('deduplicates across requests (first wins) and records the duplicates', async () => {
@@ -73,7 +73,7 @@ describe('startEmulator: the events endpoint over real HTTP', () => {
     expect((await fetch(emu.endpoint)).status).toBe(405);
     const other = await fetch(`${emu.url}/v2/other`, { method: 'POST' });
     expect(other.status).toBe(404);
-    expect(((await other.json()) as { error: { type: string } }).error.type).toBe('not_found');
+    expect(((await other.json()) as { error: { type: string; code: string } }).error).toMatchObject({ type: 'invalid_request_error', code: 'not_found' });
   });
 
   it('injects 429 with Retry-After and 5xx from setFaults', async () => {

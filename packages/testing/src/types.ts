@@ -156,13 +156,23 @@ export interface AcceptedBody {
 
 /** Body of every error answer. */
 export interface ErrorBody {
-  /** What went wrong. */
+  /** What went wrong, in the shape recorded from the live API (spec §7b). */
   error: {
-    /** Kind of error, one per status (401 `unauthorized`, 413 `payload_too_large`…). */
-    type: 'invalid_request' | 'unauthorized' | 'forbidden' | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'rate_limited' | 'server_error';
-    /** Human-readable explanation. */
+    /** Human-readable explanation (`403: unknown pid` for an unknown pixel, as the live API says). */
     message: string;
-    /** For 400 answers: every problem found, with the event index and path. */
+    /** `invalid_request_error` for every 4xx, `rate_limit_error` for 429, `server_error` for 5xx. */
+    type: 'invalid_request_error' | 'rate_limit_error' | 'server_error';
+    /** The field of the first problem (`events[0].timestamp_ms`, `pid`), or `null`. */
+    param: string | null;
+    /**
+     * Machine-readable code of the first problem: core's issue codes for invalid events,
+     * `event_timestamp_too_old` / `event_timestamp_too_new` (422), `invalid_api_key` (401),
+     * `unknown_pid` (403), `missing_pid`, `invalid_json`…
+     */
+    code: string;
+    /** Every problem, one entry each, as the live API lists them. */
+    errors: { message: string; param: string | null; code: string }[];
+    /** The emulator's own detail (an extra field): every problem with the event index and path. */
     issues?: ResponseIssue[];
   };
 }
