@@ -208,7 +208,7 @@ describe('shutdown', () => {
   it('resolves at once with an empty report when nothing is queued', async () => {
     const seen = mockApi();
     const report = await createClient(baseOptions()).shutdown();
-    expect(report).toEqual({ delivered: [], rejected: [], duplicates: [], retries: 0, requests: 0 });
+    expect(report).toEqual({ delivered: [], rejected: [], duplicates: [], warnings: [], retries: 0, requests: 0 });
     expect(seen).toHaveLength(0);
   });
 });

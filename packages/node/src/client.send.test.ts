@@ -13,7 +13,7 @@ describe('send', () => {
     const seen = mockApi();
     const client = createClient(baseOptions());
     const report = await client.send([wireEvent('a'), wireEvent('b')]);
-    expect(report).toEqual({ delivered: ['a', 'b'], rejected: [], duplicates: [], retries: 0, requests: 1 });
+    expect(report).toEqual({ delivered: ['a', 'b'], rejected: [], duplicates: [], warnings: [], retries: 0, requests: 1 });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.url).toBe(`${ENDPOINT}?pid=px%201%2F2`);
     expect(seen[0]!.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);

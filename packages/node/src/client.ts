@@ -19,10 +19,12 @@ import {
   emptyReport,
   mergeReport,
   toDuplicate,
+  toWarned,
   type DropReason,
   type DuplicateEvent,
   type RejectedEvent,
   type SendReport,
+  type WarnedEvent,
 } from './report.js';
 
 /** Per-call options of `send`. */
@@ -174,7 +176,7 @@ export function createClient(options: ClientOptions): CapiClient {
     if (first === undefined) return;
     const eventIds = rejected.map((r) => r.id);
     const meta = { reason: first.reason, count: rejected.length, status: first.status, eventIds: eventIds.slice(0, 10) };
-    if (first.reason === 'auth') log.error(error.message, meta);
+    if (first.reason === 'auth' || first.reason === 'config') log.error(error.message, meta);
     else log.warn(`${rejected.length} event(s) not delivered (${first.reason}): ${error.message}`, meta);
     if (o.onError === undefined) return;
     try {
@@ -344,8 +346,25 @@ export function createClient(options: ClientOptions): CapiClient {
     onRejected(error, [toRejected(event, reason, error)]);
   };
 
+  // Spec §10: events sent without invalid optional fields; said through the logger and onError.
+  const onWarned = (warned: WarnedEvent[]): void => {
+    if (warned.length === 0) return;
+    const issues = warned.flatMap((w) => w.warnings);
+    const error = new CapiValidationError(issues, `Sent without ${issues.length} invalid optional field(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    const eventIds = warned.map((w) => w.id);
+    log.warn(error.message, { reason: 'warning', count: warned.length, eventIds: eventIds.slice(0, 10) });
+    if (o.onError === undefined) return;
+    try {
+      o.onError(error, { reason: 'warning', eventIds, events: [], warnings: warned });
+    } catch (hookError) {
+      log.error(`onError hook threw (${errorName(hookError)}); its message is not logged, as it may hold personal data`);
+    }
+  };
+
   const track = (input: EventInput): string => {
-    const event = buildEvent(input, { now: o.now(), hasher: o.hasher });
+    const warnings: Issue[] = [];
+    const event = buildEvent(input, { now: o.now(), hasher: o.hasher, onWarning: (w) => warnings.push(w) });
+    if (warnings.length) onWarned([toWarned(event, warnings)]);
     if (closed) {
       dropFromTrack(event, 'shutdown');
       return event.id;
@@ -382,6 +401,7 @@ export function createClient(options: ClientOptions): CapiClient {
     const stale: RejectedEvent[] = [];
     for (const candidate of events as readonly unknown[]) {
       const checked = validateEvent(candidate, clock);
+      if (checked.ok && checked.warnings.length) report.warnings.push(toWarned(checked.event, checked.warnings));
       if (!checked.ok) {
         const r = invalidEvent(candidate, checked.issues);
         (r.reason === 'stale' ? stale : invalid).push(r);
@@ -398,6 +418,7 @@ export function createClient(options: ClientOptions): CapiClient {
       for (const r of group) report.rejected.push(r);
       if (group[0] !== undefined) onRejected(group[0].error, group);
     }
+    onWarned(report.warnings);
     return run(ready, validateOnly, report);
   };
 

@@ -49,12 +49,12 @@ export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext
   let authFailure: Failure | undefined;
   for (const batch of batches) {
     if (authFailure !== undefined) {
-      // The key was refused: the remaining batches would be refused the same way.
+      // The key or the pixel was refused: the remaining batches would be refused the same way.
       rejectFailure(report, ctx, batch.events, authFailure);
       continue;
     }
     const failure = await deliverBatch(batch, ctx, report);
-    if (failure?.kind === 'fatal' && failure.reason === 'auth') authFailure = failure;
+    if (isStopping(failure)) authFailure = failure;
   }
   return report;
 }
@@ -82,7 +82,7 @@ function splitSerializable(events: readonly WireEvent[], ctx: DeliveryContext, r
   }
 }
 
-/** Delivers one batch, bisecting on whole-batch refusals. Returns the auth failure, if any. */
+/** Delivers one batch, bisecting on whole-batch refusals. Returns the auth or config failure, if any. */
 async function deliverBatch(batch: Batch, ctx: DeliveryContext, report: SendReport): Promise<Failure | undefined> {
   const result = await sendWithRetry(batch.body, ctx, report);
   if (result.kind === 'ok') {
@@ -101,7 +101,12 @@ async function deliverBatch(batch: Batch, ctx: DeliveryContext, report: SendRepo
     return deliverBatch(ctx.envelope.batch(right), ctx, report);
   }
   rejectFailure(report, ctx, batch.events, result);
-  return result.kind === 'fatal' && result.reason === 'auth' ? result : undefined;
+  return isStopping(result) ? result : undefined;
+}
+
+/** A refused key (`auth`) or an unknown pixel (`config`): every other batch would be refused the same way. */
+function isStopping(failure: AttemptResult | undefined): failure is Failure {
+  return failure?.kind === 'fatal' && (failure.reason === 'auth' || failure.reason === 'config');
 }
 
 /** Sends `body` (the same bytes on every attempt), retrying under the batch and outer deadlines. */

@@ -12,6 +12,7 @@ export type {
   DropReason,
   RejectedEvent,
   DuplicateEvent,
+  WarnedEvent,
   SendReport,
   ErrorContext,
   ErrorHook,

@@ -9,6 +9,7 @@ import type { CapiError, EventType, Issue, WireEvent } from '@x/openai-capi-core
  * - `api`: the API rejected it (4xx after bisection isolated it, or a non-retryable status; see
  *   `status`/`body`), or a retryable status persisted until retries ran out.
  * - `auth`: the API refused the key (401/403): check the Conversions API key.
+ * - `config`: the API does not know the pixel id (403 `unknown pid`): check `pixelId`.
  * - `network`: no HTTP answer after every retry (DNS, refused, reset…).
  * - `timeout`: each attempt timed out (`timeoutMs`), or the `flush({ timeoutMs })` deadline passed.
  * - `queue_full`: `track` found the queue at `maxQueueSize`.
@@ -20,6 +21,7 @@ export type DropReason =
   | 'too_large'
   | 'api'
   | 'auth'
+  | 'config'
   | 'network'
   | 'timeout'
   | 'queue_full'
@@ -60,6 +62,21 @@ export interface DuplicateEvent {
   customEventName?: string;
 }
 
+/**
+ * An event sent without some invalid optional fields (spec §10: a city, region, postal code,
+ * country, name or optional item field): one warning each, path and rule, never the value.
+ */
+export interface WarnedEvent {
+  /** The event id. */
+  id: string;
+  /** The event type. */
+  type: EventType;
+  /** The custom event name, for `custom` events. */
+  customEventName?: string;
+  /** What was left out, and why. */
+  warnings: Issue[];
+}
+
 /** What one `send`, `validate`, `flush` or `shutdown` achieved. */
 export interface SendReport {
   /** Ids of the events the API accepted (2xx), in send order. */
@@ -71,6 +88,12 @@ export interface SendReport {
    * or (in the report of the flush that took the queue) tracked while the first copy was queued.
    */
   duplicates: DuplicateEvent[];
+  /**
+   * Events of this `send()` checked without some invalid optional fields (spec §10), which were left
+   * out; the events themselves went on. (For `track()` the warnings go to `onError` and the logger
+   * when it is called: the event is built there.)
+   */
+  warnings: WarnedEvent[];
   /** How many HTTP attempts were retries of an earlier attempt. */
   retries: number;
   /** How many HTTP requests were made in total (attempts, retries and bisection halves). */
@@ -79,14 +102,19 @@ export interface SendReport {
 
 /** Context passed to `onError` with each error. */
 export interface ErrorContext {
-  /** Why these events were not delivered. */
-  reason: DropReason;
+  /**
+   * Why these events were not delivered, or `warning`: the events were sent (or queued) without some
+   * invalid optional fields, listed in `warnings` (the error is a `CapiValidationError` of them).
+   */
+  reason: DropReason | 'warning';
   /** Ids of the events concerned (one or more). */
   eventIds: string[];
   /** The rejected events themselves (same order as `eventIds`). */
   events: RejectedEvent[];
   /** HTTP status, when the API answered. */
   status?: number;
+  /** With reason `warning`: the events and what was left out of each. */
+  warnings?: WarnedEvent[];
 }
 
 /** Called with every error that cost events (once per group of events sharing the cause). */
@@ -109,7 +137,7 @@ export type DeliveredHook = (info: DeliveredInfo) => void;
 
 /** An empty report. */
 export function emptyReport(): SendReport {
-  return { delivered: [], rejected: [], duplicates: [], retries: 0, requests: 0 };
+  return { delivered: [], rejected: [], duplicates: [], warnings: [], retries: 0, requests: 0 };
 }
 
 /** Appends `from` to `into` (mutates and returns `into`). */
@@ -117,9 +145,17 @@ export function mergeReport(into: SendReport, from: SendReport): SendReport {
   for (const id of from.delivered) into.delivered.push(id);
   for (const r of from.rejected) into.rejected.push(r);
   for (const d of from.duplicates) into.duplicates.push(d);
+  for (const w of from.warnings) into.warnings.push(w);
   into.retries += from.retries;
   into.requests += from.requests;
   return into;
+}
+
+/** The {@link WarnedEvent} entry of `event`. */
+export function toWarned(event: WireEvent, warnings: Issue[]): WarnedEvent {
+  const w: WarnedEvent = { id: event.id, type: event.type, warnings };
+  if (event.custom_event_name !== undefined) w.customEventName = event.custom_event_name;
+  return w;
 }
 
 /** The {@link DuplicateEvent} entry of `event`. */

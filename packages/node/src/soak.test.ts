@@ -7,7 +7,7 @@
  * Poisoned events pass the client's validation but not the server's: the emulator's clock runs one
  * day ahead of the client's (clock skew), and their timestamp is 7 days − 6 h old for the client,
  * so 7 days + 18 h old for the server. The client must isolate them by bisection and report each
- * one (`api`, HTTP 400, issue `too_old`) while delivering the rest of its batch.
+ * one (`api`, HTTP 422 as the live API answers, issue `too_old`) while delivering the rest of its batch.
  * Stale events are 7 days − 1 min old when tracked; the client clock then jumps 2 minutes before
  * the queue is drained, so they must be reported as `stale` and never sent. (A clock jump also
  * eats into the per-batch retry deadline, so `retryDeadlineMs` is set well above the jumps.)
@@ -170,7 +170,7 @@ describe(`soak: ${EVENTS} events through the client to the faulty emulator`, () 
         kind === 'valid'
           ? inEmulator.get(id) === 1 && ledger.delivered.get(id) === 1 && reports === undefined
           : kind === 'poison'
-            ? !inEmulator.has(id) && reports?.[0]?.reason === 'api' && reports[0].status === 400 && reports[0].codes.includes('too_old')
+            ? !inEmulator.has(id) && reports?.[0]?.reason === 'api' && reports[0].status === 422 && reports[0].codes.includes('too_old')
             : !inEmulator.has(id) && reports?.[0]?.reason === 'stale' && reports[0].codes.includes('too_old');
       if (!ok) wrong.push(`${id} (${kind}: emulator ${inEmulator.get(id) ?? 0}, delivered ${ledger.delivered.get(id) ?? 0}, reported ${JSON.stringify(reports?.map((r) => [r.reason, r.status, r.codes.join('+')]) ?? [])})`);
     }

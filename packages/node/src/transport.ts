@@ -14,8 +14,8 @@ export type AttemptResult =
       body?: unknown;
       retryAfterMs?: number;
     }
-  /** No retry can help: 401/403 (`auth`) or another 4xx (`api`). */
-  | { kind: 'fatal'; reason: 'auth' | 'api'; error: CapiApiError; status: number; body: unknown }
+  /** No retry can help: 401/403 (`auth`), 403 `unknown pid` (`config`) or another 4xx (`api`). */
+  | { kind: 'fatal'; reason: 'auth' | 'config' | 'api'; error: CapiApiError; status: number; body: unknown }
   /** The batch as a whole was refused (413 `too_large`, 400/422 `api`): smaller batches may pass. */
   | { kind: 'split'; reason: 'too_large' | 'api'; error: CapiApiError; status: number; body: unknown }
   /** The caller's deadline signal fired: stop, do not retry. */
@@ -132,6 +132,13 @@ function classify(
   const body = parseBody(redact(text.slice(0, MAX_BODY_CHARS), [ctx.apiKey]));
   const apiError = (message: string) => new CapiApiError(message, { status, body, requestId });
 
+  if (status === 403 && isUnknownPixel(body)) {
+    const error = apiError(
+      `The Conversions API does not know pixel "${ctx.pixelId}" (HTTP 403: unknown pid). Check pixelId: it must be ` +
+        'the id of your pixel as Ads Manager shows it (Events → your pixel). Events are not retried.',
+    );
+    return { kind: 'fatal', reason: 'config', error, status, body };
+  }
   if (status === 401 || status === 403) {
     const error = apiError(
       `The Conversions API refused the API key (HTTP ${status}). Check the Conversions API key passed as ` +
@@ -154,7 +161,10 @@ function classify(
     return { kind: 'split', reason: 'too_large', error: apiError('The Conversions API refused the request body as too large (HTTP 413)'), status, body };
   }
   if (status === 400 || status === 422) {
-    return { kind: 'split', reason: 'api', error: apiError(`The Conversions API rejected the batch (HTTP ${status})`), status, body };
+    // The API's code and param say which rule and where (`event_timestamp_too_old`, `events[3].timestamp_ms`);
+    // its message is left out: it may quote a value.
+    const what = [errorField(body, 'code'), errorField(body, 'param')].filter(Boolean).join(' at ');
+    return { kind: 'split', reason: 'api', error: apiError(`The Conversions API rejected the batch (HTTP ${status}${what ? `: ${what}` : ''})`), status, body };
   }
   if (status === 408 || status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'), ctx.now());
@@ -164,6 +174,27 @@ function classify(
       : { kind: 'retryable', reason: 'api', error, status, body, retryAfterMs };
   }
   return { kind: 'fatal', reason: 'api', error: apiError(`The Conversions API answered HTTP ${status}`), status, body };
+}
+
+/**
+ * True for the live API's answer to an unknown pixel id: 403 with `error.code` `unknown_pid` or a
+ * message saying `unknown pid` (spec §7b), as opposed to a 403 about the key.
+ */
+function isUnknownPixel(body: unknown): boolean {
+  const code = errorField(body, 'code');
+  const message = typeof body === 'string' ? body : errorField(body, 'message', 200);
+  return code === 'unknown_pid' || /unknown pid/i.test(message ?? '');
+}
+
+// Codes and params are identifiers and paths; anything else is not repeated in an error message.
+const SAFE_FIELD = /^[\w.[\]-]{1,120}$/;
+
+/** `body.error[name]` when it is a short identifier-like string (`message`: any string up to `max`). */
+function errorField(body: unknown, name: 'code' | 'param' | 'message', max = 0): string | undefined {
+  const value: unknown = (body as { error?: Record<string, unknown> } | undefined)?.error?.[name];
+  if (typeof value !== 'string') return undefined;
+  if (max > 0) return value.slice(0, max);
+  return SAFE_FIELD.test(value) ? value : undefined;
 }
 
 function parseBody(text: string): unknown {

@@ -39,7 +39,7 @@ describe('spec/vectors.json replayed through send with a frozen clock', () => {
   it('capi_envelope_skeleton: an empty event list sends no request (the API needs 1..1000)', async () => {
     const seen = mockApi();
     const report = await createClient(baseOptions(fakeClock(vectors.now_ms))).send([]);
-    expect(report).toEqual({ delivered: [], rejected: [], duplicates: [], retries: 0, requests: 0 });
+    expect(report).toEqual({ delivered: [], rejected: [], duplicates: [], warnings: [], retries: 0, requests: 0 });
     expect(seen).toHaveLength(0);
   });
 

@@ -61,7 +61,7 @@ export function countingFetch(): { fetch: FetchLike; aborted: () => number; fail
 export interface Reported {
   reason: DropReason;
   status: number | undefined;
-  /** Issue codes of the API's 400 body, or the local issues (`stale`). */
+  /** Issue codes of the API's 400/422 body, or the local issues (`stale`). */
   codes: string[];
   error: CapiError;
 }
