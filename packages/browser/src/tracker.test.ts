@@ -649,6 +649,24 @@ describe('event ids', () => {
     expect(page.oaiqCalls().filter((c) => c[0] === 'measure').map((c) => (c[3] as { event_id: string }).event_id)).toEqual(['Order #12345 é', a, b]);
   });
 
+  it("answers the server's call shape track({ type, … }) with the browser's, and sends nothing", async () => {
+    const { tracker, errors, page } = setup({ consent: 'granted' });
+    expect(tracker.track({ type: 'order_created', id: 'o1' } as never)).toBeUndefined();
+    expect((errors[0] as CapiValidationError).issues[0]).toMatchObject({ path: 'type', code: 'invalid_type' });
+    expect(errors[0]?.message).toContain("track('order_created', data, { eventId })");
+    await tracker.flush();
+    expect(page.relayEvents()).toEqual([]);
+  });
+
+  it('sends an order without an invalid optional item field and reports it (spec §10)', async () => {
+    const { tracker, errors, page } = setup({ consent: 'granted' });
+    const id = tracker.track('order_created', { value: '10.00', currency: 'USD', contents: [{ id: 'sku', name: '', quantity: 1 }] }, { eventId: 'o-9' });
+    expect(id).toBe('o-9');
+    expect((errors[0] as CapiValidationError).issues).toEqual([expect.objectContaining({ path: 'data.contents[0].name', code: 'empty' })]);
+    await tracker.flush();
+    expect(page.relayEvents()).toEqual([expect.objectContaining({ id: 'o-9', data: expect.objectContaining({ contents: [{ id: 'sku', quantity: 1 }] }) })]);
+  });
+
   it('takes null options as no options', () => {
     const { tracker, errors } = setup({ consent: 'granted' });
     expect(tracker.track('page_viewed', undefined, null as never)).toMatch(/^[0-9a-f-]{36}$/);
