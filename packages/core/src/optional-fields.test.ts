@@ -67,6 +67,14 @@ describe('spec §10: no conversion lost to an optional field (buildEvent)', () =
     expect(warnings).toEqual(['data.contents[0].variantDict.color:invalid_type']);
   });
 
+  it('drops a variant entry whose key holds dots or brackets, and an emptied variantDict', () => {
+    const one = built({ data: { contents: [{ id: 'a', variantDict: { 'size.eu': 42 as never, 'a[0]': 'x' } }] } });
+    expect(one.event.data.contents?.[0]?.variant_dict).toEqual({ 'a[0]': 'x' });
+    expect(one.warnings).toEqual(['data.contents[0].variantDict.size.eu:invalid_type']);
+    const all = built({ data: { contents: [{ id: 'a', variantDict: { color: 3 as never } }] } });
+    expect(all.event.data.contents?.[0]).toEqual({ id: 'a' });
+  });
+
   it.each([
     ['money', { data: { value: '1.001', currency: 'USD' } }, 'data.value:too_precise'],
     ['currency', { data: { amount: 100, currency: 'XYZ' } }, 'data.currency:unknown_currency'],

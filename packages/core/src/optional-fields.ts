@@ -4,7 +4,7 @@
  * rejects the event. One list of optional fields, used by `buildEvent`, `validateEvent` and (through
  * them) every package.
  */
-import { isPlainObject, setOwn, type Obj } from './validate-common.js';
+import { setOwn, type Obj } from './validate-common.js';
 import type { Issue } from './types.js';
 
 // Wire user lists whose absence does not change what the conversion means (spec §10): geo and names.
@@ -38,49 +38,31 @@ export function splitIssues(issues: readonly Issue[], lenient: boolean): { error
 /**
  * A copy of `event` without the values the `warnings` point at (each path from
  * {@link isOptionalIssue}): a list entry, a whole list, an item field or a `variant_dict` entry.
- * A list, `user` or `variant_dict` left empty is removed too. `event` itself is not changed.
+ * A user list, `user` or `variant_dict` left empty is removed too (a `contents` item left empty
+ * stays: `{}` is a valid item). `event` itself is not changed: each object on a path is copied.
  */
 export function withoutOptional(event: Obj, warnings: readonly Issue[]): Obj {
-  const copy: Obj = { ...event };
-  if (isPlainObject(event.user)) copy.user = { ...event.user };
-  if (isPlainObject(event.data) && Array.isArray(event.data.contents)) {
-    copy.data = { ...event.data, contents: event.data.contents.map((item: unknown) => (isPlainObject(item) ? { ...item } : item)) };
-  }
-  // Later list entries first, so earlier indexes stay right.
-  const paths = warnings.map((w) => w.path).sort((a, b) => indexOf(b) - indexOf(a));
-  for (const path of paths) remove(copy, path);
-  const user = copy.user;
-  if (isPlainObject(user)) {
-    for (const key of Object.keys(user)) if (Array.isArray(user[key]) && (user[key] as unknown[]).length === 0) delete user[key];
-    if (Object.keys(user).length === 0) delete copy.user;
+  let copy = event;
+  // Later list entries first, so the indexes of earlier ones stay right.
+  const paths = warnings.map((w) => w.path).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  for (const path of paths) {
+    // A variant key is free text (`size.eu`, `a[0]`): everything after `variant_dict.` is one key.
+    const at = path.indexOf('.variant_dict.');
+    const [head, entry] = at < 0 ? [path, undefined] : [path.slice(0, at + 13), path.slice(at + 14)];
+    const segments = [...(head.match(/[^.[\]]+/g) ?? []), ...(entry === undefined ? [] : [entry])];
+    copy = removeAt(copy, segments, segments[0] === 'user') as Obj;
   }
   return copy;
 }
 
-function indexOf(path: string): number {
-  const match = /\[(\d+)\]$/.exec(path);
-  return match ? Number(match[1]) : -1;
-}
-
-function remove(event: Obj, path: string): void {
-  const user = /^user\.(\w+)(?:\[(\d+)\])?$/.exec(path);
-  if (user) {
-    const target = event.user as Obj;
-    const [, key, index] = user as unknown as [string, string, string | undefined];
-    const list = target[key];
-    if (index !== undefined && Array.isArray(list)) target[key] = list.filter((_: unknown, i: number) => i !== Number(index));
-    else delete target[key];
-    return;
-  }
-  const item = /^data\.contents\[(\d+)\]\.(\w+)(?:\.([^]*))?$/.exec(path);
-  if (!item) return;
-  const [, index, field, entry] = item as unknown as [string, string, string, string | undefined];
-  const target = ((event.data as Obj).contents as Obj[])[Number(index)] as Obj;
-  const variants = target[field];
-  if (entry !== undefined && isPlainObject(variants)) {
-    const rest: Obj = {};
-    for (const key of Object.keys(variants)) if (key !== entry) setOwn(rest, key, variants[key]);
-    if (Object.keys(rest).length) target[field] = rest;
-    else delete target[field];
-  } else delete target[field];
+/** `node` without the value at `segments` (digits index arrays); emptied containers pruned when `prune`. */
+function removeAt(node: unknown, [key, ...rest]: string[], prune: boolean): unknown {
+  if (key === undefined || typeof node !== 'object' || node === null) return node;
+  const copy = (Array.isArray(node) ? [...node] : { ...node }) as Obj & unknown[];
+  const next = rest.length ? removeAt(copy[key as never], rest, prune) : undefined;
+  const emptied = typeof next === 'object' && next !== null && Object.keys(next).length === 0 && (prune || key === 'variant_dict');
+  if (next !== undefined && !emptied) setOwn(copy, key, next);
+  else if (Array.isArray(copy)) copy.splice(Number(key), 1);
+  else delete copy[key];
+  return copy;
 }
