@@ -31,7 +31,7 @@ export {
 } from './schema.js';
 export { validateEvent, validateBatch, validateIntegrationSource } from './validate.js';
 export { timestampIssueCode, isHttpUrl, type ValidateEventOptions } from './validate-event.js';
-export { buildEvent, buildEventWithoutUser, type BuildEventOptions } from './build-event.js';
+export { buildEvent, buildEventWithoutUser, type BuildEventOptions, type BuildOptions } from './build-event.js';
 export { eventInputFromWire, userInputFromWire } from './wire-input.js';
 export { readQueryParam, encodeCookieValue, decodeCookieValue } from './carried-values.js';
 export { matchKeysOf, hasMatchKey, type MatchKey, type MatchKeys } from './match-keys.js';

@@ -21,6 +21,7 @@ export type {
   Clock,
   DedupeKey,
   ErrorBody,
+  ErrorEntry,
   FaultKind,
   Faults,
   ReceivedEvent,

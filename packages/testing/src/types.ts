@@ -154,6 +154,16 @@ export interface AcceptedBody {
   validate_only: boolean;
 }
 
+/** One problem in an error body's `errors` list (spec §7b). */
+export interface ErrorEntry {
+  /** The problem in words (prefixed with its path when it has one). */
+  message: string;
+  /** The field (`events[2].timestamp_ms`, `pid`), or `null`. */
+  param: string | null;
+  /** Machine-readable code of the problem. */
+  code: string;
+}
+
 /** Body of every error answer. */
 export interface ErrorBody {
   /** What went wrong, in the shape recorded from the live API (spec §7b). */
@@ -171,7 +181,7 @@ export interface ErrorBody {
      */
     code: string;
     /** Every problem, one entry each, as the live API lists them. */
-    errors: { message: string; param: string | null; code: string }[];
+    errors: ErrorEntry[];
     /** The emulator's own detail (an extra field): every problem with the event index and path. */
     issues?: ResponseIssue[];
   };
