@@ -20,7 +20,7 @@ const base = { type: 'order_created', id: 'ORD-1', sourceUrl: 'https://shop.exam
 describe('errors in the words the user typed', () => {
   it('a missing sourceUrl is named sourceUrl, and source_url gets a did-you-mean', () => {
     expect(issues({ type: 'lead_created', id: 'L-1' })).toEqual([
-      { path: 'sourceUrl', code: 'required', message: 'is required when action_source is web' },
+      { path: 'sourceUrl', code: 'required', message: 'is required for web conversions (the default action source)' },
     ]);
     expect(issues({ type: 'lead_created', id: 'L-1', source_url: 'https://shop.example/' })).toEqual([
       expect.objectContaining({ path: 'source_url', code: 'unknown_field', message: 'is not an input field (did you mean sourceUrl?)' }),

@@ -160,7 +160,7 @@ describe('validateEvent: event fields', () => {
     ]);
     if (!result.ok) {
       expect(result.issues[2]?.message).toBe('must be an integer (Unix ms) from 7 days ago to 10 minutes ahead');
-      expect(result.issues[3]?.message).toBe('is required when action_source is web');
+      expect(result.issues[3]?.message).toBe('is required for web conversions (the default action source)');
     }
   });
 

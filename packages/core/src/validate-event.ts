@@ -155,7 +155,7 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
   }
 
   if (url === undefined) {
-    if (source === 'web') addIssue(issues, prefix + 'source_url', 'required', 'is required when action_source is web');
+    if (source === 'web') addIssue(issues, prefix + 'source_url', 'required', 'is required for web conversions (the default action source)');
   } else if (typeof url !== 'string') addIssue(issues, prefix + 'source_url', 'invalid_type', 'must be a string');
   else if (!isHttpUrl(url)) addIssue(issues, prefix + 'source_url', 'invalid_url', 'must be an absolute http(s) URL with a host');
 
