@@ -187,6 +187,13 @@ describe('fromGa4', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('keeps transaction_id as the id verbatim; an integer one becomes its digits; an e-mail is refused', () => {
+    expect(fromGa4('purchase', { transaction_id: ' T-1 ' }).id).toBe(' T-1 ');
+    expect(fromGa4('purchase', { transaction_id: 1000123456 }).id).toBe('1000123456');
+    expect(issuesOf(() => fromGa4('purchase', { transaction_id: 'ada@example.com' })).map((i) => [i.path, i.code])).toEqual([['params.transaction_id', 'invalid_format']]);
+    expect(issuesOf(() => fromGa4('purchase', { transaction_id: 1.5 })).map((i) => [i.path, i.code])).toEqual([['params.transaction_id', 'invalid_type']]);
+  });
+
   it('rejects bad param types with paths', () => {
     const issues = issuesOf(() =>
       fromGa4('purchase', { currency: 5, value: {}, transaction_id: ' ', items: [null, { item_id: 7, quantity: '2', price: [] }] } as unknown as Ga4Params),

@@ -42,8 +42,8 @@ export interface Ga4Params {
   value?: number | string;
   /** ISO 4217 code of `value` and of the items' `price`. */
   currency?: string;
-  /** The order id of a purchase: becomes the event `id`, verbatim (as GTM pixel tags send it). */
-  transaction_id?: string;
+  /** The order id of a purchase: becomes the event `id`, verbatim (as GTM pixel tags send it); an integer becomes its digits. */
+  transaction_id?: string | number;
   /** The GA4 items; become `contents[]`. */
   items?: readonly Ga4Item[];
   [param: string]: unknown;
@@ -126,9 +126,11 @@ function mapGa4(eventName: string, params: Ga4Params): EventInput {
     else addIssue(issues, 'params.value', 'invalid_type', 'must be a number or a decimal string');
   }
   if (transactionId !== undefined) {
+    // dataLayers often hold a numeric order id (1000123456): its decimal digits are the id.
+    const id = typeof transactionId === 'number' && Number.isSafeInteger(transactionId) ? String(transactionId) : transactionId;
     const before = issues.length;
-    checkEventId(transactionId, 'params.transaction_id', issues);
-    if (issues.length === before) input.id = transactionId as string;
+    checkEventId(id, 'params.transaction_id', issues);
+    if (issues.length === before) input.id = id as string;
   }
   if (items !== undefined) {
     const contents = mapItems(items, issues);
