@@ -41,6 +41,15 @@ describe('track and the queue', () => {
     expect(() => client.track({ type: 'order_created', key: 'order-1', sourceUrl: 'https://shop.example/' } as never)).toThrow(/key: is not an input field \(did you mean id\?/);
   });
 
+  it("answers the browser's call shape track('order_created', {...}) with the server's", () => {
+    mockApi();
+    const client = createClient(baseOptions());
+    const call = () => (client.track as unknown as (name: string, data: object) => string)('order_created', { value: '1.00', currency: 'USD' });
+    expect(call).toThrow(CapiValidationError);
+    expect(call).toThrow("track({ type: 'order_created', id: orderId, data: {");
+    expect(client.stats().tracked).toBe(0);
+  });
+
   it('throws CapiValidationError at the call site for bad input', () => {
     const client = createClient(baseOptions());
     expect(() => client.track({ type: 'purchase' } as never)).toThrow(CapiValidationError);
