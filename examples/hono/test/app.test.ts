@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildEvent } from '@x/openai-capi-core';
 import { createClient, type CapiClient } from '@x/openai-capi-node';
 import { startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { createApp } from '../src/app.js';
@@ -20,10 +19,9 @@ afterAll(async () => {
 beforeEach(() => emulator.reset());
 
 /** The body the browser tracker posts (relay format v2): the event as the page gave it; the relay builds it. */
-function relayBody(key: string, oppref?: string) {
-  const input = { type: 'checkout_started', key, sourceUrl: 'https://shop.example/checkout', ...(oppref ? { oppref } : {}), data: { value: '19.90', currency: 'USD' } } as const;
-  const { id } = buildEvent(input);
-  const { key: _key, ...event } = { ...input, id, timestamp: Date.now() };
+function relayBody(id: string, oppref?: string) {
+  const input = { type: 'checkout_started', sourceUrl: 'https://shop.example/checkout', ...(oppref ? { oppref } : {}), data: { value: '19.90', currency: 'USD' } } as const;
+  const event = { ...input, id, timestamp: Date.now() };
   return { id, body: JSON.stringify({ v: 2, consent: 'granted', events: [event] }) };
 }
 

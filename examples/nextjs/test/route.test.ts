@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent } from '@x/openai-capi-core';
 import { startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { createCapiServer } from '../src/lib/capi-server';
 
@@ -17,10 +16,10 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function relayRequest(key: string) {
+function relayRequest(id: string) {
   // Relay format v2: the event as the page gave it (the id as the tracker would send it).
   const input = { type: 'order_created', oppref: 'click-next', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } } as const;
-  const event = { ...input, id: buildEvent({ ...input, key }).id, timestamp: Date.now() };
+  const event = { ...input, id, timestamp: Date.now() };
   const request = new Request('https://shop.example/api/openai-capi', {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8', 'sec-fetch-site': 'same-origin', 'user-agent': 'NextTest/1', 'x-forwarded-for': '198.51.100.7, 10.0.0.2' },

@@ -45,7 +45,8 @@ export function readQueryParam(search: string, name: string): string | undefined
 }
 
 // RFC 6265 cookie-octets without `%`: a value made only of these is written as it is.
-const COOKIE_SAFE = /^[\x21\x23\x24\x26-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+// (0x21, 0x23-0x24, 0x26-0x2B, 0x2D-0x3A, 0x3C-0x5B, 0x5D-0x7E), written as characters: it ships in the page.
+const COOKIE_SAFE = /^[!#$&-+\--:<-[\]-~]*$/;
 
 /**
  * Encodes a cookie value the way this SDK writes it, in the browser and in `Set-Cookie` alike: as it
@@ -70,5 +71,5 @@ export function encodeCookieValue(value: string): string {
  */
 export function decodeCookieValue(raw: string): string {
   const decoded = decodeOnce(raw);
-  return decoded !== raw && !COOKIE_SAFE.test(decoded) && encodeURIComponent(decoded) === raw ? decoded : raw;
+  return encodeCookieValue(decoded) === raw ? decoded : raw;
 }

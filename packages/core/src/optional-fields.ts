@@ -7,21 +7,18 @@
 import { setOwn, type Obj } from './validate-common.js';
 import type { Issue } from './types.js';
 
-// Wire user lists whose absence does not change what the conversion means (spec §10): geo and names.
-const OPTIONAL_USER_LISTS = 'cities|regions|postal_codes|countries|first_names_sha256|last_names_sha256';
-// Optional item fields; `quantity`, `amount` and `currency` are money: they still reject.
-const OPTIONAL_ITEM_FIELDS = 'id|group_id|name|content_type|variant_dict';
-
-// `user.cities`, `user.cities[1]`; `data.contents[0].name`, `data.contents[0].variant_dict.size`.
-const OPTIONAL_PATH = new RegExp(
-  `^(?:user\\.(?:${OPTIONAL_USER_LISTS})(?:\\[\\d+\\])?|data\\.contents\\[\\d+\\]\\.(?:${OPTIONAL_ITEM_FIELDS})(?:\\.[^]*)?)$`,
-);
+// Wire user lists whose absence does not change what the conversion means (spec §10): geo and
+// names (`user.cities`, `user.cities[1]`); optional item fields (`data.contents[0].name`,
+// `data.contents[0].variant_dict.size`): `quantity`, `amount` and `currency` are money, they reject.
+// Literals, not `new RegExp`/`new Set`: bundlers keep top-level constructor calls of unused code.
+const OPTIONAL_PATH =
+  /^(?:user\.(?:cities|regions|postal_codes|countries|first_names_sha256|last_names_sha256)(?:\[\d+\])?|data\.contents\[\d+\]\.(?:id|group_id|name|content_type|variant_dict)(?:\.[^]*)?)$/;
 // Codes that say "this value breaks a rule", as opposed to "this key does not belong here".
-const VALUE_CODES = new Set(['invalid_type', 'invalid_format', 'empty', 'too_long', 'too_many', 'duplicate', 'looks_hashed']);
+export const VALUE_CODE = /^(?:invalid_type|invalid_format|empty|too_long|too_many|duplicate|looks_hashed)$/;
 
 /** True when the issue (wire path, no `events[i].` prefix) is about an optional field's value. */
 export function isOptionalIssue(issue: Issue): boolean {
-  return VALUE_CODES.has(issue.code) && OPTIONAL_PATH.test(issue.path);
+  return VALUE_CODE.test(issue.code) && OPTIONAL_PATH.test(issue.path);
 }
 
 /**

@@ -34,6 +34,8 @@ const FIELDS: readonly (readonly [keyof UserInput, keyof PixelUser, Prepare])[] 
   ['city', 'city', 1],
   ['region', 'region', 1],
   ['postalCode', 'postal_code', 1],
+  // Sources disagree on the pixel's key (spec-decisions): both, until OpenAI settles it.
+  ['postalCode', 'zip_code', 1],
 ];
 
 /**

@@ -17,6 +17,7 @@ import {
   isValidIp,
 } from './user-rules.js';
 import { isPlainObject } from './validate-common.js';
+import { VALUE_CODE } from './optional-fields.js';
 
 /** Options of {@link hashUser} and {@link toPixelUser}. */
 export interface HashUserOptions {
@@ -33,8 +34,7 @@ export interface HashUserOptions {
 }
 
 // Input fields whose absence does not change what the conversion means (spec §10).
-const OPTIONAL_INPUT = new Set(['city', 'region', 'postalCode', 'country', 'firstName', 'lastName', 'firstNameSha256', 'lastNameSha256']);
-const VALUE_CODES = new Set(['invalid_type', 'invalid_format', 'empty', 'too_long', 'too_many', 'looks_hashed']);
+const OPTIONAL_INPUT = /^(?:city|region|postalCode|country|firstName|lastName|firstNameSha256|lastNameSha256)$/;
 
 /** The API uses at most this many unique values of each list (§4). */
 export const MAX_USER_VALUES = 3;
@@ -200,11 +200,11 @@ const userFields = (): Fields => (fields ??= {
  * @throws CapiError when a custom `hasher` throws or returns something other than a SHA-256 hex digest
  */
 export function hashUser(input: UserInput, options?: HashUserOptions): WireUser {
-  return hashUserWith(input, options?.hasher ?? sha256Hex, options?.path ?? 'user');
+  return hashUserWith(input, options?.hasher ?? sha256Hex, options?.path ?? 'user', options?.onWarning);
 }
 
 /** {@link hashUser} with a hasher that must be given: no default SHA-256 in a bundle that uses only this. */
-function hashUserWith(input: UserInput, hasher: Hasher, root: string): WireUser {
+function hashUserWith(input: UserInput, hasher: Hasher, root: string, onWarning?: (warning: Issue) => void): WireUser {
   if (typeof hasher !== 'function') fail('options.hasher', 'invalid_type', 'must be a function (text) => SHA-256 hex');
   if (!isPlainObject(input)) {
     fail(root, 'invalid_type', 'must be a plain object');
@@ -294,7 +294,6 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string): WireUser 
     }
   }
 
-  const onWarning = options?.onWarning;
   const errors = typeof onWarning === 'function' ? issues.filter((issue) => !isOptional(issue, root)) : issues;
   if (errors.length > 0) throw new CapiValidationError(errors);
   if (errors !== issues) for (const issue of issues) if (!errors.includes(issue)) onWarning!(issue);
@@ -305,7 +304,7 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string): WireUser 
 
 function isOptional(issue: Issue, root: string): boolean {
   const field = /^([^.[]+)(?:\[\d+\])?$/.exec(issue.path.slice(root.length + 1))?.[1];
-  return issue.path.startsWith(`${root}.`) && field !== undefined && OPTIONAL_INPUT.has(field) && VALUE_CODES.has(issue.code);
+  return issue.path.startsWith(`${root}.`) && field !== undefined && OPTIONAL_INPUT.test(field) && VALUE_CODE.test(issue.code);
 }
 
 // Stable key order (the order of spec §4) so equal users serialize to equal JSON.
