@@ -16,8 +16,20 @@ const TRACK_OPTION_NAMES: Record<keyof TrackOptions, true> = { eventId: true, cu
 const TRACK_OPTIONS = '{ eventId?, customEventName?, optOut? }';
 
 /**
+ * The server client's call shape, `track({ type, … })`, answered with the browser's.
+ *
+ * @throws CapiValidationError when `eventName` is an object
+ */
+export function checkCallShape(eventName: unknown): void {
+  if (typeof eventName === 'object' && eventName !== null) {
+    invalid('type', 'invalid_type', "must be the event name: track('order_created', data, { eventId }) (track({ type, … }) is the server client's form)");
+  }
+}
+
+/**
  * Checks one `track` call with core's `buildEventWithoutUser` (the rules the relay applies) and the
- * options against {@link TrackOptions}.
+ * options against {@link TrackOptions}. An invalid optional item field (spec §10: the relay leaves
+ * it out and still sends the event) goes to `warn`, not thrown.
  *
  * @throws CapiValidationError listing every issue
  */
@@ -25,6 +37,7 @@ export function checkTrack(
   input: { type: unknown; data: EventDataInput | undefined; sourceUrl: string; timestamp: number; oppref: string | undefined },
   options: unknown,
   keepSourceUrlQuery: boolean | undefined,
+  warn: (error: CapiValidationError) => void = () => {},
 ): void {
   // A misspelt option (`event_id`) or a bare id (`track(name, data, orderId)`) would otherwise
   // give a random id silently, and the browser and server copies would not deduplicate.
@@ -33,10 +46,14 @@ export function checkTrack(
   if (unknown) invalid(`options.${unknown.path}`, 'unknown_field', unknown.message);
   const { eventId, customEventName, optOut } = options as TrackOptions;
   // Core skips `undefined` fields, so they need not be left out (hence the cast).
+  const warnings: Issue[] = [];
   buildEventWithoutUser(
     { ...input, id: eventId, customEventName, optOut, keepSourceUrlQuery } as EventInput,
-    { now: input.timestamp },
+    { now: input.timestamp, onWarning: (w) => warnings.push(w) },
   );
+  if (warnings.length) {
+    warn(new CapiValidationError(warnings, `Sent without ${warnings.length} invalid optional field(s), as the relay will: ${warnings.map((w) => `${w.path}: ${w.message}`).join('; ')}`));
+  }
 }
 
 // Every option name, typed against TrackerOptions so that the list cannot fall behind it.

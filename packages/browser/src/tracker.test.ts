@@ -636,6 +636,26 @@ describe('track never throws: bad input goes to onError', () => {
   });
 });
 
+describe('development builds: call shape and optional fields', () => {
+  it("answers the server's call shape track({ type, … }) with the browser's, and sends nothing", async () => {
+    const { tracker, errors, page } = setup({ consent: 'granted' });
+    expect(tracker.track({ type: 'order_created', id: 'o1' } as never)).toBeUndefined();
+    expect((errors[0] as CapiValidationError).issues[0]).toMatchObject({ path: 'type', code: 'invalid_type' });
+    expect(errors[0]?.message).toContain("track('order_created', data, { eventId })");
+    await tracker.flush();
+    expect(page.relayEvents()).toEqual([]);
+  });
+
+  it('sends an order with an invalid optional item field (the relay leaves it out) and says so (spec §10)', async () => {
+    const { tracker, errors, page } = setup({ consent: 'granted' });
+    const id = tracker.track('order_created', { value: '10.00', currency: 'USD', contents: [{ id: 'sku', name: '', quantity: 1 }] }, { eventId: 'o-9' });
+    expect(id).toBe('o-9');
+    expect((errors[0] as CapiValidationError).issues).toEqual([expect.objectContaining({ path: 'data.contents[0].name', code: 'empty' })]);
+    await tracker.flush();
+    expect(page.relayEvents().map((e) => e.id)).toEqual(['o-9']);
+  });
+});
+
 describe('event ids', () => {
   it('sends eventId verbatim to the relay and the pixel, else a random UUID v4; nothing hashes ids', async () => {
     const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });

@@ -11,7 +11,7 @@ import type { EventDataInput, EventType, PixelUser, WireEventData } from '@x/ope
 import { hasGlobalPrivacyControl, initialConsent, isConsentDecision } from './consent.js';
 import type { ConsentDecision, ConsentState } from './consent.js';
 import { readCookie } from './cookies.js';
-import { checkOptions, checkTrack } from './dev-checks.js';
+import { checkCallShape, checkOptions, checkTrack } from './dev-checks.js';
 import { createOpprefStore, OPPREF_COOKIE } from './oppref-store.js';
 import { isCount, isPixelId, numberOr } from './option-values.js';
 import { createPixelBridge } from './pixel.js';
@@ -242,6 +242,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     const href = location.href;
     const sourceUrl = options.keepSourceUrlQuery === true ? href : href.replace(/[?#][\s\S]*/, '');
     const clickId = oppref.get();
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') checkCallShape(eventName);
     // What keeps garbage out, in every build (the relay checks the rest).
     if (!isPixelEventType(eventName)) invalid('type', 'not_browser_event', 'must be a browser event type');
     const { eventId, customEventName, optOut } = trackOptions;
@@ -249,7 +250,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     const currency = (data as { currency?: unknown } | undefined)?.currency;
     if (currency !== undefined && !/^[a-z]{3}$/i.test(currency as string)) invalid('data.currency', 'invalid_format', 'must be a three-letter ISO 4217 code');
     if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') {
-      checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery);
+      checkTrack({ type: eventName, data, sourceUrl: href, timestamp, oppref: clickId }, trackOptions, options.keepSourceUrlQuery, report);
     }
 
     const id = eventId ?? createEventId();
