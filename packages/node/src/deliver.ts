@@ -166,7 +166,7 @@ export function toRejected(
   error: CapiError,
   extra: { status?: number; body?: unknown; issues?: readonly Issue[] } = {},
 ): RejectedEvent {
-  const r: RejectedEvent = { id: event.id, type: event.type, reason, error };
+  const r: RejectedEvent = { id: event.id, type: event.type, reason, error, event };
   if (event.custom_event_name !== undefined) r.customEventName = event.custom_event_name;
   if (extra.issues !== undefined) r.issues = extra.issues;
   if (extra.status !== undefined) r.status = extra.status;

@@ -3,6 +3,7 @@ import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.
 import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
 import type { DeliveredHook, ErrorHook } from './report.js';
 import { defaultHasher } from './hasher.js';
+import type { EventStore } from './store.js';
 
 /** Default Conversions API endpoint (spec §2). */
 export const DEFAULT_ENDPOINT = 'https://bzr.openai.com/v1/events';
@@ -85,6 +86,13 @@ export interface ClientOptions {
    * else core's pure-JS `nobleSha256Hex`.
    */
   hasher?: Hasher;
+  /**
+   * Where tracked events wait until the API settled them. Default: an in-memory queue (lost if the
+   * process dies). `createFileStore({ directory })` survives a crash or `kill -9` of the process;
+   * `createRedisStore({ client })` (from `@x/openai-capi-node/redis`) lets many processes share one
+   * queue. On start the client replays what the store holds. See docs/server.md "Durability".
+   */
+  store?: EventStore;
 }
 
 /** RFC 6750 `b64token`: what may follow `Bearer ` in an `Authorization` header. */
@@ -119,6 +127,7 @@ export interface ResolvedOptions {
   random: () => number;
   timers: TimerApi;
   hasher: Hasher;
+  store: EventStore | undefined;
 }
 
 /** A clamp that happened, reported as a warning once the logger exists. */
@@ -142,7 +151,7 @@ const OPTION_NAMES: Record<keyof ClientOptions, true> = {
   timeoutMs: true, maxRetries: true, retryInitialDelayMs: true, retryMaxDelayMs: true,
   retryAfterMaxMs: true, retryDeadlineMs: true, shutdownTimeoutMs: true, onError: true,
   onDelivered: true, logger: true, logLevel: true, fetch: true, now: true, sleep: true, random: true,
-  hasher: true, timers: true,
+  hasher: true, timers: true, store: true,
 };
 
 /**
@@ -200,6 +209,13 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
   }
   if (o.timers !== undefined && !hasMethods(o.timers, ['setTimeout', 'clearTimeout'])) {
     issues.push({ path: 'timers', code: 'invalid_timers', message: 'timers must have setTimeout and clearTimeout methods' });
+  }
+  if (o.store !== undefined && !hasMethods(o.store, ['open', 'append', 'load', 'markDelivered', 'markRejected', 'release', 'close'])) {
+    issues.push({
+      path: 'store',
+      code: 'invalid_store',
+      message: 'store must be an EventStore (open, append, load, markDelivered, markRejected, release, close): use createFileStore or createRedisStore',
+    });
   }
   if (o.logger !== undefined && !isLogger(o.logger)) {
     issues.push({ path: 'logger', code: 'invalid_logger', message: 'logger must have error, warn, info and debug methods' });
@@ -267,6 +283,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
       random: o.random ?? Math.random,
       timers: o.timers ?? defaultTimers,
       hasher: o.hasher ?? defaultHasher(),
+      store: o.store,
     },
   };
 }

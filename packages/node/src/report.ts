@@ -13,6 +13,7 @@ import type { CapiError, EventType, Issue, WireEvent } from '@x/openai-capi-core
  * - `network`: no HTTP answer after every retry (DNS, refused, reset…).
  * - `timeout`: each attempt timed out (`timeoutMs`), or the `flush({ timeoutMs })` deadline passed.
  * - `queue_full`: `track` found the queue at `maxQueueSize`.
+ * - `store_full`: `track` found the queue full while the store (`store` option) was at its own cap.
  * - `shutdown`: `track` after `shutdown()`, or still undelivered when the shutdown deadline passed.
  */
 export type DropReason =
@@ -25,6 +26,7 @@ export type DropReason =
   | 'network'
   | 'timeout'
   | 'queue_full'
+  | 'store_full'
   | 'shutdown';
 
 /** One event that was not delivered, and why. */
@@ -45,6 +47,18 @@ export interface RejectedEvent {
   status?: number;
   /** Body of the API answer (parsed JSON when possible), when there was one. */
   body?: unknown;
+  /**
+   * The wire event itself, as built by `track`/`enqueue` or given to `send`, so the application can
+   * persist it and replay it later with `send()` (same id: the API keeps the first copy). For
+   * reason `invalid` from `send()`, it is the value that was given, which failed validation.
+   */
+  event: WireEvent;
+  /**
+   * True when the event stays in the client's `store` and goes out again by itself (a transient
+   * cause: `network`, `timeout`, `shutdown`, or an `api` 408/429/5xx): a later flush, the next
+   * process on the same store, or another consumer of a shared store delivers it. Do not replay it.
+   */
+  kept?: boolean;
 }
 
 /**

@@ -1,0 +1,91 @@
+import { CapiValidationError, timestampIssueCode, validateEvent, type Issue, type WireEvent } from '@x/openai-capi-core';
+import { toRejected } from './deliver.js';
+import { dedupeKey } from './queue.js';
+import type { Reporter } from './reporter.js';
+import type { RejectedEvent, SendReport } from './report.js';
+
+const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
+
+/**
+ * The events of one `send()` call that may go out: each validated at send time (the timestamp
+ * window included); invalid and stale ones are reported (and passed to `onError`), repeats of a
+ * (name, id) are listed in `report.duplicates`.
+ */
+export function checkSendable(events: readonly unknown[], now: number, report: SendReport, reporter: Reporter): WireEvent[] {
+  const ready: WireEvent[] = [];
+  const seen = new Set<string>();
+  const invalid: RejectedEvent[] = [];
+  const stale: RejectedEvent[] = [];
+  for (const candidate of events) {
+    const checked = validateEvent(candidate, { now });
+    if (!checked.ok) {
+      const r = invalidEvent(candidate, checked.issues);
+      (r.reason === 'stale' ? stale : invalid).push(r);
+      continue;
+    }
+    const key = dedupeKey(checked.event);
+    if (seen.has(key)) {
+      reporter.duplicate(checked.event, report.duplicates);
+      continue;
+    }
+    seen.add(key);
+    ready.push(checked.event);
+  }
+  for (const group of [invalid, stale]) {
+    for (const r of group) report.rejected.push(r);
+    if (group[0] !== undefined) reporter.rejected(group[0].error, group);
+  }
+  return ready;
+}
+
+function invalidEvent(candidate: unknown, issues: readonly Issue[]): RejectedEvent {
+  const stale = issues.length > 0 && issues.every((i) => i.path === 'timestamp_ms' && TIMESTAMP_CODES.has(i.code));
+  const error = new CapiValidationError(issues);
+  const r: RejectedEvent = {
+    id: readField(candidate, 'id') ?? '',
+    type: readField(candidate, 'type') as WireEvent['type'],
+    reason: stale ? 'stale' : 'invalid',
+    error,
+    issues,
+    event: candidate as WireEvent,
+  };
+  const name = readField(candidate, 'custom_event_name');
+  if (name !== undefined) r.customEventName = name;
+  return r;
+}
+
+/** A string field of a rejected candidate; `undefined` when absent, not a string, or unreadable (a throwing getter or proxy). */
+function readField(candidate: unknown, key: 'id' | 'type' | 'custom_event_name'): string | undefined {
+  try {
+    const value: unknown = typeof candidate === 'object' && candidate !== null ? (candidate as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Splits queued events into the fresh ones and those whose timestamp left the accepted window
+ * while they waited (checked at send time with core's rule, `timestampIssueCode`); the stale ones
+ * are reported (`stale`, with the event) and returned apart so a store can settle them.
+ */
+export function withoutStale(items: readonly WireEvent[], now: number, report: SendReport, reporter: Reporter): { fresh: WireEvent[]; stale: WireEvent[] } {
+  const fresh: WireEvent[] = [];
+  const stale: RejectedEvent[] = [];
+  const staleEvents: WireEvent[] = [];
+  for (const item of items) {
+    const code = timestampIssueCode(item.timestamp_ms, now);
+    if (code === undefined) {
+      fresh.push(item);
+      continue;
+    }
+    const issue: Issue = code === 'in_future'
+      ? { path: 'timestamp_ms', code, message: 'must be at most 10 minutes in the future when sent' }
+      : { path: 'timestamp_ms', code: 'too_old', message: 'must be at most 7 days in the past when sent (the event waited too long)' };
+    stale.push(toRejected(item, 'stale', new CapiValidationError([issue]), { issues: [issue] }));
+    staleEvents.push(item);
+  }
+  for (const r of stale) report.rejected.push(r);
+  if (stale[0] !== undefined) reporter.rejected(stale[0].error, stale);
+  return { fresh, stale: staleEvents };
+}

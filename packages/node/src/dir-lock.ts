@@ -1,0 +1,66 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { CapiStoreError, type StoreProblem } from './store.js';
+
+/**
+ * Takes `path` as an exclusive lock file holding this process's pid. A lock whose pid no longer
+ * runs (a crashed process) is taken over and reported; a lock held by a live process (this one
+ * included: a second store on the same directory) is refused with a {@link CapiStoreError}.
+ */
+export function takeLock(path: string, problems: StoreProblem[]): () => void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      return () => releaseLock(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new CapiStoreError(`cannot create the lock file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+      }
+    }
+    const holder = readPid(path);
+    if (holder !== undefined && isAlive(holder)) {
+      throw new CapiStoreError(
+        `the store directory is in use by process ${holder} (lock ${path}); give each process its own directory, or use the Redis store to share one queue`,
+      );
+    }
+    problems.push({ code: 'stale_lock', message: `took over the lock of process ${holder ?? '(unreadable)'}, which no longer runs` });
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another process took it over first: the next attempt sees its pid.
+    }
+  }
+  throw new CapiStoreError(`cannot take the lock ${path}: other processes keep taking it`);
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when a process with this pid runs (EPERM: it runs, as another user). */
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseLock(path: string): void {
+  try {
+    if (readPid(path) === process.pid) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,84 @@
+import { buildEvent, CapiError, type EventInput, type WireEvent } from '@x/openai-capi-core';
+import { toRejected } from './deliver.js';
+import type { Flusher } from './flusher.js';
+import type { ResolvedOptions } from './options.js';
+import type { Pipeline } from './pipeline.js';
+import type { Reporter } from './reporter.js';
+import type { DuplicateEvent, RejectedEvent } from './report.js';
+
+/** `track` and `enqueue`: build, queue (or report why not), and schedule the flush. */
+export interface Intake {
+  track(input: EventInput): string;
+  enqueue(input: EventInput): Promise<string>;
+  /** `track` repeats of a queued (name, id) since the last call: reported with the flush that takes the first copy. */
+  takeDuplicates(): DuplicateEvent[];
+  /** Reports events that will never be sent (`shutdown`): the client closed before they could be. */
+  drop(event: WireEvent, reason: 'queue_full' | 'store_full' | 'shutdown'): RejectedEvent;
+}
+
+/** The intake of one client; `closed()` tells whether `shutdown()` was called. */
+export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: Pipeline, flusher: Flusher, closed: () => boolean): Intake {
+  let duplicates: DuplicateEvent[] = [];
+  const { counters } = reporter;
+
+  const drop = (event: WireEvent, reason: 'queue_full' | 'store_full' | 'shutdown'): RejectedEvent => {
+    counters.dropped++;
+    const message = reason === 'queue_full'
+      ? `Event dropped: the queue is full (maxQueueSize ${o.maxQueueSize})`
+      : reason === 'store_full'
+        ? `Event dropped: the queue is full (maxQueueSize ${o.maxQueueSize}) while the store is at its cap`
+        : 'Event dropped: track() was called after shutdown(), or it never reached the store before it';
+    const error = new CapiError(message);
+    const rejected = toRejected(event, reason, error);
+    reporter.rejected(error, [rejected]);
+    return rejected;
+  };
+  /** After an event was queued: flush at `flushAt`, else start the interval timer. */
+  const queued = () => {
+    counters.tracked++;
+    if (pipeline.size >= o.flushAt) flusher.background();
+    else flusher.arm();
+  };
+  const build = (input: EventInput) => buildEvent(input, { now: o.now(), hasher: o.hasher });
+
+  return {
+    track(input) {
+      const event = build(input);
+      if (closed()) {
+        drop(event, 'shutdown');
+        return event.id;
+      }
+      const pushed = pipeline.push(event);
+      if (pushed === 'full' || pushed === 'store_full') drop(event, pushed === 'full' ? 'queue_full' : pushed);
+      else if (pushed === 'duplicate') reporter.duplicate(event, duplicates);
+      else queued();
+      return event.id;
+    },
+    async enqueue(input) {
+      const event = build(input);
+      for (;;) {
+        if (closed()) throw new CapiError('enqueue() was called after shutdown(): the event was not queued');
+        const pushed = pipeline.push(event);
+        if (pushed === 'duplicate') {
+          reporter.duplicate(event, duplicates);
+          break;
+        }
+        if (pushed === 'queued') {
+          queued();
+          break;
+        }
+        // Full: make room, and wait for it instead of dropping.
+        flusher.background();
+        await pipeline.room();
+      }
+      await pipeline.written();
+      return event.id;
+    },
+    takeDuplicates() {
+      const out = duplicates;
+      duplicates = [];
+      return out;
+    },
+    drop,
+  };
+}
