@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/redis.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -9,5 +9,5 @@ export default defineConfig({
   target: 'es2022',
   treeshake: true,
   // node:* builtins are imported lazily (hasher) or only for types (node handler).
-  external: ['@x/openai-capi-core'],
+  external: ['@x/openai-capi-core', 'redis'],
 });

@@ -28,7 +28,7 @@ export interface FileStoreOptions {
 
 const JOURNAL = 'journal.ndjson';
 const LOCK = 'lock';
-/** Settled records that trigger a compaction (at least; more when many events are live). */
+/** Settled records that trigger a compaction (at least; more when many events are live); an empty store always compacts. */
 const COMPACT_AFTER = 1000;
 
 /**
@@ -76,7 +76,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
     if (seqs.length === 0) return;
     await journal().write(settleLine(kind, seqs));
     settledSinceCompaction += seqs.length;
-    if (settledSinceCompaction >= Math.max(COMPACT_AFTER, live.size)) {
+    if (live.size === 0 || settledSinceCompaction >= Math.max(COMPACT_AFTER, live.size)) {
       settledSinceCompaction = 0;
       await journal().rewrite(snapshot);
     }

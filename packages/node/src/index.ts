@@ -1,12 +1,23 @@
 /**
  * `@x/openai-capi-node`: the server side of openai-capi. A batching, retrying Conversions API client
- * (`createClient`), request attribution helpers (`readAttribution`) and a relay for browser events
+ * (`createClient`, with an optional durable store: `createFileStore`), request attribution helpers (`readAttribution`) and a relay for browser events
  * (`createRelayHandler`, `toNodeHandler`). The sending path uses only Fetch, so it runs on Node ≥ 20,
  * Bun, Deno and edge runtimes.
  *
  * @packageDocumentation
  */
-export { createClient, type CapiClient, type ClientStats, type FlushOptions, type SendOptions, type ShutdownOptions } from './client.js';
+export {
+  createClient,
+  type CapiClient,
+  type ClientStats,
+  type FlushOptions,
+  type SendOptions,
+  type ShutdownOptions,
+  type SignalOptions,
+} from './client.js';
+export { createFileStore, type FileStoreOptions } from './file-store.js';
+export type { Durability } from './journal-writer.js';
+export { CapiStoreError, type EventStore, type StoredEvent, type StoreProblem } from './store.js';
 export { DEFAULT_ENDPOINT, DEFAULT_INTEGRATION_SOURCE, type ClientOptions } from './options.js';
 export type {
   DropReason,
