@@ -32,7 +32,14 @@ export interface RedisStoreOptions {
   maxEvents?: number;
 }
 
-type Entry = [id: string, fields: string[] | null];
+type Entry = [id: string, fields: string[] | Record<string, string> | null];
+
+/** The entries of an XREADGROUP reply on one stream: RESP2 `[[key, entries]]`, RESP3 `{ key: entries }`, or null. */
+function streamEntries(reply: unknown): Entry[] {
+  if (reply === null || typeof reply !== 'object') return [];
+  const streams = Array.isArray(reply) ? reply.map((s) => (s as [string, Entry[]])[1]) : Object.values(reply as Record<string, Entry[]>);
+  return (streams[0] ?? []).filter((e): e is Entry => Array.isArray(e));
+}
 
 /**
  * A store shared by many processes: a Redis stream read through one consumer group. Every process
@@ -103,10 +110,8 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       cursor = claimed[0] ?? '0-0';
       await toStored((claimed[1] ?? []).filter((e): e is Entry => Array.isArray(e)), out);
       if (out.length < max) {
-        const reply = (await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(max - out.length), 'STREAMS', key, '>'])) as
-          | Array<[string, Entry[]]>
-          | null;
-        await toStored(reply?.[0]?.[1] ?? [], out);
+        const reply = await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(max - out.length), 'STREAMS', key, '>']);
+        await toStored(streamEntries(reply), out);
       }
       return out;
     },
@@ -118,16 +123,16 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   };
 }
 
-function readEvent(fields: string[] | null): WireEvent | undefined {
-  if (!Array.isArray(fields)) return undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] !== 'e') continue;
-    try {
-      const value: unknown = JSON.parse(String(fields[i + 1]));
-      return typeof value === 'object' && value !== null ? (value as WireEvent) : undefined;
-    } catch {
-      return undefined;
-    }
+function readEvent(fields: Entry[1]): WireEvent | undefined {
+  let text: unknown;
+  if (Array.isArray(fields)) {
+    for (let i = 0; i + 1 < fields.length; i += 2) if (String(fields[i]) === 'e') text = fields[i + 1];
+  } else if (fields !== null && typeof fields === 'object') text = fields['e'];
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(String(text));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as WireEvent) : undefined;
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
