@@ -11,11 +11,17 @@
  * Stale events are 7 days − 1 min old when tracked; the client clock then jumps 2 minutes before
  * the queue is drained, so they must be reported as `stale` and never sent. (A clock jump also
  * eats into the per-batch retry deadline, so `retryDeadlineMs` is set well above the jumps.)
+ * The stream runs once more through a file store (journal on the real file system), which must end
+ * empty and compacted.
  */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_PAST_MS, type EventInput } from '@x/openai-capi-core';
 import { startEmulator, type Emulator, type RecordedRequest } from '@x/openai-capi-testing';
 import { createClient, type CapiClient } from './client.js';
+import { createFileStore } from './file-store.js';
 import { countingFetch, Ledger, scaledSleep, waitFor, withTimeout } from './__tests__/soak-helpers.js';
 
 const EVENTS = Math.max(500, Number(process.env['SOAK_EVENTS'] ?? 3000) || 3000);
@@ -273,4 +279,76 @@ describe(`soak: ${EVENTS} events through the client to the faulty emulator`, () 
       `[soak:shutdown-deadline] ${JSON.stringify({ queued, delivered: report.delivered.length, reportedShutdown: report.rejected.length, landedAnyway, deadlineMs, elapsedMs })}`,
     );
   }, 30_000);
+});
+
+describe(`soak with the file store: ${EVENTS} events through the journal to the faulty emulator`, () => {
+  it('delivers every valid event exactly once, reports every poisoned or stale one, and leaves the store empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capi-soak-store-'));
+    const emulator = await startEmulator({ apiKey: KEY, pixelIds: [PIXEL], now: () => clock.now() + SKEW_MS, faults: FAULTS });
+    try {
+      const started = Date.now();
+      const ledger = new Ledger();
+      const tally: Record<string, number> = {};
+      const client = createClient({
+        pixelId: PIXEL,
+        apiKey: KEY,
+        endpoint: emulator.endpoint,
+        store: createFileStore({ directory: dir }),
+        now: clock.now,
+        sleep: scaledSleep(SLEEP_SCALE, []),
+        timeoutMs: TIMEOUT_MS,
+        maxRetries: 20,
+        retryMaxDelayMs: 2_000,
+        retryDeadlineMs: HOUR,
+        flushAt: 100,
+        maxBatchEvents: 100,
+        flushIntervalMs: 20,
+        maxQueueSize: MAX_QUEUE,
+        logLevel: 'off',
+        onDelivered: ledger.onDelivered,
+        onError: ledger.onError,
+      });
+      const kinds = new Map<string, Kind>();
+      for (let start = 0; start < EVENTS; start += ROUND) {
+        const round: Promise<string>[] = [];
+        for (let i = start; i < Math.min(EVENTS, start + ROUND); i++) {
+          const id = `fsoak-${i}`;
+          kinds.set(id, kindOf(i));
+          round.push(client.enqueue(input(id, kindOf(i), i)));
+        }
+        // Built (timestamps fixed) before the clock jumps: this round's stale events expire.
+        clock.offset += CLOCK_STEP_MS;
+        expect(await Promise.all(round)).toHaveLength(Math.min(ROUND, EVENTS - start));
+        drainRequestLog(emulator, tally);
+      }
+      await withTimeout(client.flush(), 120_000, 'the final flush');
+      await waitFor(() => client.stats().queued === 0 && client.stats().inFlight === 0, 60_000, 'the store to empty');
+      await client.shutdown({ timeoutMs: SHUTDOWN_MS });
+      drainRequestLog(emulator, tally);
+
+      const inEmulator = new Map<string, number>();
+      for (const r of emulator.events) inEmulator.set(r.event.id, (inEmulator.get(r.event.id) ?? 0) + 1);
+      expect(ledger.settledTwice()).toEqual([]);
+      const wrong: string[] = [];
+      for (const [id, kind] of kinds) {
+        const reports = ledger.reported.get(id);
+        const ok = kind === 'valid'
+          ? inEmulator.get(id) === 1 && ledger.delivered.get(id) === 1 && reports === undefined
+          : kind === 'poison'
+            ? !inEmulator.has(id) && reports?.[0]?.reason === 'api' && reports[0].status === 400
+            : !inEmulator.has(id) && reports?.[0]?.reason === 'stale';
+        if (!ok) wrong.push(`${id} (${kind})`);
+      }
+      expect(wrong.slice(0, 20)).toEqual([]);
+      expect(ledger.delivered.size + ledger.reported.size).toBe(kinds.size);
+      expect(tally['status5xx']).toBeGreaterThan(0);
+      // Settled events are compacted away: the journal is empty, the lock released.
+      expect(statSync(join(dir, 'journal.ndjson')).size).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(['journal.ndjson']);
+      console.log(`[soak:file-store] ${JSON.stringify({ events: EVENTS, delivered: ledger.delivered.size, reported: ledger.reported.size, duplicatesAbsorbed: emulator.duplicates.length, durationMs: Date.now() - started })}`);
+    } finally {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000 + EVENTS * 4);
 });

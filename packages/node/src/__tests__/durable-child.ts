@@ -52,10 +52,7 @@ if (mode === 'produce') {
   }
   console.log('ready');
 } else {
-  capi.shutdownOnSignals({ exit: (signal) => {
-    server.close();
-    console.log(`stopped on ${signal}: ${JSON.stringify(capi.stats())}`);
-    process.exit(signal === 'SIGTERM' ? 143 : 130);
-  } });
+  // The default exit: process.exit(128 + signal number) once the client is shut down.
+  capi.shutdownOnSignals();
   console.log('consuming');
 }
