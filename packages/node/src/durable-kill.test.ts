@@ -86,6 +86,15 @@ async function slowEmulator(): Promise<Emulator> {
   return emulator;
 }
 const from = (emu: Emulator, source: string) => emu.requests.filter((r) => r.integrationSource === source).length;
+/**
+ * Waits until `source` sends a new request, then SIGKILLs it: the emulator recorded that request
+ * (and its events) at once and answers only 300 ms later, so the child dies mid-batch.
+ */
+async function killMidBatch(emu: Emulator, child: Child, source: string): Promise<void> {
+  const seen = from(emu, source);
+  await waitFor(() => from(emu, source) > seen, 30_000, `${source} to send a batch`);
+  await kill9(child);
+}
 
 describe('SIGKILL with the file store', () => {
   it('a new process on the same directory delivers all 10 000 events', async () => {
@@ -95,9 +104,7 @@ describe('SIGKILL with the file store', () => {
       const env = { CAPI_ENDPOINT: emu.endpoint, CAPI_STORE: 'file', CAPI_STORE_DIR: dir };
       const producer = start({ ...env, CAPI_MODE: 'produce', CAPI_PREFIX: 'file-', CAPI_SOURCE: 'producer' });
       await waitPrinted(producer, 'ready');
-      // Killed mid-batch: a request it sent is still waiting for its (slow) answer.
-      await waitFor(() => from(emu, 'producer') > 0, 30_000, 'the producer to send a batch');
-      await kill9(producer);
+      await killMidBatch(emu, producer, 'producer');
       const before = new Set(emu.events.map((e) => e.event.id)).size;
       expect(before).toBeLessThan(EVENTS); // the kill happened while it held events
       const consumer = start({ ...env, CAPI_MODE: 'consume', CAPI_SOURCE: 'consumer' });
@@ -126,8 +133,7 @@ describe('SIGKILL with the Redis store (real redis-server)', () => {
     const env = { CAPI_ENDPOINT: emu.endpoint, CAPI_STORE: 'redis', CAPI_REDIS_URL: redis.url, CAPI_REDIS_KEY: 'kill:one' };
     const producer = start({ ...env, CAPI_MODE: 'produce', CAPI_PREFIX: 'redis-', CAPI_SOURCE: 'producer' });
     await waitPrinted(producer, 'ready');
-    await waitFor(() => from(emu, 'producer') > 0, 30_000, 'the producer to send a batch');
-    await kill9(producer);
+    await killMidBatch(emu, producer, 'producer');
     expect(new Set(emu.events.map((e) => e.event.id)).size).toBeLessThan(EVENTS);
     const consumer = start({ ...env, CAPI_MODE: 'consume', CAPI_SOURCE: 'consumer' });
     await waitPrinted(consumer, 'consuming');
@@ -145,8 +151,7 @@ describe('SIGKILL with the Redis store (real redis-server)', () => {
     const victim = start({ ...env, CAPI_MODE: 'produce', CAPI_PREFIX: 'two-', CAPI_SOURCE: 'victim' });
     await waitPrinted(victim, 'ready');
     // Both deliver from the same stream; the victim dies while its own batch waits for an answer.
-    await waitFor(() => from(emu, 'victim') > 0, 30_000, 'the victim to send a batch');
-    await kill9(victim);
+    await killMidBatch(emu, victim, 'victim');
     await waitFor(() => emu.events.length >= EVENTS, 60_000, 'every event to be delivered');
     expect(from(emu, 'survivor')).toBeGreaterThan(0);
     survivor.process.kill('SIGTERM');
