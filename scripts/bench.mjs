@@ -8,6 +8,9 @@
  *   against one loopback server, alternating, as ratios (median and spread over rounds); requests
  *   for 10 000 events, bytes per event on the wire, heap per queued event per SDK
  *   (`benchNodeThroughput()` in packages/node/bench/throughput.mjs, which imports the built `dist/`);
+ * - stores: `track` → HTTP with no store, the file store (`batched` and `always`) and the Redis store
+ *   (a real redis-server started for the run), and `await enqueue()` one at a time with each
+ *   (`benchNodeStores()` in packages/node/bench/stores.mjs);
  * - browser: `track` in happy-dom (`benchBrowserTrack()` in packages/browser/bench/track-bench.ts);
  * - bundle: gzipped sizes of the browser bundles (`scripts/size.mjs --json`, budgets in .size-limit.json).
  *
@@ -17,7 +20,7 @@
  *
  * Usage: `pnpm bench` (builds first), or `node scripts/bench.mjs` when `dist/` is up to date.
  * `BENCH_QUICK=1` runs a shorter node section (10 000 events × 3 rounds instead of 20 000 × 9).
- * `node scripts/bench.mjs --section core|node|browser` runs one section and prints its rows as JSON.
+ * `node scripts/bench.mjs --section core|node|stores|browser` runs one section and prints its rows as JSON.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +47,11 @@ const SECTIONS = {
   async node() {
     const { benchNodeThroughput } = await import(pathToFileURL(join(root, 'packages/node/bench/throughput.mjs')).href);
     const rows = await benchNodeThroughput();
+    return rows.map((r) => ({ ...r, name: r.name.replace(/^node: /, '') }));
+  },
+  async stores() {
+    const { benchNodeStores } = await import(pathToFileURL(join(root, 'packages/node/bench/stores.mjs')).href);
+    const rows = await benchNodeStores();
     return rows.map((r) => ({ ...r, name: r.name.replace(/^node: /, '') }));
   },
   async browser() {

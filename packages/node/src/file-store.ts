@@ -28,8 +28,10 @@ export interface FileStoreOptions {
 
 const JOURNAL = 'journal.ndjson';
 const LOCK = 'lock';
-/** Settled records that trigger a compaction (at least; more when many events are live); an empty store always compacts. */
+/** Settled events that trigger a compaction (at least; more when many events are live). */
 const COMPACT_AFTER = 1000;
+/** Settled events that trigger a compaction once nothing is live (an empty rewrite is cheap); `close()` always does. */
+const COMPACT_EMPTY_AFTER = 64;
 
 /**
  * A durable store for one machine: an append-only journal of events and of their settlement in
@@ -76,7 +78,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
     if (seqs.length === 0) return;
     await journal().write(settleLine(kind, seqs));
     settledSinceCompaction += seqs.length;
-    if (live.size === 0 || settledSinceCompaction >= Math.max(COMPACT_AFTER, live.size)) {
+    if ((live.size === 0 && settledSinceCompaction >= COMPACT_EMPTY_AFTER) || settledSinceCompaction >= Math.max(COMPACT_AFTER, live.size)) {
       settledSinceCompaction = 0;
       await journal().rewrite(snapshot);
     }
@@ -133,6 +135,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
     async close() {
       if (closed) return;
       try {
+        if (writer !== undefined && live.size === 0 && settledSinceCompaction > 0) await writer.rewrite(snapshot);
         await writer?.close();
       } finally {
         closed = true;

@@ -103,9 +103,13 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       await Promise.race([written().catch(() => undefined), aborted, opened.catch(() => undefined)]);
       await Promise.race([opened, aborted]).catch(() => undefined);
       const released: string[] = [];
+      // What the store holds now, not what keeps arriving meanwhile: one flush must not chase the
+      // producer one tiny batch at a time (later events go with the next flush).
+      let budget = store.size?.() ?? o.maxQueueSize;
       try {
-        while (!window.outer.signal.aborted && o.now() < window.outer.deadline) {
-          const loaded = await store.load(o.maxBatchEvents);
+        while (budget > 0 && !window.outer.signal.aborted && o.now() < window.outer.deadline) {
+          const loaded = await store.load(Math.min(o.maxBatchEvents, budget));
+          budget -= loaded.length;
           if (loaded.length === 0) break;
           const refOf = new Map(loaded.map((s) => [s.event, s.ref]));
           const { fresh, stale } = withoutStale(loaded.map((s) => s.event), o.now(), report, reporter);
