@@ -119,7 +119,7 @@ export function createClient(options: ClientOptions): CapiClient {
   let intake: Intake | undefined;
   const pipeline = o.store === undefined
     ? memoryPipeline(o, reporter, run)
-    : storePipeline(o, reporter, run, o.store, log, () => (pipeline.size >= o.flushAt ? flusher.background() : flusher.arm()));
+    : storePipeline(o, reporter, run, o.store, log, (full) => (full || pipeline.size >= o.flushAt ? flusher.background() : flusher.arm()));
   const flusher = createFlusher(o, log, lifetime, (window) => {
     const report = emptyReport();
     report.duplicates = intake?.takeDuplicates() ?? [];

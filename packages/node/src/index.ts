@@ -17,7 +17,7 @@ export {
 } from './client.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
 export type { Durability } from './journal-writer.js';
-export { CapiStoreError, type EventStore, type StoredEvent, type StoreProblem } from './store.js';
+export { CapiStoreError, type EventStore, type StoredEvent, type StoreOpened, type StoreProblem } from './store.js';
 export { DEFAULT_ENDPOINT, DEFAULT_INTEGRATION_SOURCE, type ClientOptions } from './options.js';
 export type {
   DropReason,

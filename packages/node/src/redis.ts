@@ -6,4 +6,4 @@
  * @packageDocumentation
  */
 export { createRedisStore, type RedisCommandClient, type RedisStoreOptions } from './redis-store.js';
-export { CapiStoreError, type EventStore, type StoredEvent, type StoreProblem } from './store.js';
+export { CapiStoreError, type EventStore, type StoredEvent, type StoreOpened, type StoreProblem } from './store.js';

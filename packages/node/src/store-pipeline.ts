@@ -1,4 +1,4 @@
-import type { WireEvent } from '@x/openai-capi-core';
+import { CapiError, type WireEvent } from '@x/openai-capi-core';
 import { withoutStale } from './checks.js';
 import type { Run } from './delivery.js';
 import type { Logger } from './logger.js';
@@ -17,14 +17,19 @@ const RETRY_MS = 1000;
  * Tracked events go to a store: a small in-memory buffer (at most `maxQueueSize`) written to the
  * store in groups; each flush then loads batches from the store (replays included), delivers them
  * and settles each event there: delivered and rejected ones are forgotten, those that failed for a
- * transient cause are released (`kept`) for a later attempt.
+ * transient cause are released (`kept`) for a later attempt. `onStored(full)` is called after
+ * events reached the store (`full`: the store refused some for lack of room, so flush now).
  */
-export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, store: EventStore, log: Logger, onStored: () => void): Pipeline {
+export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, store: EventStore, log: Logger, onStored: (full: boolean) => void): Pipeline {
   let buffer: WireEvent[] = [];
   let keys = new Set<string>();
   let blocked = false;
   let closing = false;
-  let cycle: Promise<void> | undefined;
+  let writing: Promise<void> | undefined;
+  // Events ever pushed, and ever written: `written()` waits for the count pushed so far.
+  let pushed = 0;
+  let stored = 0;
+  let writeWaiters: Array<{ target: number; resolve: () => void; reject: (error: unknown) => void }> = [];
   const room = new Waiters();
   const storeRoom = new Waiters();
   const pause = () =>
@@ -38,7 +43,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
   const opened: Promise<void> = store.open().then(
     ({ problems }) => {
       for (const p of problems) log.warn(`${store.description}: ${p.message}`, { code: p.code });
-      onStored();
+      onStored(false);
     },
     (error: unknown) => {
       log.error(`${store.description} could not be opened (${errorName(error)}): ${(error as Error)?.message ?? ''}`);
@@ -62,24 +67,35 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       }
       buffer = buffer.slice(accepted);
       for (const event of batch.slice(0, accepted)) keys.delete(dedupeKey(event));
+      stored += accepted;
+      writeWaiters = writeWaiters.filter((w) => (w.target <= stored ? (w.resolve(), false) : true));
       room.wake();
-      if (accepted > 0) onStored();
+      if (accepted > 0 && accepted === batch.length) onStored(false);
       if (accepted < batch.length) {
         if (!blocked) log.warn(`${store.description} is full (maxEvents ${store.maxEvents}): waiting for deliveries`);
         blocked = true;
+        // Deliveries make room: start one now (and again after each pause while it stays full).
+        onStored(true);
         if (closing) return;
         await pause();
       } else blocked = false;
     }
   };
-  const written = (): Promise<void> => {
-    if (cycle === undefined && buffer.length > 0) {
-      cycle = writeAll().finally(() => {
-        cycle = undefined;
-        if (buffer.length > 0 && !closing) void written().catch(() => undefined);
+  // One write loop at a time; an event pushed while it ends starts the next one.
+  const kick = (): void => {
+    if (writing !== undefined || buffer.length === 0 || closing) return;
+    writing = writeAll()
+      .catch(() => undefined)
+      .finally(() => {
+        writing = undefined;
+        kick();
       });
-    }
-    return cycle ?? Promise.resolve();
+  };
+  const written = (): Promise<void> => {
+    if (stored >= pushed) return Promise.resolve();
+    const target = pushed;
+    kick();
+    return new Promise<void>((resolve, reject) => writeWaiters.push({ target, resolve, reject }));
   };
 
   return {
@@ -89,7 +105,8 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       if (buffer.length >= o.maxQueueSize) return blocked ? 'store_full' : 'full';
       keys.add(key);
       buffer.push(event);
-      if (cycle === undefined) void written().catch(() => undefined);
+      pushed++;
+      kick();
       return 'queued';
     },
     room: () => (buffer.length < o.maxQueueSize ? Promise.resolve() : room.wait()),
@@ -133,8 +150,11 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       closing = true;
       room.wake();
       storeRoom.wake();
-      await cycle?.catch(() => undefined);
+      await writing;
       const left = buffer;
+      const error = new CapiError('the client shut down before the event reached its store');
+      for (const w of writeWaiters) w.reject(error);
+      writeWaiters = [];
       buffer = [];
       keys = new Set();
       await store.close().catch((error: unknown) => log.error(`${store.description}: close failed (${errorName(error)})`));

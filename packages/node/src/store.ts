@@ -21,6 +21,12 @@ export interface StoreProblem {
   message: string;
 }
 
+/** What {@link EventStore.open} found. */
+export interface StoreOpened {
+  /** Lines, entries or locks that could not be used, each skipped and reported. */
+  problems: StoreProblem[];
+}
+
 /**
  * Where a client keeps the events it has accepted until the API settled them: the `store` option
  * of `createClient`. Each event appended stays in the store until it is marked delivered or
@@ -37,8 +43,11 @@ export interface EventStore {
   readonly description: string;
   /** Most undelivered events the store holds; `append` accepts no more. */
   readonly maxEvents: number;
-  /** Prepares the store (recovers the journal, creates the consumer group…). Called once, first. */
-  open(): Promise<{ problems: StoreProblem[] }>;
+  /**
+   * Prepares the store (recovers the journal, creates the consumer group…). Called once, first.
+   * Resolves to what it found and skipped (logged by the client at warn level).
+   */
+  open(): Promise<StoreOpened>;
   /**
    * Adds events; resolves once they are written as durably as the store promises. Returns how many
    * of them (a prefix) it accepted: fewer than given when it reached `maxEvents`.
