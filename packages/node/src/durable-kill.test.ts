@@ -7,14 +7,16 @@
  * SIGTERM through `shutdownOnSignals()`, whose default exit status is 143 (128 + 15).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient as createRedisClient } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { startRedisServer, type RedisServer } from './__tests__/redis-server.js';
 import { waitFor, withTimeout } from './__tests__/soak-helpers.js';
+import { recover } from './journal.js';
 
 const CHILD = fileURLToPath(new URL('./__tests__/durable-child.ts', import.meta.url));
 const CORE_FROM_SRC = fileURLToPath(new URL('./__tests__/resolve-core-from-src.mjs', import.meta.url));
@@ -69,6 +71,19 @@ function expectAllDelivered(emulator: Emulator, prefix: string): void {
   expect(emulator.duplicates.length).toBeGreaterThan(0);
 }
 
+/**
+ * Polls until `empty()` says the store holds nothing unsettled: every event, the killed child's
+ * in-flight batch included, was delivered (or settled) by the process that took over.
+ */
+async function waitEmpty(empty: () => Promise<boolean>, what: string): Promise<void> {
+  const giveUpAt = Date.now() + 60_000;
+  while (!(await empty())) {
+    if (Date.now() > giveUpAt) throw new Error(`timed out after 60 s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+const journalEmpty = (dir: string) => async () => recover(readFileSync(join(dir, 'journal.ndjson'), 'utf8')).live.size === 0;
+
 let emulator: Emulator | undefined;
 afterEach(async () => {
   for (const c of children.splice(0)) {
@@ -109,7 +124,7 @@ describe('SIGKILL with the file store', () => {
       expect(before).toBeLessThan(EVENTS); // the kill happened while it held events
       const consumer = start({ ...env, CAPI_MODE: 'consume', CAPI_SOURCE: 'consumer' });
       await waitPrinted(consumer, 'consuming');
-      await waitFor(() => emu.events.length >= EVENTS, 60_000, 'every event to be delivered');
+      await waitEmpty(journalEmpty(dir), 'the journal to hold nothing undelivered');
       consumer.process.kill('SIGTERM');
       expect(await withTimeout(consumer.exited, 20_000, 'the consumer to exit')).toEqual({ code: 143, signal: null });
       expectAllDelivered(emu, 'file-');
@@ -121,12 +136,18 @@ describe('SIGKILL with the file store', () => {
 
 describe('SIGKILL with the Redis store (real redis-server)', () => {
   let redis: RedisServer;
+  let client: ReturnType<typeof createRedisClient>;
   beforeAll(async () => {
     redis = await startRedisServer();
+    client = createRedisClient({ url: redis.url });
+    await client.connect();
   }, 30_000);
   afterAll(async () => {
+    await client?.quit();
     await redis?.stop();
   });
+  // Entries are deleted once settled (XACK + XDEL): an empty stream has nothing pending either.
+  const streamEmpty = (key: string) => async () => (await client.xLen(key)) === 0;
 
   it('a new process on the same stream delivers all 10 000 events', async () => {
     const emu = await slowEmulator();
@@ -137,7 +158,7 @@ describe('SIGKILL with the Redis store (real redis-server)', () => {
     expect(new Set(emu.events.map((e) => e.event.id)).size).toBeLessThan(EVENTS);
     const consumer = start({ ...env, CAPI_MODE: 'consume', CAPI_SOURCE: 'consumer' });
     await waitPrinted(consumer, 'consuming');
-    await waitFor(() => emu.events.length >= EVENTS, 60_000, 'every event to be delivered');
+    await waitEmpty(streamEmpty('kill:one'), 'the stream to empty');
     consumer.process.kill('SIGTERM');
     expect(await withTimeout(consumer.exited, 20_000, 'the consumer to exit')).toEqual({ code: 143, signal: null });
     expectAllDelivered(emu, 'redis-');
@@ -152,7 +173,7 @@ describe('SIGKILL with the Redis store (real redis-server)', () => {
     await waitPrinted(victim, 'ready');
     // Both deliver from the same stream; the victim dies while its own batch waits for an answer.
     await killMidBatch(emu, victim, 'victim');
-    await waitFor(() => emu.events.length >= EVENTS, 60_000, 'every event to be delivered');
+    await waitEmpty(streamEmpty('kill:two'), 'the stream to empty');
     expect(from(emu, 'survivor')).toBeGreaterThan(0);
     survivor.process.kill('SIGTERM');
     expect(await withTimeout(survivor.exited, 20_000, 'the survivor to exit')).toEqual({ code: 143, signal: null });
