@@ -99,3 +99,22 @@ describe('createRedisStore', () => {
     }
   });
 });
+
+describe('createRedisStore with a client whose delivery fails for a while', () => {
+  it('keeps the events (kept) and delivers them on the next flush, without waiting for claimTimeoutMs', async () => {
+    const emulator: Emulator = await startEmulator({ apiKey: 'sk_r', pixelIds: ['px_r'], faults: { status5xxRate: 1 } });
+    try {
+      const c = createClient({ pixelId: 'px_r', apiKey: 'sk_r', endpoint: emulator.endpoint, maxRetries: 0, store: createRedisStore({ client: redis, key }), flushIntervalMs: 3_600_000 });
+      await c.enqueue({ type: 'lead_created', id: 'retry-1', sourceUrl: 'https://shop.example/' });
+      const failed = await c.flush();
+      expect(failed.rejected).toEqual([expect.objectContaining({ id: 'retry-1', reason: 'api', status: 503, kept: true })]);
+      expect(await redis.xLen(key)).toBe(1);
+      emulator.setFaults({});
+      expect((await c.flush()).delivered).toEqual(['retry-1']);
+      expect(await redis.xLen(key)).toBe(0);
+      await c.shutdown();
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -59,6 +59,10 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   const maxEvents = Math.max(1, Math.floor(options.maxEvents ?? 1_000_000));
   const problems: StoreProblem[] = [];
   let cursor = '0-0';
+  // Claimed by this consumer and not settled yet; those released after a transient failure are
+  // handed out again by this consumer's next load (they stay in its pending list meanwhile).
+  const owned = new Map<string, WireEvent>();
+  let retry: StoredEvent[] = [];
   const command = async (args: string[]): Promise<unknown> => {
     try {
       return await client.sendCommand(args);
@@ -81,6 +85,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   };
   const settle = async (refs: readonly string[]) => {
     if (refs.length === 0) return;
+    for (const ref of refs) owned.delete(ref);
     await command(['XACK', key, group, ...refs]);
     await command(['XDEL', key, ...refs]);
   };
@@ -104,8 +109,8 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       return accepted.length;
     },
     async load(max) {
-      const out: StoredEvent[] = [];
-      if (max <= 0) return out;
+      const out: StoredEvent[] = retry.splice(0, Math.max(0, max));
+      if (out.length >= max) return out;
       const claimed = (await command(['XAUTOCLAIM', key, group, consumer, String(claimTimeoutMs), cursor, 'COUNT', String(max)])) as [string, Entry[]];
       cursor = claimed[0] ?? '0-0';
       await toStored((claimed[1] ?? []).filter((e): e is Entry => Array.isArray(e)), out);
@@ -113,12 +118,19 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
         const reply = await command(['XREADGROUP', 'GROUP', group, consumer, 'COUNT', String(max - out.length), 'STREAMS', key, '>']);
         await toStored(streamEntries(reply), out);
       }
+      for (const s of out) owned.set(s.ref, s.event);
       return out;
     },
     markDelivered: settle,
     markRejected: settle,
-    // Left pending: claimed again (by any consumer, this one included) once idle for claimTimeoutMs.
-    release: async () => undefined,
+    // Still pending with this consumer: its next load hands them out again. Should this process
+    // die first, any consumer claims them once idle for claimTimeoutMs.
+    release: async (refs) => {
+      for (const ref of refs) {
+        const event = owned.get(ref);
+        if (event !== undefined) retry.push({ ref, event });
+      }
+    },
     close: async () => undefined,
   };
 }
