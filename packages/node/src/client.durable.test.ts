@@ -103,6 +103,29 @@ describe('the store option', () => {
     expect(got.has('dropped')).toBe(false);
   }, 30_000);
 
+  it('a store that cannot open at first (Redis still starting…): opened again, nothing lost', async () => {
+    const inner = createFileStore({ directory: dir });
+    let failures = 2;
+    const late: EventStore = {
+      description: 'late store',
+      maxEvents: inner.maxEvents,
+      open: () => (failures-- > 0 ? Promise.reject(new Error('ECONNREFUSED')) : inner.open()),
+      append: (events) => inner.append(events),
+      load: (max) => inner.load(max),
+      markDelivered: (refs) => inner.markDelivered(refs),
+      markRejected: (refs) => inner.markRejected(refs),
+      release: (refs) => inner.release(refs),
+      close: () => inner.close(),
+    };
+    const lines: string[] = [];
+    const logger = { error: (m: string) => lines.push(m), warn: () => {}, info: () => {}, debug: () => {} };
+    const c = createClient({ ...base(), logLevel: 'error', logger, store: late });
+    expect(await c.enqueue(lead('late-1'))).toBe('late-1');
+    expect(lines.some((l) => /late store could not be opened \(Error\)/.test(l))).toBe(true);
+    expect((await c.flush()).delivered).toEqual(['late-1']);
+    await c.shutdown();
+  }, 10_000);
+
   it('a store whose append fails: logged, retried, and the events delivered once it recovers', async () => {
     const inner = createFileStore({ directory: dir });
     let failures = 1;
