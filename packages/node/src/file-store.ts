@@ -48,7 +48,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
   const syncIntervalMs = clamp(options.syncIntervalMs, 1000, 10, 60_000);
   const dir = resolve(directory);
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // events hold IPs, user agents and hashed personal data
   } catch (cause) {
     throw new CapiStoreError(`cannot create the store directory ${dir}`, { cause });
   }

@@ -30,7 +30,7 @@ export class JournalWriter {
 
   /** Opens `path` for appending (created when absent). */
   static async open(path: string, durability: Durability, syncIntervalMs: number): Promise<JournalWriter> {
-    return new JournalWriter(path, await open(path, 'a'), durability, syncIntervalMs);
+    return new JournalWriter(path, await open(path, 'a', 0o600), durability, syncIntervalMs);
   }
 
   /** Writes `text` (whole lines); resolves once written (and fsync'd with `always`). */
@@ -49,7 +49,7 @@ export class JournalWriter {
   rewrite(text: () => string): Promise<void> {
     return this.exclusive(async () => {
       const tmp = `${this.path}.tmp`;
-      const out = await open(tmp, 'w');
+      const out = await open(tmp, 'w', 0o600);
       try {
         await out.writeFile(text());
         await out.sync();
@@ -59,7 +59,7 @@ export class JournalWriter {
       await rename(tmp, this.path);
       await syncDirectory(dirname(this.path));
       await this.handle.close();
-      this.handle = await open(this.path, 'a');
+      this.handle = await open(this.path, 'a', 0o600);
       this.dirty = false;
     });
   }
