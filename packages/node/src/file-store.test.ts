@@ -79,6 +79,16 @@ describe('createFileStore', () => {
     expect((await c.load(10)).map((s) => s.event.id)).toEqual(['t1', 't2', 't3']);
   });
 
+  it('keeps its files private: directory 0700, journal 0600', async () => {
+    const nested = join(dir, 'private');
+    const s = createFileStore({ directory: nested });
+    open.push(s);
+    await s.open();
+    await s.append([event('p1')]);
+    expect(statSync(nested).mode & 0o777).toBe(0o700);
+    expect(statSync(join(nested, 'journal.ndjson')).mode & 0o777).toBe(0o600);
+  });
+
   it('reports a corrupt line in the middle and keeps the rest', async () => {
     writeFileSync(join(dir, 'journal.ndjson'), `{"s":0,"e":${JSON.stringify(event('c0'))}}\nnot json\n{"s":1,"e":${JSON.stringify(event('c1'))}}\n`);
     const a = store();

@@ -37,8 +37,8 @@ const COMPACT_EMPTY_AFTER = 64;
  * A durable store for one machine: an append-only journal of events and of their settlement in
  * `directory`, compacted once enough of it is settled. Takes the directory's lock at once.
  *
- * @throws CapiStoreError when another live process holds the directory, or it cannot be created
- * @throws CapiValidationError-like `CapiStoreError` for bad options (no directory, unknown durability)
+ * @throws CapiStoreError when another live process (or another store in this one) holds the
+ * directory, when it cannot be created, and for bad options (no directory, unknown durability)
  */
 export function createFileStore(options: FileStoreOptions): EventStore {
   const { directory, durability = 'batched' } = options ?? ({} as FileStoreOptions);
