@@ -39,7 +39,8 @@ export interface ClientOptions {
   flushIntervalMs?: number;
   /**
    * Most events the queue holds; when full, `track` reports the event as dropped (`queue_full`)
-   * through `onError`. Default 10 000; clamped to 1…1 000 000.
+   * through `onError` and `enqueue` waits for room. With a `store`, the queue only holds events on
+   * their way into the store (which has its own cap). Default 10 000; clamped to 1…1 000 000.
    */
   maxQueueSize?: number;
   /** Most events per request. Default 1000 (the API's limit); clamped to 1…1000. */
