@@ -46,7 +46,11 @@ export interface ClientStats {
   retries: number;
   /** True once `shutdown()` was called. */
   closed: boolean;
-  /** The queue's capacity (the `maxQueueSize` option): the relay shares it out between its clients. */
+  /**
+   * How many events the client can hold before it refuses more: the `maxQueueSize` option, plus the
+   * store's `maxEvents` with a `store` (`queued` counts both too). The relay shares it out between
+   * its clients.
+   */
   maxQueueSize: number;
 }
 
@@ -141,7 +145,8 @@ export function createClient(options: ClientOptions): CapiClient {
     return run(ready, validateOnly, report, lifetime);
   };
 
-  const stats = (): ClientStats => ({ ...reporter.counters, queued: pipeline.size, closed: lifecycle.closed(), maxQueueSize: o.maxQueueSize });
+  const capacity = o.maxQueueSize + (o.store?.maxEvents ?? 0);
+  const stats = (): ClientStats => ({ ...reporter.counters, queued: pipeline.size, closed: lifecycle.closed(), maxQueueSize: capacity });
   const describe = () => ({ pixelId: o.pixelId, endpoint: o.url, apiKey: '[redacted]', stats: stats() });
   const client: CapiClient & { toJSON(): unknown } = {
     track: intake.track,
