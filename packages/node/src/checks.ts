@@ -1,6 +1,6 @@
 import { CapiValidationError, timestampIssueCode, validateEvent, type Issue, type WireEvent } from '@x/openai-capi-core';
 import { toRejected } from './deliver.js';
-import { dedupeKey } from './queue.js';
+import { DedupeSet } from './queue.js';
 import type { Reporter } from './reporter.js';
 import type { RejectedEvent, SendReport } from './report.js';
 
@@ -13,22 +13,22 @@ const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
  */
 export function checkSendable(events: readonly unknown[], now: number, report: SendReport, reporter: Reporter): WireEvent[] {
   const ready: WireEvent[] = [];
-  const seen = new Set<string>();
+  const seen = new DedupeSet();
+  const clock = { now };
   const invalid: RejectedEvent[] = [];
   const stale: RejectedEvent[] = [];
   for (const candidate of events) {
-    const checked = validateEvent(candidate, { now });
+    const checked = validateEvent(candidate, clock);
     if (!checked.ok) {
       const r = invalidEvent(candidate, checked.issues);
       (r.reason === 'stale' ? stale : invalid).push(r);
       continue;
     }
-    const key = dedupeKey(checked.event);
-    if (seen.has(key)) {
+    if (seen.has(checked.event)) {
       reporter.duplicate(checked.event, report.duplicates);
       continue;
     }
-    seen.add(key);
+    seen.add(checked.event);
     ready.push(checked.event);
   }
   for (const group of [invalid, stale]) {

@@ -123,7 +123,10 @@ export function createClient(options: ClientOptions): CapiClient {
   let intake: Intake | undefined;
   const pipeline = o.store === undefined
     ? memoryPipeline(o, reporter, run)
-    : storePipeline(o, reporter, run, o.store, log, (full) => (full || pipeline.size >= o.flushAt ? flusher.background() : flusher.arm()));
+    : storePipeline(o, reporter, run, o.store, log, (full) => {
+        if (!full && pipeline.size < o.flushAt) flusher.arm();
+        else if (!flusher.scheduled()) flusher.background();
+      });
   const flusher = createFlusher(o, log, lifetime, (window) => {
     const report = emptyReport();
     report.duplicates = intake?.takeDuplicates() ?? [];

@@ -28,6 +28,8 @@ export interface Flusher {
   disarm(): void;
   /** The report of the flush delivering now, if any. */
   running(): Promise<SendReport> | undefined;
+  /** True while a flush is scheduled and has not started: it will take everything queued by then. */
+  scheduled(): boolean;
 }
 
 /**
@@ -93,5 +95,5 @@ export function createFlusher(
     return p;
   };
 
-  return { flush, background, arm, disarm, running: () => running?.report };
+  return { flush, background, arm, disarm, running: () => running?.report, scheduled: () => next !== undefined };
 }

@@ -36,8 +36,11 @@ export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: P
   /** After an event was queued: flush at `flushAt`, else start the interval timer. */
   const queued = () => {
     counters.tracked++;
-    if (pipeline.size >= o.flushAt) flusher.background();
-    else flusher.arm();
+    // Once a flush is scheduled, it takes everything queued when it starts: asking again would only
+    // chain one more promise per event for the rest of a burst.
+    if (pipeline.size >= o.flushAt) {
+      if (!flusher.scheduled()) flusher.background();
+    } else flusher.arm();
   };
   const build = (input: EventInput) => buildEvent(input, { now: o.now(), hasher: o.hasher });
 

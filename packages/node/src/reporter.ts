@@ -67,6 +67,7 @@ export function createReporter(o: ResolvedOptions, log: Logger): Reporter {
       log.debug('event repeats the name and id of an earlier one: sent once', { eventId: event.id });
     },
     unattributable(items) {
+      if (o.logLevel !== 'debug') return; // said at debug level only: no scan of every event otherwise
       const eventIds = items.filter((event) => !hasMatchKey(event)).map((event) => event.id);
       if (eventIds.length === 0) return;
       log.debug(`${eventIds.length} event(s) have no oppref, obref, hashed email or hashed external id: unlikely to be attributed`, {
