@@ -1,10 +1,15 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { CapiStoreError, type StoreProblem } from './store.js';
 
+/** Lock files held by stores of this process (a lock with our pid but not in here is a previous run's). */
+const held = new Set<string>();
+
 /**
  * Takes `path` as an exclusive lock file holding this process's pid. A lock whose pid no longer
  * runs (a crashed process) is taken over and reported; a lock held by a live process (this one
- * included: a second store on the same directory) is refused with a {@link CapiStoreError}.
+ * included: a second store on the same directory) is refused with a {@link CapiStoreError}. A lock
+ * with this process's own pid that no store here holds is a previous run's (a restarted container
+ * gets the same pid, often 1): taken over too.
  */
 export function takeLock(path: string, problems: StoreProblem[]): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -15,6 +20,7 @@ export function takeLock(path: string, problems: StoreProblem[]): () => void {
       } finally {
         closeSync(fd);
       }
+      held.add(path);
       return () => releaseLock(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -22,7 +28,7 @@ export function takeLock(path: string, problems: StoreProblem[]): () => void {
       }
     }
     const holder = readPid(path);
-    if (holder !== undefined && isAlive(holder)) {
+    if (holder !== undefined && (holder === process.pid ? held.has(path) : isAlive(holder))) {
       throw new CapiStoreError(
         `the store directory is in use by process ${holder} (lock ${path}); give each process its own directory, or use the Redis store to share one queue`,
       );
@@ -48,7 +54,6 @@ function readPid(path: string): number | undefined {
 
 /** True when a process with this pid runs (EPERM: it runs, as another user). */
 function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -58,6 +63,7 @@ function isAlive(pid: number): boolean {
 }
 
 function releaseLock(path: string): void {
+  held.delete(path);
   try {
     if (readPid(path) === process.pid) unlinkSync(path);
   } catch {

@@ -153,6 +153,13 @@ describe('createFileStore', () => {
     expect(() => readFileSync(join(dir, 'lock'))).toThrow(/ENOENT/);
   });
 
+  it("takes over a lock with this process's own pid that no store here holds (a restarted container's pid 1)", async () => {
+    writeFileSync(join(dir, 'lock'), `${process.pid}\n`);
+    const s = store();
+    expect((await s.open()).problems.map((p) => p.code)).toEqual(['stale_lock']);
+    expect(() => createFileStore({ directory: dir })).toThrow(/in use by process/);
+  });
+
   it('rejects bad options with a CapiStoreError naming the option', () => {
     expect(() => createFileStore({ directory: '' })).toThrow(/directory must be a non-empty path/);
     expect(() => createFileStore({ directory: dir, durability: 'sometimes' as 'always' })).toThrow(/durability must be 'always' or 'batched'/);
