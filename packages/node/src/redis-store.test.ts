@@ -73,6 +73,8 @@ describe('createRedisStore', () => {
     await s.append([event('ok')]);
     expect((await s.load(10)).map((x) => x.event.id)).toEqual(['ok']);
     expect(await redis.xLen(key)).toBe(1);
+    expect(s.problems?.()).toEqual([{ code: 'corrupt_entry', message: expect.stringContaining('1 stream entries without a readable event') }]);
+    expect(s.problems?.()).toEqual([]);
   });
 
   it('says which command failed when Redis is unreachable', async () => {

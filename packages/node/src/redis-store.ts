@@ -121,6 +121,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
       for (const s of out) owned.set(s.ref, s.event);
       return out;
     },
+    problems: () => problems.splice(0),
     markDelivered: settle,
     markRejected: settle,
     // Still pending with this consumer: its next load hands them out again. Should this process

@@ -77,6 +77,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       try {
         while (budget > 0 && !window.outer.signal.aborted && o.now() < window.outer.deadline) {
           const loaded = await store.load(Math.min(o.maxBatchEvents, budget));
+          for (const p of store.problems?.() ?? []) log.warn(`${store.description}: ${p.message}`, { code: p.code });
           if (loaded.length === 0) break;
           budget -= loaded.length;
           released.push(...(await deliverLoaded(loaded, window, report)));

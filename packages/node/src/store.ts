@@ -61,6 +61,8 @@ export interface EventStore {
   markRejected(refs: readonly string[]): Promise<void>;
   /** A transient failure (network, deadline): make these claimed events loadable again. */
   release(refs: readonly string[]): Promise<void>;
+  /** Problems found since the last call (by `load`, say), each skipped; logged by the client at warn level. */
+  problems?(): StoreProblem[];
   /** Undelivered events known to this process, when the store can tell cheaply (for `stats()`). */
   size?(): number;
   /** Writes what is pending and lets go (the lock of a file store). The store is unusable after. */
