@@ -9,14 +9,15 @@ const held = new Set<string>();
  * runs (a crashed process) is taken over and reported; a lock held by a live process (this one
  * included: a second store on the same directory) is refused with a {@link CapiStoreError}. A lock
  * with this process's own pid that no store here holds is a previous run's (a restarted container
- * gets the same pid, often 1): taken over too.
+ * gets the same pid, often 1): taken over too. Where `/proc` tells a process's start time (Linux),
+ * the lock records it, so a pid reused by an unrelated process does not keep the lock either.
  */
 export function takeLock(path: string, problems: StoreProblem[]): () => void {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       try {
-        writeSync(fd, `${process.pid}\n`);
+        writeSync(fd, `${process.pid}\n${startTime(process.pid) ?? ''}\n`);
       } finally {
         closeSync(fd);
       }
@@ -27,8 +28,8 @@ export function takeLock(path: string, problems: StoreProblem[]): () => void {
         throw new CapiStoreError(`cannot create the lock file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
       }
     }
-    const holder = readPid(path);
-    if (holder !== undefined && (holder === process.pid ? held.has(path) : isAlive(holder))) {
+    const { pid: holder, start } = readLock(path);
+    if (holder !== undefined && (holder === process.pid ? held.has(path) : isAlive(holder) && sameProcess(holder, start))) {
       throw new CapiStoreError(
         `the store directory is in use by process ${holder} (lock ${path}); give each process its own directory, or use the Redis store to share one queue`,
       );
@@ -43,13 +44,31 @@ export function takeLock(path: string, problems: StoreProblem[]): () => void {
   throw new CapiStoreError(`cannot take the lock ${path}: other processes keep taking it`);
 }
 
-function readPid(path: string): number | undefined {
+function readLock(path: string): { pid: number | undefined; start: string | undefined } {
   try {
-    const pid = Number.parseInt(readFileSync(path, 'utf8'), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [first = '', second = ''] = readFileSync(path, 'utf8').split('\n');
+    const pid = Number.parseInt(first, 10);
+    return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, start: second.trim() === '' ? undefined : second.trim() };
+  } catch {
+    return { pid: undefined, start: undefined };
+  }
+}
+
+/** The start time of a process (field 22 of `/proc/<pid>/stat`, clock ticks since boot); undefined where unknown. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
   }
+}
+
+/** False when the lock's recorded start time shows that `pid` now belongs to another process. */
+function sameProcess(pid: number, start: string | undefined): boolean {
+  if (start === undefined) return true;
+  const now = startTime(pid);
+  return now === undefined || now === start;
 }
 
 /** True when a process with this pid runs (EPERM: it runs, as another user). */
@@ -65,7 +84,7 @@ function isAlive(pid: number): boolean {
 function releaseLock(path: string): void {
   held.delete(path);
   try {
-    if (readPid(path) === process.pid) unlinkSync(path);
+    if (readLock(path).pid === process.pid) unlinkSync(path);
   } catch {
     // Already gone.
   }

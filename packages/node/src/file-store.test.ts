@@ -139,6 +139,15 @@ describe('createFileStore', () => {
     try {
       writeFileSync(join(dir, 'lock'), `${sleeper.pid}\n`);
       expect(() => createFileStore({ directory: dir })).toThrow(new RegExp(`in use by process ${sleeper.pid}`));
+      // Its real start time: still refused. Another start time: the pid was reused, taken over.
+      const stat = readFileSync(`/proc/${sleeper.pid}/stat`, 'utf8');
+      const started = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+      writeFileSync(join(dir, 'lock'), `${sleeper.pid}\n${started}\n`);
+      expect(() => createFileStore({ directory: dir })).toThrow(/in use by process/);
+      writeFileSync(join(dir, 'lock'), `${sleeper.pid}\n1\n`);
+      const reused = createFileStore({ directory: dir });
+      expect((await reused.open()).problems.map((p) => p.code)).toEqual(['stale_lock']);
+      await reused.close();
     } finally {
       sleeper.kill('SIGKILL');
     }
@@ -147,7 +156,7 @@ describe('createFileStore', () => {
     writeFileSync(join(dir, 'lock'), dead.stdout);
     const taken = store();
     expect((await taken.open()).problems.map((p) => p.code)).toEqual(['stale_lock']);
-    expect(readFileSync(join(dir, 'lock'), 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(join(dir, 'lock'), 'utf8')).toMatch(new RegExp(`^${process.pid}\\n\\d+\\n$`));
     await taken.close();
     open.length = 0;
     expect(() => readFileSync(join(dir, 'lock'))).toThrow(/ENOENT/);
