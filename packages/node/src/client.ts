@@ -4,7 +4,7 @@ import { createLifetime } from './deadline.js';
 import { createDelivery } from './delivery.js';
 import { createFlusher, type FlushOptions } from './flusher.js';
 import { createIntake, type Intake } from './intake.js';
-import { createLifecycle, type ShutdownOptions, type SignalOptions } from './lifecycle.js';
+import { createLifecycle, type ShutdownOptions, type ShutdownSignal, type SignalOptions } from './lifecycle.js';
 import { createLogger } from './logger.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { memoryPipeline } from './pipeline.js';
@@ -13,7 +13,7 @@ import { createReporter } from './reporter.js';
 import { emptyReport, type SendReport } from './report.js';
 import { storePipeline } from './store-pipeline.js';
 
-export type { FlushOptions, ShutdownOptions, SignalOptions };
+export type { FlushOptions, ShutdownOptions, ShutdownSignal, SignalOptions };
 
 /** Per-call options of `send`. */
 export interface SendOptions {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { builtin } from './node-builtins.js';
 import { CapiStoreError, type StoreProblem } from './store.js';
 
 /** Lock files held by stores of this process (a lock with our pid but not in here is a previous run's). */
@@ -13,6 +13,7 @@ const held = new Set<string>();
  * the lock records it, so a pid reused by an unrelated process does not keep the lock either.
  */
 export function takeLock(path: string, problems: StoreProblem[]): () => void {
+  const { closeSync, openSync, unlinkSync, writeSync } = builtin('fs');
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -46,7 +47,7 @@ export function takeLock(path: string, problems: StoreProblem[]): () => void {
 
 function readLock(path: string): { pid: number | undefined; start: string | undefined } {
   try {
-    const [first = '', second = ''] = readFileSync(path, 'utf8').split('\n');
+    const [first = '', second = ''] = builtin('fs').readFileSync(path, 'utf8').split('\n');
     const pid = Number.parseInt(first, 10);
     return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, start: second.trim() === '' ? undefined : second.trim() };
   } catch {
@@ -57,7 +58,7 @@ function readLock(path: string): { pid: number | undefined; start: string | unde
 /** The start time of a process (field 22 of `/proc/<pid>/stat`, clock ticks since boot); undefined where unknown. */
 function startTime(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = builtin('fs').readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
   } catch {
     return undefined;
@@ -84,7 +85,7 @@ function isAlive(pid: number): boolean {
 function releaseLock(path: string): void {
   held.delete(path);
   try {
-    if (readLock(path).pid === process.pid) unlinkSync(path);
+    if (readLock(path).pid === process.pid) builtin('fs').unlinkSync(path);
   } catch {
     // Already gone.
   }

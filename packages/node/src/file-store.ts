@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { WireEvent } from '@x/openai-capi-core';
 import { takeLock } from './dir-lock.js';
 import { appendLine, recover, settleLine } from './journal.js';
+import { builtin } from './node-builtins.js';
 import { JournalWriter, type Durability } from './journal-writer.js';
 import { CapiStoreError, type EventStore, type StoreProblem, type StoredEvent } from './store.js';
 
@@ -46,9 +44,10 @@ export function createFileStore(options: FileStoreOptions): EventStore {
   if (durability !== 'always' && durability !== 'batched') throw new CapiStoreError("createFileStore: durability must be 'always' or 'batched'");
   const maxEvents = clamp(options.maxEvents, 100_000, 1, 10_000_000);
   const syncIntervalMs = clamp(options.syncIntervalMs, 1000, 10, 60_000);
+  const { join, resolve } = builtin('path');
   const dir = resolve(directory);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 }); // events hold IPs, user agents and hashed personal data
+    builtin('fs').mkdirSync(dir, { recursive: true, mode: 0o700 }); // events hold IPs, user agents and hashed personal data
   } catch (cause) {
     throw new CapiStoreError(`cannot create the store directory ${dir}`, { cause });
   }
@@ -90,7 +89,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
     async open() {
       let text = '';
       try {
-        text = await readFile(path, 'utf8');
+        text = await builtin('fs/promises').readFile(path, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CapiStoreError(`cannot read the journal ${path}`, { cause: error });
       }

@@ -13,6 +13,7 @@ export {
   type FlushOptions,
   type SendOptions,
   type ShutdownOptions,
+  type ShutdownSignal,
   type SignalOptions,
 } from './client.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';

@@ -1,5 +1,5 @@
-import { open, rename, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { builtin } from './node-builtins.js';
 
 /** When the journal is fsync'd; see `FileStoreOptions.durability`. */
 export type Durability = 'always' | 'batched';
@@ -30,7 +30,7 @@ export class JournalWriter {
 
   /** Opens `path` for appending (created when absent). */
   static async open(path: string, durability: Durability, syncIntervalMs: number): Promise<JournalWriter> {
-    return new JournalWriter(path, await open(path, 'a', 0o600), durability, syncIntervalMs);
+    return new JournalWriter(path, await builtin('fs/promises').open(path, 'a', 0o600), durability, syncIntervalMs);
   }
 
   /** Writes `text` (whole lines); resolves once written (and fsync'd with `always`). */
@@ -48,6 +48,7 @@ export class JournalWriter {
    */
   rewrite(text: () => string): Promise<void> {
     return this.exclusive(async () => {
+      const { open, rename } = builtin('fs/promises');
       const tmp = `${this.path}.tmp`;
       const out = await open(tmp, 'w', 0o600);
       try {
@@ -57,7 +58,7 @@ export class JournalWriter {
         await out.close();
       }
       await rename(tmp, this.path);
-      await syncDirectory(dirname(this.path));
+      await syncDirectory(builtin('path').dirname(this.path));
       await this.handle.close();
       this.handle = await open(this.path, 'a', 0o600);
       this.dirty = false;
@@ -123,7 +124,7 @@ export class JournalWriter {
 async function syncDirectory(path: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
-    handle = await open(path, 'r');
+    handle = await builtin('fs/promises').open(path, 'r');
     await handle.sync();
   } catch {
     // Some platforms refuse to fsync a directory; the rename is then as durable as they make it.

@@ -16,10 +16,20 @@ export interface ShutdownOptions {
   timeoutMs?: number;
 }
 
+/** A signal `shutdownOnSignals` can listen to (no Node types needed in the declarations). */
+export type ShutdownSignal = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2';
+
+/** The part of Node's `process` that `shutdownOnSignals` uses. */
+interface SignalProcess {
+  once(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): unknown;
+  removeListener(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): unknown;
+  exit(code: number): never;
+}
+
 /** Options of `shutdownOnSignals`. */
 export interface SignalOptions {
   /** Signals that shut the client down. Default `['SIGTERM', 'SIGINT']`. */
-  signals?: readonly NodeJS.Signals[];
+  signals?: readonly ShutdownSignal[];
   /** Deadline of the final flush. Default: the client's `shutdownTimeoutMs`. */
   timeoutMs?: number;
   /**
@@ -27,7 +37,7 @@ export interface SignalOptions {
    * the status a shell reports for a process the signal ended (143 for SIGTERM, 130 for SIGINT).
    * Pass your own to close servers and databases first.
    */
-  exit?: (signal: NodeJS.Signals) => void;
+  exit?: (signal: ShutdownSignal) => void;
 }
 
 /** The end of a client: one shutdown, and the signal handlers that trigger it. */
@@ -72,11 +82,11 @@ export function createLifecycle(
   };
 
   const shutdownOnSignals = (options?: SignalOptions): (() => void) => {
-    const proc = (globalThis as { process?: NodeJS.Process }).process;
+    const proc = (globalThis as { process?: SignalProcess }).process;
     if (typeof proc?.once !== 'function') throw new TypeError('shutdownOnSignals() needs Node-style process signals; call shutdown() yourself here');
     const signals = options?.signals ?? (['SIGTERM', 'SIGINT'] as const);
-    const exit = options?.exit ?? ((signal: NodeJS.Signals) => proc.exit(128 + signalNumber(signal)));
-    const handler = (signal: NodeJS.Signals) => {
+    const exit = options?.exit ?? ((signal: ShutdownSignal) => proc.exit(128 + SIGNAL_NUMBERS[signal]));
+    const handler = (signal: ShutdownSignal) => {
       remove();
       void shutdown(options?.timeoutMs === undefined ? undefined : { timeoutMs: options.timeoutMs }).then(
         (report) => {
@@ -96,8 +106,5 @@ export function createLifecycle(
   return { shutdown, shutdownOnSignals, closed: () => shutdownPromise !== undefined };
 }
 
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15, SIGUSR1: 10, SIGUSR2: 12 };
-
-function signalNumber(signal: NodeJS.Signals): number {
-  return SIGNAL_NUMBERS[signal] ?? 15;
-}
+/** Linux numbers (exit status 128 + n, as a shell reports a process the signal ended). */
+const SIGNAL_NUMBERS: Record<ShutdownSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15, SIGUSR1: 10, SIGUSR2: 12 };

@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import type { WireEvent } from '@x/openai-capi-core';
+import { builtin } from './node-builtins.js';
 import { CapiStoreError, type EventStore, type StoreProblem, type StoredEvent } from './store.js';
 
 /**
@@ -54,7 +54,7 @@ export function createRedisStore(options: RedisStoreOptions): EventStore {
   }
   const key = options.key ?? 'openai-capi:events';
   const group = options.group ?? 'openai-capi';
-  const consumer = options.consumer ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const consumer = options.consumer ?? `${builtin('os').hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const claimTimeoutMs = Math.max(100, Math.floor(options.claimTimeoutMs ?? 180_000));
   const maxEvents = Math.max(1, Math.floor(options.maxEvents ?? 1_000_000));
   const problems: StoreProblem[] = [];

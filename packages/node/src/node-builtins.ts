@@ -1,0 +1,26 @@
+import { CapiStoreError } from './store.js';
+
+type Fs = typeof import('node:fs');
+type FsPromises = typeof import('node:fs/promises');
+type Path = typeof import('node:path');
+type Os = typeof import('node:os');
+
+/** The Node built-ins the stores use, by name. */
+interface Builtins {
+  fs: Fs;
+  'fs/promises': FsPromises;
+  path: Path;
+  os: Os;
+}
+
+/**
+ * A Node built-in through `process.getBuiltinModule` (Node ≥ 20.16, Bun, Deno), never a static
+ * `node:` import: the package's main entry stays loadable on edge runtimes, where only the stores
+ * (which need a file system or a socket) cannot work, and say so.
+ */
+export function builtin<K extends keyof Builtins>(name: K): Builtins[K] {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const module = typeof get === 'function' ? (get(`node:${name}`) as Builtins[K] | undefined) : undefined;
+  if (module === undefined) throw new CapiStoreError(`this runtime has no node:${name} (process.getBuiltinModule): the stores need Node 20.16+, Bun or Deno`);
+  return module;
+}
