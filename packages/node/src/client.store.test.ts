@@ -62,6 +62,7 @@ describe('createClient({ store: createFileStore(…) })', () => {
     expect(ids()).toHaveLength(50);
     expect(c.stats().queued).toBe(0);
     await c.shutdown();
+    expect(await c.flush()).toMatchObject({ delivered: [], rejected: [] }); // after shutdown: nothing, no error
     // Reopened: nothing left to replay.
     const again = client();
     expect((await again.flush()).delivered).toEqual([]);

@@ -37,6 +37,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
   };
   open().catch(() => undefined);
   const writer = createStoreWriter(o, store, log, open, onStored);
+  let closed = false;
 
   /** Delivers one loaded batch and settles each of its events in the store; returns the refs to release. */
   const deliverLoaded = async (loaded: Awaited<ReturnType<EventStore['load']>>, window: DeadlineWindow, report: SendReport): Promise<string[]> => {
@@ -61,6 +62,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
     },
     polls: true,
     async drain(window, report) {
+      if (closed) return report; // a flush after shutdown: the store is closed, nothing to take
       const aborted = new Promise<void>((resolve) => window.outer.signal.addEventListener('abort', () => resolve(), { once: true }));
       // What was tracked before this flush goes to the store first (unless the deadline comes, or
       // the store fails or is full: then what it holds is delivered, the rest stays buffered).
@@ -91,6 +93,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
       return report;
     },
     async close() {
+      closed = true;
       const left = await writer.close();
       await store.close().catch((error: unknown) => log.error(`${store.description}: close failed (${errorName(error)})`));
       return left;
