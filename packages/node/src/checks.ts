@@ -2,7 +2,7 @@ import { CapiValidationError, timestampIssueCode, validateEvent, type Issue, typ
 import { toRejected } from './deliver.js';
 import { DedupeSet } from './queue.js';
 import type { Reporter } from './reporter.js';
-import type { RejectedEvent, SendReport } from './report.js';
+import { toWarned, type RejectedEvent, type SendReport } from './report.js';
 
 const TIMESTAMP_CODES = new Set(['too_old', 'in_future']);
 
@@ -19,6 +19,7 @@ export function checkSendable(events: readonly unknown[], now: number, report: S
   const stale: RejectedEvent[] = [];
   for (const candidate of events) {
     const checked = validateEvent(candidate, clock);
+    if (checked.ok && checked.warnings.length > 0) report.warnings.push(toWarned(checked.event, checked.warnings));
     if (!checked.ok) {
       const r = invalidEvent(candidate, checked.issues);
       (r.reason === 'stale' ? stale : invalid).push(r);
@@ -35,6 +36,7 @@ export function checkSendable(events: readonly unknown[], now: number, report: S
     for (const r of group) report.rejected.push(r);
     if (group[0] !== undefined) reporter.rejected(group[0].error, group);
   }
+  reporter.warned(report.warnings);
   return ready;
 }
 

@@ -116,7 +116,7 @@ describe('createClient({ store: createFileStore(…) })', () => {
     await c.shutdown();
     c2.track(lead('refused'));
     const report = await c2.flush();
-    expect(report.rejected).toEqual([expect.objectContaining({ id: 'refused', reason: 'api', status: 400 })]);
+    expect(report.rejected).toEqual([expect.objectContaining({ id: 'refused', reason: 'api', status: 422 })]);
     expect(report.rejected[0]?.kept).toBeUndefined();
     expect(c2.stats().queued).toBe(0);
     await c2.shutdown();

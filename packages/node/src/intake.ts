@@ -1,10 +1,10 @@
-import { buildEvent, CapiError, type EventInput, type WireEvent } from '@x/openai-capi-core';
+import { buildEvent, CapiError, type EventInput, type Issue, type WireEvent } from '@x/openai-capi-core';
 import { toRejected } from './deliver.js';
 import type { Flusher } from './flusher.js';
 import type { ResolvedOptions } from './options.js';
 import type { Pipeline } from './pipeline.js';
 import type { Reporter } from './reporter.js';
-import type { DuplicateEvent, RejectedEvent } from './report.js';
+import { toWarned, type DuplicateEvent, type RejectedEvent } from './report.js';
 
 /** `track` and `enqueue`: build, queue (or report why not), and schedule the flush. */
 export interface Intake {
@@ -42,7 +42,13 @@ export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: P
       if (!flusher.scheduled()) flusher.background();
     } else flusher.arm();
   };
-  const build = (input: EventInput) => buildEvent(input, { now: o.now(), hasher: o.hasher });
+  // Spec §10: invalid optional fields are left out; said at once through the logger and onError.
+  const build = (input: EventInput): WireEvent => {
+    const warnings: Issue[] = [];
+    const event = buildEvent(input, { now: o.now(), hasher: o.hasher, onWarning: (w) => warnings.push(w) });
+    if (warnings.length > 0) reporter.warned([toWarned(event, warnings)]);
+    return event;
+  };
 
   return {
     track(input) {

@@ -1,7 +1,7 @@
-import { hasMatchKey, type CapiError, type WireEvent } from '@x/openai-capi-core';
+import { CapiValidationError, hasMatchKey, type CapiError, type WireEvent } from '@x/openai-capi-core';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
-import { toDuplicate, type DuplicateEvent, type RejectedEvent } from './report.js';
+import { toDuplicate, type DuplicateEvent, type RejectedEvent, type WarnedEvent } from './report.js';
 
 /** The counters behind `stats()` (the queue's size and `closed` are added by the client). */
 export interface Counters {
@@ -24,6 +24,8 @@ export interface Reporter {
   delivered(events: readonly WireEvent[], status: number, requestId: string | undefined, validateOnly: boolean): void;
   /** `event` repeats the (name, id) of an earlier one: counted and listed in `into`. */
   duplicate(event: WireEvent, into: DuplicateEvent[]): void;
+  /** Spec §10: events sent without invalid optional fields: logged and passed to `onError` (reason `warning`). */
+  warned(warned: WarnedEvent[]): void;
   /** Spec §4: events without a match key are sent anyway, but said at debug level (ids only). */
   unattributable(items: readonly WireEvent[]): void;
 }
@@ -39,7 +41,7 @@ export function createReporter(o: ResolvedOptions, log: Logger): Reporter {
       if (first === undefined) return;
       const eventIds = rejected.map((r) => r.id);
       const meta = { reason: first.reason, count: rejected.length, status: first.status, eventIds: eventIds.slice(0, 10) };
-      if (first.reason === 'auth') log.error(error.message, meta);
+      if (first.reason === 'auth' || first.reason === 'config') log.error(error.message, meta);
       else log.warn(`${rejected.length} event(s) not delivered (${first.reason}): ${error.message}`, meta);
       if (o.onError === undefined) return;
       try {
@@ -59,6 +61,19 @@ export function createReporter(o: ResolvedOptions, log: Logger): Reporter {
         o.onDelivered(requestId === undefined ? info : { ...info, requestId });
       } catch (hookError) {
         log.error(`onDelivered hook threw (${errorName(hookError)}); its message is not logged, as it may hold personal data`);
+      }
+    },
+    warned(warned) {
+      if (warned.length === 0) return;
+      const issues = warned.flatMap((w) => w.warnings);
+      const error = new CapiValidationError(issues, `Sent without ${issues.length} invalid optional field(s): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      const eventIds = warned.map((w) => w.id);
+      log.warn(error.message, { reason: 'warning', count: warned.length, eventIds: eventIds.slice(0, 10) });
+      if (o.onError === undefined) return;
+      try {
+        o.onError(error, { reason: 'warning', eventIds, events: [], warnings: warned });
+      } catch (hookError) {
+        log.error(`onError hook threw (${errorName(hookError)}); its message is not logged, as it may hold personal data`);
       }
     },
     duplicate(event, into) {

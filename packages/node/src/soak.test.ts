@@ -344,7 +344,7 @@ describe(`soak with the file store: ${EVENTS} events through the journal to the 
         const ok = kind === 'valid'
           ? inEmulator.get(id) === 1 && ledger.delivered.get(id) === 1 && reports === undefined
           : kind === 'poison'
-            ? !inEmulator.has(id) && reports?.[0]?.reason === 'api' && reports[0].status === 400
+            ? !inEmulator.has(id) && reports?.[0]?.reason === 'api' && reports[0].status === 422 && reports[0].codes.includes('too_old')
             : !inEmulator.has(id) && reports?.[0]?.reason === 'stale';
         if (!ok) wrong.push(`${id} (${kind}: emulator ${inEmulator.get(id) ?? 0}, delivered ${ledger.delivered.get(id) ?? 0}, reported ${JSON.stringify(reports?.map((r) => [r.reason, r.status, r.codes.join('+')]) ?? [])})`);
       }
