@@ -23,6 +23,7 @@ export default [
   { resolve: { alias }, test: { setupFiles, name: 'node', include: ['packages/node/src/**/*.test.ts'], environment: 'node' } },
   { resolve: { alias }, test: { setupFiles, name: 'browser', include: ['packages/browser/src/**/*.test.ts'], environment: 'happy-dom' } },
   { resolve: { alias }, test: { setupFiles, name: 'testing', include: ['packages/testing/src/**/*.test.ts'], environment: 'node' } },
+  { resolve: { alias }, test: { setupFiles, name: 'cli', include: ['packages/cli/src/**/*.test.ts'], environment: 'node' } },
   {
     resolve: { alias },
     test: {

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sha256Hex } from '@x/openai-capi-core';
 import { createClient } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { resolveMapping } from '../src/mapping.js';
-import { readTable } from '../src/records.js';
-import { uploadTable, type UploadProgress } from '../src/upload.js';
+import { resolveMapping } from './mapping.js';
+import { readTable } from './records.js';
+import { uploadTable, type UploadProgress } from './upload.js';
 
 // The fixtures were exported on 2026-03-19: rows from 2026-03-18 are fresh, early March is stale.
 const NOW = Date.parse('2026-03-19T12:00:00Z');
-const fixture = (name: string) => readFile(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFile(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8');
 
 let emulator: Awaited<ReturnType<typeof startEmulator>>;
 
@@ -40,6 +40,20 @@ async function upload(name: string, format: 'csv' | 'ndjson', batchSize = 3) {
   }
 }
 
+describe('uploadTable without send (dry run)', () => {
+  it('runs every local check, reports the same rows, and sends nothing', async () => {
+    const table = readTable(await fixture('conversions.csv'), 'csv');
+    const progress: UploadProgress[] = [];
+    const summary = await uploadTable({ table, mapping: resolveMapping(table.columns), now: () => NOW, onProgress: (p) => progress.push(p) });
+
+    expect(summary).toMatchObject({ total: 10, valid: 5, dryRun: true, delivered: 0, batches: 0 });
+    expect(summary.stale.map((p) => p.line)).toEqual([4]);
+    expect(summary.rejected.map((p) => p.line)).toEqual([5, 6, 9, 12]);
+    expect(progress.at(-1)).toEqual({ processed: 10, total: 10, valid: 5, dryRun: true, delivered: 0, rejected: 4, stale: 1 });
+    expect(emulator.events).toHaveLength(0);
+  });
+});
+
 describe('uploadTable against the emulator', () => {
   it('delivers the valid CSV rows in batches and reports rejected and stale rows by line', async () => {
     const { summary, progress } = await upload('conversions.csv', 'csv');
@@ -55,7 +69,8 @@ describe('uploadTable against the emulator', () => {
     expect(summary.rejected[3]?.reason).toMatch(/timestamp: missing/);
     expect(summary.ignoredColumns).toEqual(['notes']);
     expect(summary.batches).toBe(2);
-    expect(progress.at(-1)).toEqual({ processed: 10, total: 10, delivered: 5, rejected: 4, stale: 1 });
+    expect(summary.valid).toBe(5);
+    expect(progress.at(-1)).toEqual({ processed: 10, total: 10, valid: 5, dryRun: false, delivered: 5, rejected: 4, stale: 1 });
 
     expect(emulator.events).toHaveLength(5);
     const first = emulator.events.find((e) => e.event.id === 'A-1001')?.event;

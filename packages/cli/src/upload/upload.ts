@@ -23,6 +23,10 @@ export interface RowProblem {
 export interface UploadProgress {
   processed: number;
   total: number;
+  /** Rows that passed every local check so far (in a dry run, the rows that would be sent). */
+  valid: number;
+  /** True in a dry run: nothing is sent, `delivered` stays 0. */
+  dryRun: boolean;
   delivered: number;
   rejected: number;
   stale: number;
@@ -31,6 +35,10 @@ export interface UploadProgress {
 /** What an upload did with every row of the file. */
 export interface UploadSummary {
   total: number;
+  /** Rows that passed every local check (mapping, validation, 7-day window, no duplicate). */
+  valid: number;
+  /** True when nothing was sent (no `send` given): `delivered` and `batches` are 0. */
+  dryRun: boolean;
   delivered: number;
   /** Rows the SDK or the API refused, with reasons (validation, API answer, duplicates…). */
   rejected: RowProblem[];
@@ -47,7 +55,8 @@ export interface UploadOptions {
   table: SourceTable;
   mapping: ColumnMapping;
   defaults?: MappingDefaults;
-  send: SendBatch;
+  /** Delivers one batch. Left out, nothing is sent: a dry run that only validates. */
+  send?: SendBatch;
   /** Events per request (default 500, at most 1000). */
   batchSize?: number;
   /** Clock in Unix ms (default `Date.now`). */
@@ -56,16 +65,23 @@ export interface UploadOptions {
   onProgress?: (progress: UploadProgress) => void;
 }
 
+/** How often a dry run reports progress while it validates (rows). */
+const DRY_RUN_PROGRESS_EVERY = 1000;
+
 /**
  * Maps, validates and hashes every row with core's `buildEvent`, sets aside stale rows and
- * duplicates, then delivers the rest in batches and reports each row's fate.
+ * duplicates, then delivers the rest in batches and reports each row's fate. Without `send` it
+ * stops after the local checks (a dry run).
  */
 export async function uploadTable(options: UploadOptions): Promise<UploadSummary> {
   const { table, mapping, send } = options;
   const now = options.now ?? Date.now;
   const batchSize = Math.min(1000, Math.max(1, options.batchSize ?? 500));
+  const dryRun = send === undefined;
   const summary: UploadSummary = {
     total: table.records.length,
+    valid: 0,
+    dryRun,
     delivered: 0,
     rejected: [],
     stale: [],
@@ -74,8 +90,19 @@ export async function uploadTable(options: UploadOptions): Promise<UploadSummary
   };
   const lineOf = new Map<string, number>();
   const events: WireEvent[] = [];
+  const progress = (processed: number) =>
+    options.onProgress?.({
+      processed,
+      total: summary.total,
+      valid: events.length,
+      dryRun,
+      delivered: summary.delivered,
+      rejected: summary.rejected.length,
+      stale: summary.stale.length,
+    });
 
-  for (const record of table.records) {
+  for (const [index, record] of table.records.entries()) {
+    if (dryRun && index > 0 && index % DRY_RUN_PROGRESS_EVERY === 0) progress(index);
     const mapped = mapRecord(record, mapping, options.defaults);
     if (!mapped.ok) {
       summary.rejected.push({ line: record.line, reason: mapped.reason });
@@ -104,14 +131,11 @@ export async function uploadTable(options: UploadOptions): Promise<UploadSummary
     events.push(event);
   }
 
-  const progress = (processed: number) =>
-    options.onProgress?.({
-      processed,
-      total: summary.total,
-      delivered: summary.delivered,
-      rejected: summary.rejected.length,
-      stale: summary.stale.length,
-    });
+  summary.valid = events.length;
+  if (send === undefined) {
+    progress(summary.total);
+    return sortProblems(summary);
+  }
   let processed = summary.total - events.length;
   progress(processed);
 
@@ -131,6 +155,10 @@ export async function uploadTable(options: UploadOptions): Promise<UploadSummary
     processed += batch.length;
     progress(processed);
   }
+  return sortProblems(summary);
+}
+
+function sortProblems(summary: UploadSummary): UploadSummary {
   summary.rejected.sort((a, b) => a.line - b.line);
   summary.stale.sort((a, b) => a.line - b.line);
   return summary;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/run-upload.js';
+import { runCli } from '../main.js';
 
 function io(files: Record<string, string> = {}, env: Record<string, string> = {}) {
   const stdout: string[] = [];
@@ -68,9 +68,49 @@ describe('openai-capi upload', () => {
     expect(wrongType.stderr.join('')).toMatch(/unsupported file type/);
   });
 
-  it('prints the help', async () => {
-    const t = io();
-    expect(await runCli(['--help'], t.io)).toBe(0);
-    expect(t.stdout.join('')).toMatch(/^Usage: openai-capi upload/);
+  it('validates without credentials and sends nothing with --dry-run (exit 0, or 1 with a bad row)', async () => {
+    const t = io({ 'orders.csv': fresh });
+    const code = await runCli(['upload', 'orders.csv', '--dry-run', '--type', 'order_created'], t.io);
+    expect(t.stderr.join('')).toContain('Dry run');
+    expect(t.stdout.join('')).toContain('2 rows: 2 valid (dry run: checked here, nothing sent), 0 rejected, 0 stale');
+    expect(code).toBe(0);
+
+    const bad = io({ 'orders.csv': `${fresh}B-3,${hourAgo},b@example.com,1.234,USD\n` });
+    expect(await runCli(['upload', 'orders.csv', '--dry-run', '--type', 'order_created'], bad.io)).toBe(1);
+    expect(bad.stdout.join('')).toMatch(/2 valid[^\n]*1 rejected[\s\S]*line 4: /);
+  });
+
+  it('refuses --dry-run with --emulator or --validate-only (exit 2)', async () => {
+    for (const flag of ['--emulator', '--validate-only']) {
+      const t = io({ 'orders.csv': fresh });
+      expect(await runCli(['upload', 'orders.csv', '--dry-run', flag], t.io)).toBe(2);
+      expect(t.stderr.join('')).toContain(`cannot be combined with ${flag}`);
+    }
+  });
+
+  it('prints the command overview and each command\'s help', async () => {
+    const overview = io();
+    expect(await runCli(['--help'], overview.io)).toBe(0);
+    expect(overview.stdout.join('')).toMatch(/^Usage: openai-capi <command>[\s\S]*\n {2}upload /);
+
+    const upload = io();
+    expect(await runCli(['upload', '--help'], upload.io)).toBe(0);
+    expect(upload.stdout.join('')).toMatch(/^Usage: openai-capi upload[\s\S]*--dry-run/);
+
+    const viaHelp = io();
+    expect(await runCli(['help', 'upload'], viaHelp.io)).toBe(0);
+    expect(viaHelp.stdout.join('')).toBe(upload.stdout.join(''));
+  });
+
+  it('exits 2 with the overview without a command or on an unknown one', async () => {
+    const none = io();
+    expect(await runCli([], none.io)).toBe(2);
+    expect(none.stdout.join('')).toMatch(/^Usage: openai-capi <command>/);
+
+    for (const argv of [['reconcil', 'x.csv'], ['help', 'nope'], ['toString']]) {
+      const t = io();
+      expect(await runCli(argv, t.io)).toBe(2);
+      expect(t.stderr.join('')).toContain(`unknown command "${argv[0] === 'help' ? argv[1] : argv[0]}"`);
+    }
   });
 });

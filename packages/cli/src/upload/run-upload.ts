@@ -2,30 +2,35 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createClient } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { USAGE, UsageError, parseUploadArgs } from './cli-args.js';
-import { resolveMapping } from './mapping.js';
+import { USAGE, UsageError, parseUploadArgs, type UploadArgs } from './cli-args.js';
+import { resolveMapping, type ColumnMapping, type MappingDefaults } from './mapping.js';
 import { createProgressBar, type ProgressStream } from './progress.js';
-import { formatOf, readTable } from './records.js';
+import { formatOf, readTable, type SourceTable } from './records.js';
 import { formatSummary } from './summary.js';
 import { uploadTable } from './upload.js';
 
-/** What the CLI touches outside itself, injectable for tests. */
+/** What the CLI touches outside itself (streams, environment, files), injectable for tests. */
 export interface CliIo {
+  /** Where the summary and help go (`process.stdout`). */
   stdout: ProgressStream;
+  /** Where progress, notices and errors go (`process.stderr`). */
   stderr: ProgressStream;
+  /** Read for `OPENAI_CAPI_PIXEL_ID` / `OPENAI_CAPI_API_KEY` (`process.env`). */
   env: Readonly<Record<string, string | undefined>>;
-  readFile?: (path: string) => Promise<string>;
+  /** Reads the input file as UTF-8 text (default: `fs.readFile`). */
+  readFile?: ((path: string) => Promise<string>) | undefined;
 }
 
 const EMULATOR_PIXEL_ID = 'emulator-pixel';
 const EMULATOR_API_KEY = 'emulator-key';
 
 /**
- * `openai-capi upload …`: reads the file, maps and validates every row, sends the valid ones in
- * batches (to the API, or to an embedded emulator with `--emulator`) and prints a summary.
- * Resolves to the exit code: 0 all delivered, 1 some rejected or stale, 2 usage or file error.
+ * `openai-capi upload …` (`argv` is what follows `upload`): reads the file, maps and validates
+ * every row, sends the valid ones in batches (to the API, or to an embedded emulator with
+ * `--emulator`; nothing with `--dry-run`) and prints a summary. Resolves to the exit code: 0 all
+ * delivered (or all valid in a dry run), 1 some rejected or stale, 2 usage or file error.
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runUpload(argv: readonly string[], io: CliIo): Promise<number> {
   let args;
   try {
     args = parseUploadArgs(argv, io.env);
@@ -50,6 +55,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
 
+  if (args.dryRun) return dryRun(table, mapping, args, io);
+
   const emulator = args.emulator
     ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: EMULATOR_API_KEY, pixelIds: [args.pixelId ?? EMULATOR_PIXEL_ID] })
     : undefined;
@@ -69,11 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const summary = await uploadTable({
       table,
       mapping,
-      defaults: {
-        ...(args.type ? { type: args.type } : {}),
-        ...(args.currency ? { currency: args.currency } : {}),
-        ...(args.actionSource ? { actionSource: args.actionSource } : {}),
-      },
+      defaults: defaultsOf(args),
       send: (events) => client.send(events),
       ...(args.batchSize ? { batchSize: args.batchSize } : {}),
       onProgress: (p) => bar.update(p),
@@ -86,4 +89,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await client.shutdown();
     await emulator?.close();
   }
+}
+
+function defaultsOf(args: UploadArgs): MappingDefaults {
+  return {
+    ...(args.type ? { type: args.type } : {}),
+    ...(args.currency ? { currency: args.currency } : {}),
+    ...(args.actionSource ? { actionSource: args.actionSource } : {}),
+  };
+}
+
+/** `--dry-run`: every local check of a real upload, no client, no request, no credentials. */
+async function dryRun(table: SourceTable, mapping: ColumnMapping, args: UploadArgs, io: CliIo): Promise<number> {
+  io.stderr.write('Dry run: mapping and validating every row here; nothing is sent\n');
+  const bar = createProgressBar(io.stderr);
+  const summary = await uploadTable({ table, mapping, defaults: defaultsOf(args), onProgress: (p) => bar.update(p) });
+  bar.done();
+  io.stdout.write(`${formatSummary(summary)}\n`);
+  return summary.rejected.length + summary.stale.length === 0 ? 0 : 1;
 }

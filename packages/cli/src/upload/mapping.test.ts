@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRecord, parseMapArgs, parseTimestamp, resolveMapping } from '../src/mapping.js';
+import { mapRecord, parseMapArgs, parseTimestamp, resolveMapping } from './mapping.js';
 
 const record = (fields: Record<string, unknown>) => ({ line: 2, fields });
 

@@ -14,8 +14,9 @@ function listProblems(title: string, problems: readonly RowProblem[]): string[] 
 /** The final report printed by `openai-capi upload`. Reasons come from the SDK: no personal data. */
 export function formatSummary(summary: UploadSummary, options: { validateOnly?: boolean } = {}): string {
   const verb = options.validateOnly ? 'validated (validate_only: nothing saved)' : 'delivered';
+  const done = summary.dryRun ? `${summary.valid} valid (dry run: checked here, nothing sent)` : `${summary.delivered} ${verb}`;
   const lines = [
-    `${summary.total} rows: ${summary.delivered} ${verb}, ${summary.rejected.length} rejected, ${summary.stale.length} stale (older than 7 days) — ${summary.batches} request(s)`,
+    `${summary.total} rows: ${done}, ${summary.rejected.length} rejected, ${summary.stale.length} stale (older than 7 days) — ${summary.batches} request(s)`,
     ...listProblems('Rejected', summary.rejected),
     ...listProblems('Stale (the API only accepts the last 7 days)', summary.stale),
   ];

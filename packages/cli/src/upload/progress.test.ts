@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressBar, formatProgress } from '../src/progress.js';
+import { createProgressBar, formatProgress } from './progress.js';
 
-const step = (processed: number) => ({ processed, total: 100, delivered: processed, rejected: 0, stale: 0 });
+const step = (processed: number) => ({ processed, total: 100, valid: processed, dryRun: false, delivered: processed, rejected: 0, stale: 0 });
 
 function sink(isTTY: boolean) {
   const out: string[] = [];
@@ -10,8 +10,14 @@ function sink(isTTY: boolean) {
 
 describe('progress bar', () => {
   it('formats a bar with counts', () => {
-    expect(formatProgress({ processed: 50, total: 100, delivered: 40, rejected: 7, stale: 3 }, 10)).toBe(
+    expect(formatProgress({ processed: 50, total: 100, valid: 40, dryRun: false, delivered: 40, rejected: 7, stale: 3 }, 10)).toBe(
       '[#####·····]  50/100 rows  delivered 40 · rejected 7 · stale 3',
+    );
+  });
+
+  it('counts valid rows instead of delivered ones in a dry run', () => {
+    expect(formatProgress({ processed: 50, total: 100, valid: 43, dryRun: true, delivered: 0, rejected: 7, stale: 0 }, 10)).toBe(
+      '[#####·····]  50/100 rows  valid 43 · rejected 7 · stale 0',
     );
   });
 

@@ -1,5 +1,5 @@
 /**
- * Writes a copy of fixtures/conversions.csv with every date moved so that the export looks made
+ * Writes a copy of src/__fixtures__/conversions.csv with every date moved so that the export looks made
  * just now (the fixture's own dates are fixed, hence stale after a week):
  * `tsx scripts/make-sample.ts /tmp/orders.csv`.
  */
@@ -12,7 +12,7 @@ if (!out) {
   process.exit(2);
 }
 const shift = Date.now() - EXPORTED_AT;
-const text = await readFile(new URL('../fixtures/conversions.csv', import.meta.url), 'utf8');
+const text = await readFile(new URL('../src/__fixtures__/conversions.csv', import.meta.url), 'utf8');
 const moved = text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, (iso) =>
   new Date(Date.parse(iso) + shift).toISOString().replace(/\.\d{3}Z$/, 'Z'),
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv } from '../src/csv.js';
-import { csvTable, formatOf, ndjsonTable } from '../src/records.js';
+import { CsvSyntaxError, parseCsv } from './csv.js';
+import { csvTable, formatOf, ndjsonTable } from './records.js';
 
 describe('parseCsv', () => {
   it('reads plain cells, CRLF line ends, a BOM and skips blank lines', () => {

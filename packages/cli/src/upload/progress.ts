@@ -2,9 +2,10 @@ import type { UploadProgress } from './upload.js';
 
 /** Where progress goes: `process.stderr` fits. */
 export interface ProgressStream {
+  /** Writes text as is (no newline added). */
   write(text: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
+  /** True on a terminal: the bar is redrawn in place; otherwise a line per 10 %. */
+  isTTY?: boolean | undefined;
 }
 
 /** Draws the progress of an upload, then clears itself with {@link ProgressBar.done}. */
@@ -15,13 +16,17 @@ export interface ProgressBar {
 
 const WIDTH = 28;
 
-/** One line of progress: `[#######·······]  120/500 rows  delivered 100 · rejected 15 · stale 5`. */
+/**
+ * One line of progress: `[#######·······]  120/500 rows  delivered 100 · rejected 15 · stale 5`
+ * (`valid 100` instead of `delivered` in a dry run).
+ */
 export function formatProgress(p: UploadProgress, width = WIDTH): string {
   const ratio = p.total === 0 ? 1 : p.processed / p.total;
   const filled = Math.round(ratio * width);
   const bar = '#'.repeat(filled) + '·'.repeat(width - filled);
   const count = `${String(p.processed).padStart(String(p.total).length)}/${p.total} rows`;
-  return `[${bar}] ${count}  delivered ${p.delivered} · rejected ${p.rejected} · stale ${p.stale}`;
+  const done = p.dryRun ? `valid ${p.valid}` : `delivered ${p.delivered}`;
+  return `[${bar}] ${count}  ${done} · rejected ${p.rejected} · stale ${p.stale}`;
 }
 
 /**

@@ -15,6 +15,7 @@ Sends offline / CRM conversions to the OpenAI Ads Conversions API in batches.
 Options:
   --pixel-id <id>        pixel id (default: $OPENAI_CAPI_PIXEL_ID)
   --api-key <key>        Conversions API key (default: $OPENAI_CAPI_API_KEY)
+  --dry-run              map and validate every row here, send nothing (no pixel id or key needed)
   --validate-only        validate every event with the API without saving it (validate_only: true)
   --emulator             send to an embedded local emulator (no account, no key needed)
   --endpoint <url>       events endpoint (default: https://bzr.openai.com/v1/events)
@@ -30,6 +31,8 @@ Exit code: 0 when every row was delivered, 1 when some were rejected or stale, 2
 /** The parsed command line of `openai-capi upload`. */
 export interface UploadArgs {
   file: string;
+  /** Validate locally and send nothing. */
+  dryRun: boolean;
   pixelId?: string;
   apiKey?: string;
   endpoint?: string;
@@ -42,7 +45,10 @@ export interface UploadArgs {
   batchSize?: number;
 }
 
-/** Parses `upload <file> [options]`; `'help'` when help was asked for. Throws {@link UsageError}. */
+/**
+ * Parses the arguments after `upload` (`<file> [options]`); `'help'` when help was asked for.
+ * Throws {@link UsageError}.
+ */
 export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): UploadArgs | 'help' {
   let parsed;
   try {
@@ -53,6 +59,7 @@ export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<st
         'pixel-id': { type: 'string' },
         'api-key': { type: 'string' },
         endpoint: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
         'validate-only': { type: 'boolean', default: false },
         emulator: { type: 'boolean', default: false },
         map: { type: 'string', multiple: true, default: [] },
@@ -68,12 +75,15 @@ export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<st
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  const [command, file, ...extra] = positionals;
-  if (command !== 'upload') throw new UsageError(command === undefined ? 'missing command "upload"' : `unknown command "${command}"`);
+  const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('missing the file to upload');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
 
-  const args: UploadArgs = { file, validateOnly: values['validate-only'], emulator: values.emulator, map: new Map() };
+  const dryRun = values['dry-run'];
+  if (dryRun && (values.emulator || values['validate-only'])) {
+    throw new UsageError(`--dry-run sends nothing: it cannot be combined with ${values.emulator ? '--emulator' : '--validate-only'}`);
+  }
+  const args: UploadArgs = { file, dryRun, validateOnly: values['validate-only'], emulator: values.emulator, map: new Map() };
   try {
     args.map = parseMapArgs(values.map);
   } catch (error) {
@@ -84,8 +94,8 @@ export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<st
   if (pixelId) args.pixelId = pixelId;
   if (apiKey) args.apiKey = apiKey;
   if (values.endpoint !== undefined) args.endpoint = values.endpoint;
-  if (!args.emulator && (!args.pixelId || !args.apiKey)) {
-    throw new UsageError('a pixel id and an API key are needed (--pixel-id/--api-key or OPENAI_CAPI_PIXEL_ID/OPENAI_CAPI_API_KEY), or use --emulator');
+  if (!args.emulator && !args.dryRun && (!args.pixelId || !args.apiKey)) {
+    throw new UsageError('a pixel id and an API key are needed (--pixel-id/--api-key or OPENAI_CAPI_PIXEL_ID/OPENAI_CAPI_API_KEY), or use --emulator or --dry-run');
   }
   if (values.type !== undefined) {
     if (!isEventType(values.type)) throw new UsageError(`--type: "${values.type}" is not an event type`);
