@@ -12,16 +12,16 @@ import type { Tracker } from './tracker.js';
 /** Options of {@link connectGoogleConsentMode}. */
 export interface GoogleConsentModeOptions {
   /** The window to read (default the global one). */
-  window?: Window;
+  window?: Window | undefined;
   /** Name of the data layer array (default `'dataLayer'`, as in gtag's snippet). */
-  dataLayerName?: string;
+  dataLayerName?: string | undefined;
   /**
    * Receives a problem as a `CapiError` (default: `console.warn`): a `tracker` that is not one, a
    * data layer that is not an array (left untouched; nothing is followed), an unknown option name
    * (`unknown_option`; the connection is made all the same), or a consent command whose
    * `ad_storage` / `ad_user_data` is neither `'granted'` nor `'denied'` (ignored, as gtag does).
    */
-  onError?: (error: CapiError) => void;
+  onError?: ((error: CapiError) => void) | undefined;
 }
 
 const OPTION_NAMES: Record<keyof GoogleConsentModeOptions, true> = { window: true, dataLayerName: true, onError: true };

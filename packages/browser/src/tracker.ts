@@ -33,48 +33,48 @@ export const OBREF_COOKIE = '__obref';
 /** Options of {@link createTracker}. There is deliberately no option for an API key. */
 export interface TrackerOptions {
   /** URL of the site's own relay (e.g. `/api/openai-capi`); events are posted there. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several, or when the page has its own `window.oaiq`). */
-  pixelId?: string | readonly string[];
+  pixelId?: string | readonly string[] | undefined;
   /**
    * Consent at start (default `'pending'`: events wait in memory until granted or denied). Any other
    * value is reported (`invalid_consent`) and `'pending'` is used.
    */
-  consent?: ConsentState;
+  consent?: ConsentState | undefined;
   /**
    * Honour Global Privacy Control (`navigator.globalPrivacyControl === true`) as a denial that
    * `setConsent('granted')` cannot lift (default `true`). Pass `false` only if you handle GPC
    * yourself (e.g. you ask for and record an explicit opt-in).
    */
-  globalPrivacyControl?: boolean;
+  globalPrivacyControl?: boolean | undefined;
   /** The `__oppref` cookie: lifetime (default 30 days) and domain (`'auto'`: found by write-probe). */
   cookie?: {
     /** Lifetime of `__oppref` in days (default 30; a value that is not a positive number is reported and 30 used). */
-    maxAgeDays?: number;
+    maxAgeDays?: number | undefined;
     /**
      * `Domain` of `__oppref`, e.g. `example.com`; `'auto'` (default) finds the registrable domain.
      * It must be the page's host or a parent of it: a domain the browser refuses is reported
      * (`cookie_refused`) when the cookie is written, and the registrable domain is used instead.
      */
-    domain?: string;
-  };
+    domain?: string | undefined;
+  } | undefined;
   /**
    * Post `source_url` with its query string and fragment (default `false`: origin + path only). The
    * relay strips them again unless it has `keepSourceUrlQuery: true` too; the pixel never gets `source_url`.
    */
-  keepSourceUrlQuery?: boolean;
+  keepSourceUrlQuery?: boolean | undefined;
   /** How long events gather before one relay request (default 25 ms; a value that is not a number ≥ 0 is reported and 25 used). While the page is hidden, events are posted at once. */
-  batchDelayMs?: number;
+  batchDelayMs?: number | undefined;
   /** Events kept while consent is pending (default 100; an integer ≥ 0, else reported and 100 used); the oldest is dropped beyond that. */
-  maxQueuedEvents?: number;
+  maxQueuedEvents?: number | undefined;
   /** Receives every problem (invalid input, delivery failure) as a `CapiError` (a value that is not a function counts as none: problems then go to the console). */
-  onError?: (error: CapiError) => void;
+  onError?: ((error: CapiError) => void) | undefined;
   /** Logs problems and sent events to the console, and passes `debug: true` to the pixel. */
-  debug?: boolean;
+  debug?: boolean | undefined;
   /** The window to use (default the global one); inject for tests or iframes. */
-  window?: Window;
+  window?: Window | undefined;
   /** Clock in Unix ms (default `Date.now`). */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Per-event options of {@link Tracker.track}. */
@@ -83,11 +83,11 @@ export interface TrackOptions {
    * The event id, sent verbatim to the relay and the pixel (e.g. your order id, the same id your
    * server sends for this conversion); default a random `createEventId()`.
    */
-  eventId?: string;
+  eventId?: string | undefined;
   /** Required for `'custom'` events: lowercase `[a-z0-9_-]`, 1–64 chars. */
-  customEventName?: string;
+  customEventName?: string | undefined;
   /** Exclude this event from user-level personalization (still sent and counted). */
-  optOut?: boolean;
+  optOut?: boolean | undefined;
 }
 
 /** The tracker returned by {@link createTracker}. No method throws. */

@@ -25,13 +25,13 @@ export interface BuildOptions extends ClockOptions {
    * `variantDict`), one {@link Issue} each, with the input's path and no value. Called only when the
    * event is built. Without it such fields are still left out; pass it to log or report them.
    */
-  onWarning?: (warning: Issue) => void;
+  onWarning?: ((warning: Issue) => void) | undefined;
 }
 
 /** Options of {@link buildEvent}. */
 export interface BuildEventOptions extends BuildOptions {
   /** SHA-256 implementation used to hash `user` (default: the SDK's `sha256Hex`). */
-  hasher?: Hasher;
+  hasher?: Hasher | undefined;
 }
 
 /** The user step of the pipeline: turn `input.user` into a wire user, then check the result. */

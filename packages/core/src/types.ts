@@ -164,77 +164,77 @@ export type OneOrMany = string | readonly string[];
 /** Friendly user input: raw values are normalized and hashed by `hashUser`. */
 export interface UserInput {
   /** Email address(es): trimmed, lowercased, then hashed. */
-  email?: OneOrMany;
+  email?: OneOrMany | undefined;
   /** Phone number(s) with country code (`+1 415 555 2671`): digits kept, then hashed. */
-  phone?: OneOrMany;
+  phone?: OneOrMany | undefined;
   /** Your user id(s): trimmed (case kept), then hashed. */
-  externalId?: OneOrMany;
+  externalId?: OneOrMany | undefined;
   /** First name(s): lowercased, spaces and punctuation removed, then hashed. */
-  firstName?: OneOrMany;
+  firstName?: OneOrMany | undefined;
   /** Last name(s): lowercased, spaces and punctuation removed, then hashed. */
-  lastName?: OneOrMany;
+  lastName?: OneOrMany | undefined;
   /** City or cities, sent raw (trimmed). */
-  city?: OneOrMany;
+  city?: OneOrMany | undefined;
   /** Region(s) or state(s), sent raw (trimmed). */
-  region?: OneOrMany;
+  region?: OneOrMany | undefined;
   /** Postal code(s), sent raw (trimmed). */
-  postalCode?: OneOrMany;
+  postalCode?: OneOrMany | undefined;
   /** ISO 3166-1 alpha-2 code(s) such as `US`, sent uppercased. */
-  country?: OneOrMany;
+  country?: OneOrMany | undefined;
   /** Already-hashed values (64 hex chars); lowercased, never hashed again. */
-  emailSha256?: OneOrMany;
+  emailSha256?: OneOrMany | undefined;
   /** Already-hashed phone number(s) (64 hex chars). */
-  phoneSha256?: OneOrMany;
+  phoneSha256?: OneOrMany | undefined;
   /** Already-hashed user id(s) (64 hex chars). */
-  externalIdSha256?: OneOrMany;
+  externalIdSha256?: OneOrMany | undefined;
   /** Already-hashed first name(s) (64 hex chars). */
-  firstNameSha256?: OneOrMany;
+  firstNameSha256?: OneOrMany | undefined;
   /** Already-hashed last name(s) (64 hex chars). */
-  lastNameSha256?: OneOrMany;
+  lastNameSha256?: OneOrMany | undefined;
   /** The pixel's browser id from the `__obref` cookie, passed unchanged. */
-  obref?: string;
+  obref?: string | undefined;
   /** The visitor's IPv4 or IPv6 address. */
-  ipAddress?: string;
+  ipAddress?: string | undefined;
   /** The visitor's `User-Agent`, passed unchanged. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /** Google Advertising ID (UUID format). */
-  androidAdvertisingId?: string;
+  androidAdvertisingId?: string | undefined;
 }
 
 /** Money in friendly input: `value` (major units) or `amount` (integer minor units), never both. */
 export interface MoneyInput {
   /** Major units, as a number (`19.99`) or decimal string (`"19.99"`); converted exactly. */
-  value?: number | string;
+  value?: number | string | undefined;
   /** Integer minor units, passed through unchanged. */
-  amount?: number;
+  amount?: number | undefined;
   /** ISO 4217 code; required with `value`/`amount`. */
-  currency?: string;
+  currency?: string | undefined;
 }
 
 /** One friendly content item. */
 export interface ContentItemInput extends MoneyInput {
   /** Your id of the item (SKU, content id). */
-  id?: string;
+  id?: string | undefined;
   /** Id of the item's group; sent as `group_id`. */
-  groupId?: string;
+  groupId?: string | undefined;
   /** Human-readable name of the item. */
-  name?: string;
+  name?: string | undefined;
   /** Kind of item, e.g. `product`; sent as `content_type`. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Number of units, a non-negative integer. */
-  quantity?: number;
+  quantity?: number | undefined;
   /** Variant attributes, string to string; sent as `variant_dict`. */
-  variantDict?: Record<string, string>;
+  variantDict?: Record<string, string> | undefined;
 }
 
 /** Friendly `data`: `type` is filled in from the event name. Custom events may carry extra keys. */
 export interface EventDataInput extends MoneyInput {
   /** Optional; when given it must match the event's data shape. */
-  type?: DataShape;
+  type?: DataShape | undefined;
   /** The items of the conversion; not allowed on `customer_action` events. */
-  contents?: readonly ContentItemInput[];
+  contents?: readonly ContentItemInput[] | undefined;
   /** The plan subscribed to (subscription and trial events); sent as `plan_id`. */
-  planId?: string;
+  planId?: string | undefined;
   [extra: string]: unknown;
 }
 
@@ -247,25 +247,25 @@ export interface EventInput {
    * any other integration send for this conversion (so they deduplicate). Not blank, at most 256
    * chars, not an e-mail address. Default: a random `createEventId()`.
    */
-  id?: string;
+  id?: string | undefined;
   /** `Date` or Unix ms; default: now. */
-  timestamp?: Date | number;
+  timestamp?: Date | number | undefined;
   /** Name of a `custom` event: lowercase `[a-z0-9_-]`, 1–64 chars, not a standard type. */
-  customEventName?: string;
+  customEventName?: string | undefined;
   /** The ad click id, passed unchanged. */
-  oppref?: string;
+  oppref?: string | undefined;
   /** Page where the conversion happened; required for `web` (the default action source). */
-  sourceUrl?: string;
+  sourceUrl?: string | undefined;
   /** Keep the query string and fragment of `sourceUrl` (default false: they are stripped). */
-  keepSourceUrlQuery?: boolean;
+  keepSourceUrlQuery?: boolean | undefined;
   /** Where the conversion happened (default `web`). */
-  actionSource?: ActionSource;
+  actionSource?: ActionSource | undefined;
   /** `true` excludes the event from user-level personalization (it is still sent and counted). */
-  optOut?: boolean;
+  optOut?: boolean | undefined;
   /** Who converted: normalized and hashed by `hashUser`. */
-  user?: UserInput;
+  user?: UserInput | undefined;
   /** Event data; `data.type` is filled in from `type`. */
-  data?: EventDataInput;
+  data?: EventDataInput | undefined;
 }
 
 /**
@@ -389,5 +389,5 @@ export type Hasher = (text: string) => string;
 /** Options shared by functions that read the clock. */
 export interface ClockOptions {
   /** Current Unix ms (default `Date.now()`); inject for tests and replay. */
-  now?: number;
+  now?: number | undefined;
 }

@@ -22,15 +22,15 @@ import { VALUE_CODE } from './optional-fields.js';
 /** Options of {@link hashUser} and {@link toPixelUser}. */
 export interface HashUserOptions {
   /** SHA-256 implementation (default {@link sha256Hex}, pure JS). Must return 64 hex chars. */
-  hasher?: Hasher;
+  hasher?: Hasher | undefined;
   /** Prefix of issue paths (default `user`). */
-  path?: string;
+  path?: string | undefined;
   /**
    * Spec §10: when given, an invalid optional value (city, region, postal code, country, first or
    * last name, raw or pre-hashed) is left out and passed here instead of failing the call; other
    * issues still throw. Without it every issue throws.
    */
-  onWarning?: (warning: Issue) => void;
+  onWarning?: ((warning: Issue) => void) | undefined;
 }
 
 // Input fields whose absence does not change what the conversion means (spec §10).

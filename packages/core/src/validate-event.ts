@@ -73,7 +73,7 @@ export interface ValidateEventOptions extends ClockOptions {
    * last name, an item's `id`, `group_id`, `name`, `content_type` or `variant_dict`) is left out of
    * the returned copy and listed in `warnings`.
    */
-  strict?: boolean;
+  strict?: boolean | undefined;
 }
 
 /**

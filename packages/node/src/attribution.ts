@@ -22,7 +22,7 @@ export type TrustProxy = boolean | number | ((address: string) => boolean);
 /** Attributes of the `__oppref` cookie re-issued by the server. */
 export interface OpprefCookieOptions {
   /** Lifetime in days. Default 30 (the pixel's observed lifetime). */
-  maxAgeDays?: number;
+  maxAgeDays?: number | undefined;
   /**
    * `Domain` attribute, e.g. `example.com` for every subdomain. Default: none (host-only).
    *
@@ -32,26 +32,26 @@ export interface OpprefCookieOptions {
    * the cookie is not re-issued when the request's `__oppref` cookie already holds the same click id
    * (a host-only copy next to the tracker's domain cookie would leave the browser with two).
    */
-  domain?: string;
+  domain?: string | undefined;
   /** `Secure`: `'auto'` (default) sets it on https requests. */
-  secure?: boolean | 'auto';
+  secure?: boolean | 'auto' | undefined;
   /** `SameSite`. Default `Lax`. */
-  sameSite?: 'Strict' | 'Lax' | 'None';
+  sameSite?: 'Strict' | 'Lax' | 'None' | undefined;
   /** `Path`. Default `/`. */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** Options of {@link readAttribution}. */
 export interface AttributionOptions {
   /** Proxies to believe about the client IP and protocol. Default `false`. */
-  trustProxy?: TrustProxy;
+  trustProxy?: TrustProxy | undefined;
   /**
    * The socket peer address, for Fetch requests (which do not carry it), e.g. Deno's
    * `info.remoteAddr.hostname` or Bun's `server.requestIP(req)?.address`. Node requests use their socket.
    */
-  remoteAddress?: string;
+  remoteAddress?: string | undefined;
   /** How to re-issue the `__oppref` cookie. */
-  cookie?: OpprefCookieOptions;
+  cookie?: OpprefCookieOptions | undefined;
 }
 
 /** Where `oppref` came from. */

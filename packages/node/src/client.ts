@@ -18,7 +18,7 @@ export type { FlushOptions, ShutdownOptions, ShutdownSignal, SignalOptions };
 /** Per-call options of `send`. */
 export interface SendOptions {
   /** Overrides the client's `validateOnly` for this call. */
-  validateOnly?: boolean;
+  validateOnly?: boolean | undefined;
 }
 
 /** Counters since the client was created. */

@@ -3,17 +3,17 @@ import { CapiValidationError, decodeCookieValue, encodeCookieValue, type Issue }
 /** Attributes of a `Set-Cookie` header. */
 export interface CookieAttributes {
   /** `Max-Age` in seconds. */
-  maxAgeSeconds?: number;
+  maxAgeSeconds?: number | undefined;
   /** `Path` (default `/`). */
-  path?: string;
+  path?: string | undefined;
   /** `Domain`, e.g. `example.com` to share the cookie with subdomains. Default: none (host-only). */
-  domain?: string;
+  domain?: string | undefined;
   /** `SameSite` (default `Lax`). */
-  sameSite?: 'Strict' | 'Lax' | 'None';
+  sameSite?: 'Strict' | 'Lax' | 'None' | undefined;
   /** `Secure`. */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /** `HttpOnly`. */
-  httpOnly?: boolean;
+  httpOnly?: boolean | undefined;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -14,7 +14,7 @@ export interface FlushOptions {
    * called (a background flush) is held to the same deadline, so the returned promise settles by
    * then. Default: no deadline of its own (each batch still stops retrying after `retryDeadlineMs`).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** Serialized flushes: one delivers at a time, the next one gathers every call made meanwhile. */

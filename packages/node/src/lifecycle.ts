@@ -13,7 +13,7 @@ export interface ShutdownOptions {
    * 600 000). Default, and for a value that is not a non-negative number (with a warning): the
    * client's `shutdownTimeoutMs` (10 s).
    */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** A signal `shutdownOnSignals` can listen to (no Node types needed in the declarations). */

@@ -22,78 +22,78 @@ export interface ClientOptions {
    */
   apiKey: string;
   /** Endpoint URL. Default `https://bzr.openai.com/v1/events`; point it at the emulator in tests. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /**
    * Send every request with `validate_only: true` (validated, not saved). Default: the field is not
    * sent (the API then saves the events). `false` sends `validate_only: false` explicitly.
    */
-  validateOnly?: boolean;
+  validateOnly?: boolean | undefined;
   /**
    * `integration_source` of every request, checked against the spec's rule (1–64 chars of
    * `[A-Za-z0-9._-]`, starting with a letter or digit). Default `x-openai-capi-node`; `false` omits it.
    */
-  integrationSource?: string | false;
+  integrationSource?: string | false | undefined;
   /** Flush when this many events are queued. Default 20; clamped to 1…1000 and ≤ `maxQueueSize`. */
-  flushAt?: number;
+  flushAt?: number | undefined;
   /** Flush this long after the first queued event. Default 5000 ms; clamped to 10 ms…1 h. */
-  flushIntervalMs?: number;
+  flushIntervalMs?: number | undefined;
   /**
    * Most events the queue holds; when full, `track` reports the event as dropped (`queue_full`)
    * through `onError` and `enqueue` waits for room. With a `store`, the queue only holds events on
    * their way into the store (which has its own cap). Default 10 000; clamped to 1…1 000 000.
    */
-  maxQueueSize?: number;
+  maxQueueSize?: number | undefined;
   /** Most events per request. Default 1000 (the API's limit); clamped to 1…1000. */
-  maxBatchEvents?: number;
+  maxBatchEvents?: number | undefined;
   /** Most bytes per request body (UTF-8). Default 1 MiB (1 048 576); clamped to 1 KiB…10 MiB. */
-  maxBatchBytes?: number;
+  maxBatchBytes?: number | undefined;
   /** Timeout of one HTTP attempt, enforced with an `AbortSignal`. Default 10 000 ms; clamped to 10 ms…10 min. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries after the first attempt for 408, 429, 5xx, timeouts and network errors. Default 5; clamped to 0…20. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Backoff base: attempt n waits a random time in [0, min(max, base·2ⁿ)] (full jitter). Default 500 ms; clamped to 0…60 s. */
-  retryInitialDelayMs?: number;
+  retryInitialDelayMs?: number | undefined;
   /** Backoff cap. Default 30 000 ms; clamped to `retryInitialDelayMs`…5 min. */
-  retryMaxDelayMs?: number;
+  retryMaxDelayMs?: number | undefined;
   /** Longest `Retry-After` honoured (seconds or HTTP date); longer values are cut to this. Default 60 000 ms; clamped to 0…10 min. */
-  retryAfterMaxMs?: number;
+  retryAfterMaxMs?: number | undefined;
   /**
    * Deadline for one batch, attempts and waits included: no retry starts (or waits) past it.
    * Default 120 000 ms; clamped to `timeoutMs`…1 h.
    */
-  retryDeadlineMs?: number;
+  retryDeadlineMs?: number | undefined;
   /** Default deadline of `shutdown()`. Default 10 000 ms; clamped to 0…10 min. */
-  shutdownTimeoutMs?: number;
+  shutdownTimeoutMs?: number | undefined;
   /** Called with each error that cost events (typed reason and ids). Default: none (errors are logged). */
-  onError?: ErrorHook;
+  onError?: ErrorHook | undefined;
   /** Called after each successful request. Default: none. */
-  onDelivered?: DeliveredHook;
+  onDelivered?: DeliveredHook | undefined;
   /** Log sink. Default: the global `console`. */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** Log verbosity. Default `'warn'`. */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** `fetch` implementation. Default: the global `fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /** Clock in Unix ms, used for timestamps, the send-time window check and deadlines. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Sleep between retries. Default: unref'd `setTimeout`. */
-  sleep?: Sleep;
+  sleep?: Sleep | undefined;
   /** Random source in [0, 1) for the backoff jitter. Default `Math.random`. */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** Timer used for `flushIntervalMs`. Default: global `setTimeout`, `unref()`'d. */
-  timers?: TimerApi;
+  timers?: TimerApi | undefined;
   /**
    * SHA-256 used to hash user data in `track`. Default: `node:crypto` when the runtime has it,
    * else core's pure-JS `nobleSha256Hex`.
    */
-  hasher?: Hasher;
+  hasher?: Hasher | undefined;
   /**
    * Where tracked events wait until the API settled them. Default: an in-memory queue (lost if the
    * process dies). `createFileStore({ directory })` survives a crash or `kill -9` of the process;
    * `createRedisStore({ client })` (from `@x/openai-capi-node/redis`) lets many processes share one
    * queue. On start the client replays what the store holds. See docs/server.md "Durability".
    */
-  store?: EventStore;
+  store?: EventStore | undefined;
 }
 
 /** RFC 6750 `b64token`: what may follow `Bearer ` in an `Authorization` header. */

@@ -1,11 +1,11 @@
 /** Options of the relay's per-IP rate limit. */
 export interface RateLimitOptions {
   /** Requests allowed per window and per client IP (also the burst size). Default 60. */
-  limit?: number;
+  limit?: number | undefined;
   /** Window length in ms; tokens refill evenly over it. Default 60 000. */
-  windowMs?: number;
+  windowMs?: number | undefined;
   /** Most client IPs tracked at once; the least recently seen are forgotten first. Default 10 000. */
-  maxKeys?: number;
+  maxKeys?: number | undefined;
 }
 
 /** Decision for one request. */

@@ -11,42 +11,42 @@ export interface QueueShareOptions {
    * Fraction of the client's `maxQueueSize` one client (an IPv4 address or an IPv6 /64) may hold
    * queued at once; its events beyond it get 429. Default 0.01 (100 events of the default 10 000).
    */
-  perClient?: number;
+  perClient?: number | undefined;
   /**
    * Fraction of `maxQueueSize` past which the relay queues no more browser events (503 with
    * `Retry-After`), so the rest stays free for the application's own `track()`. Default 0.5.
    */
-  relay?: number;
+  relay?: number | undefined;
 }
 
 /** Options of `createRelayHandler`. */
 export interface RelayOptions {
   /** Largest accepted body, in bytes; larger → 413. Default 65 536 (64 KiB). */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Most events in one request; more → 400. Default 50. */
-  maxEventsPerRequest?: number;
+  maxEventsPerRequest?: number | undefined;
   /**
    * How long reading the body may take, in ms; slower → 408 (a client trickling its body cannot
    * hold the handler). Default 5 000; 100 to 60 000.
    */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /**
    * Other origins allowed to post (`https://shop.example`), or a predicate, on top of the relay's
    * own origin (always allowed). A request from one of them is accepted but never sets `__oppref`.
    * Default: none (same-origin only).
    */
-  allowedOrigins?: readonly string[] | ((origin: string) => boolean);
+  allowedOrigins?: (readonly string[] | ((origin: string) => boolean)) | undefined;
   /**
    * Accept `Sec-Fetch-Site: same-site` (another subdomain of the same site, e.g. `www.` posting to
    * `api.`) as well as `same-origin`. Such requests never set `__oppref`. Default `false`.
    */
-  allowSameSite?: boolean;
+  allowSameSite?: boolean | undefined;
   /**
    * Accept requests that carry none of the browser's headers (`Sec-Fetch-Site`, `Origin`,
    * `Referer`): callers that are servers, not browsers. They never set `__oppref`. Default `false`:
    * such a request gets 403, as a browser always sends `Origin` with a POST.
    */
-  allowServerToServer?: boolean;
+  allowServerToServer?: boolean | undefined;
   /**
    * Per-client token bucket (429 with `Retry-After` when exceeded), or `false` to disable. A client
    * is an IPv4 address or an IPv6 /64 (one subscriber's prefix). Default `{ limit: 60, windowMs: 60000 }`.
@@ -54,47 +54,47 @@ export interface RelayOptions {
    * `remoteAddress`) is not limited: one bucket shared by every visitor would refuse real
    * conversions. That is reported once through `onError`.
    */
-  rateLimit?: RateLimitOptions | false;
+  rateLimit?: RateLimitOptions | false | undefined;
   /**
    * Shares of the client's queue browser traffic may hold, read from the client's `stats()` (a
    * client without `stats` or without `maxQueueSize` in it is not shared out), or `false` to
    * disable. Default `{ perClient: 0.01, relay: 0.5 }`.
    */
-  queueShare?: QueueShareOptions | false;
+  queueShare?: QueueShareOptions | false | undefined;
   /** Event types the browser may send; others are rejected (`not_allowed`). Default: every type. */
-  eventTypes?: readonly EventType[];
+  eventTypes?: readonly EventType[] | undefined;
   /**
    * Proxies to believe about the client IP, the protocol and the host (`X-Forwarded-For`,
    * `X-Forwarded-Proto`, `X-Forwarded-Host`; see `readAttribution`). Default `false`.
    */
-  trustProxy?: TrustProxy;
+  trustProxy?: TrustProxy | undefined;
   /** How to re-issue the `__oppref` cookie when the Referer carries a fresh click id. */
-  cookie?: OpprefCookieOptions;
+  cookie?: OpprefCookieOptions | undefined;
   /**
    * Adds what only the server knows, e.g. the logged-in user's e-mail from the session. Receives the
    * event input (IP, user agent, obref and oppref already attached) and the request; returns the
    * input to track (or nothing to keep it as is). A `CapiValidationError` it throws rejects that
    * event (listed with its issues); any other error answers 500 and goes to `onError`.
    */
-  enrich?: (input: EventInput, request: Request) => EventInput | undefined | void | Promise<EventInput | undefined | void>;
+  enrich?: ((input: EventInput, request: Request) => EventInput | undefined | void | Promise<EventInput | undefined | void>) | undefined;
   /**
    * Keep a client-sent `user` (wire keys such as `emails_sha256`, or camelCase `UserInput` keys;
    * mapped with core's `userInputFromWire`), minus IP and user agent, which always come from the
    * request. A `user` that is not an object rejects the event. Default `false`: it is dropped.
    */
-  acceptClientUser?: boolean;
+  acceptClientUser?: boolean | undefined;
   /**
    * Keep the query string and fragment of `source_url` (and of the `Referer` used when an event has
    * none). Default `false`: origin + path only, as both often carry personal data. The browser
    * strips them before posting unless its tracker has `keepSourceUrlQuery: true` too: set both to
    * keep them end to end.
    */
-  keepSourceUrlQuery?: boolean;
+  keepSourceUrlQuery?: boolean | undefined;
   /**
    * `Sec-GPC: 1`: `'drop'` (default) answers 202 and tracks nothing; `'opt_out'` tracks the events
    * with `opt_out: true`; `'ignore'` tracks them unchanged.
    */
-  globalPrivacyControl?: GpcPolicy;
+  globalPrivacyControl?: GpcPolicy | undefined;
   /**
    * Called with each event the relay refuses (a `CapiValidationError`: the browser's input broke a
    * rule of core's `buildEvent`; production browser bundles do not check events themselves), with
@@ -106,9 +106,9 @@ export interface RelayOptions {
    * `console.error` line with the error's name only (an application error's message may hold
    * personal data), or this SDK's own message.
    */
-  onError?: (error: unknown, request: Request) => void;
+  onError?: ((error: unknown, request: Request) => void) | undefined;
   /** Clock of the rate limiter. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 const GPC_POLICIES: readonly unknown[] = ['drop', 'opt_out', 'ignore'];

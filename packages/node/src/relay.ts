@@ -22,9 +22,9 @@ export type { RelayRejection } from './relay-answer.js';
 /** Extra facts a platform adapter knows about a request. */
 export interface RelayContext {
   /** Socket peer address (Fetch requests do not carry it). */
-  remoteAddress?: string;
+  remoteAddress?: string | undefined;
   /** The request's real method when the Fetch `Request` could not carry it (`TRACE`, `CONNECT`). */
-  method?: string;
+  method?: string | undefined;
 }
 
 /** A relay handler: Fetch `Request` in, `Response` out. */
