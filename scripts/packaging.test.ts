@@ -3,13 +3,15 @@
  * `npm pack`: it always adds files named `readme.*`, even `src/readme.test.ts`) and checks the file
  * list: the build, the licence and the README are in; tests, fixtures and configs are out; every
  * path package.json points to is packed; the README links nowhere the package cannot follow.
- * Needs the build (`pnpm test` builds first).
+ * Then installs the CLI's tarballs into a fresh project with npm and runs `npx openai-capi` there.
+ * Needs the build (`pnpm test` builds first) and the npm registry (for `@noble/hashes`).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const REPO_BLOB = 'https://github.com/x/openai-capi/blob/main/';
@@ -115,4 +117,56 @@ describe('packed tarballs', () => {
       });
     });
   }
+});
+
+describe('the openai-capi command, installed from the packed tarballs with npm', () => {
+  let project: string;
+  const run = (bin: string, args: string[]) =>
+    spawnSync('npx', ['--no', '--', bin, ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, OPENAI_CAPI_API_KEY: '', OPENAI_CAPI_PIXEL_ID: '' } });
+
+  beforeAll(() => {
+    for (const pkg of ['core', 'node', 'testing', 'cli']) {
+      if (!existsSync(join(root, 'packages', pkg, 'dist'))) throw new Error(`packages/${pkg} has no dist/: run \`pnpm build\` first`);
+    }
+    project = mkdtempSync(join(tmpdir(), 'openai-capi-npx-'));
+    const tarballs = join(project, 'tarballs');
+    for (const pkg of ['core', 'node', 'testing', 'cli']) {
+      execFileSync('npx', ['-y', 'pnpm@10', 'pack', '--pack-destination', tarballs], { cwd: join(root, 'packages', pkg), stdio: 'ignore' });
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'fresh-project', private: true, type: 'module' }));
+    const files = readdirSync(tarballs).map((f) => join(tarballs, f));
+    // A real npm install (the registry supplies @noble/hashes): what `npx @x/openai-capi-cli` does.
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...files], { cwd: project, stdio: 'pipe' });
+    const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    writeFileSync(
+      join(project, 'orders.csv'),
+      `order_id,event,created_at,email,amount,currency\nA-1,order_created,${hourAgo},ada@example.com,10.00,USD\nA-2,order_created,${hourAgo},not-an-email,5,USD\n`,
+    );
+  }, 180_000);
+  afterAll(() => {
+    if (project) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('validates a CSV with --dry-run, without credentials, and reports the bad row (exit 1)', () => {
+    const result = run('openai-capi', ['upload', 'orders.csv', '--dry-run']);
+    expect(result.stdout).toContain('2 rows: 1 valid (dry run: checked here, nothing sent), 1 rejected');
+    expect(result.stdout).toMatch(/line 3: user\.email/);
+    expect(result.stdout).not.toContain('not-an-email');
+    expect(result.status).toBe(1);
+  });
+
+  it('uploads to the embedded emulator', () => {
+    const result = run('openai-capi', ['upload', 'orders.csv', '--emulator']);
+    expect(result.stdout).toContain('1 delivered, 1 rejected');
+    expect(result.stdout).toContain('The emulator holds 1 event(s).');
+  });
+
+  it('lists its commands, and the emulator bin runs too', () => {
+    const overview = run('openai-capi', ['--help']);
+    expect(overview.status).toBe(0);
+    expect(overview.stdout).toMatch(/Commands:\n {2}upload /);
+    const emulator = run('openai-capi-emulator', ['--help']);
+    expect(emulator.status).toBe(0);
+    expect(emulator.stdout).toMatch(/^Usage: openai-capi-emulator/);
+  });
 });
