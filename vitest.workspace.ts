@@ -24,8 +24,17 @@ export default [
   { resolve: { alias }, test: { setupFiles, name: 'browser', include: ['packages/browser/src/**/*.test.ts'], environment: 'happy-dom' } },
   { resolve: { alias }, test: { setupFiles, name: 'testing', include: ['packages/testing/src/**/*.test.ts'], environment: 'node' } },
   { resolve: { alias }, test: { setupFiles, name: 'cli', include: ['packages/cli/src/**/*.test.ts'], environment: 'node' } },
-  // The packed tarballs of every published package (needs the build: `pnpm test` builds first).
-  { test: { name: 'packaging', include: ['scripts/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+  // The packed tarballs of every published package (needs the build: `pnpm test` builds first), and
+  // the extraction of the docs' TypeScript blocks that `pnpm typecheck` compiles.
+  {
+    test: {
+      name: 'packaging',
+      include: ['scripts/**/*.test.ts', 'type-tests/**/*.test.ts'],
+      exclude: ['**/node_modules/**', 'type-tests/generated/**'],
+      environment: 'node',
+      testTimeout: 60_000,
+    },
+  },
   {
     resolve: { alias },
     test: {

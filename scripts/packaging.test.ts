@@ -161,6 +161,12 @@ describe('the openai-capi command, installed from the packed tarballs with npm',
     expect(result.stdout).toContain('The emulator holds 1 event(s).');
   });
 
+  it('runs as `npx @x/openai-capi-cli …`, the form the docs give', () => {
+    const result = run('@x/openai-capi-cli', ['upload', 'orders.csv', '--dry-run']);
+    expect(result.stdout).toContain('2 rows: 1 valid (dry run');
+    expect(result.status).toBe(1);
+  });
+
   it('lists its commands, and the emulator bin runs too', () => {
     const overview = run('openai-capi', ['--help']);
     expect(overview.status).toBe(0);

@@ -59,6 +59,14 @@ export function tsBlocks(text) {
 
 const RELATIVE_IMPORT = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.\.?\/[^'"]+?)(?<!\.js)\2/g;
 
+/** Adds `.js` to relative import specifiers (node16 needs it), collecting the specifiers seen. */
+export function rewriteRelativeImports(code, seen) {
+  return code.replace(RELATIVE_IMPORT, (_, kw, q, spec) => {
+    seen.add(spec);
+    return `${kw}${q}${spec}.js${q}`;
+  });
+}
+
 function main() {
   for (const pkg of ['core', 'browser', 'node', 'testing', 'cli']) {
     if (!existsSync(join(root, 'packages', pkg, 'dist', 'index.d.ts'))) {
@@ -81,10 +89,7 @@ function main() {
         skipped.push(`${doc}:${block.line} (${block.skip})`);
         continue;
       }
-      const code = block.code.replace(RELATIVE_IMPORT, (_, kw, q, spec) => {
-        imported.add(spec);
-        return `${kw}${q}${spec}.js${q}`;
-      });
+      const code = rewriteRelativeImports(block.code, imported);
       writeFileSync(join(dir, `block-${String(block.line).padStart(4, '0')}.ts`), `// ${doc}:${block.line}\n${code}\nexport {};\n`);
       compiled++;
       for (const name of ['capi', 'tracker']) {
