@@ -64,8 +64,12 @@ describe('fields and options set to undefined', () => {
     const relay = createRelayHandler(client, {
       maxBodyBytes: u,
       maxEventsPerRequest: u,
+      bodyTimeoutMs: u,
       allowedOrigins: u,
+      allowSameSite: u,
+      allowServerToServer: u,
       rateLimit: u,
+      queueShare: u,
       eventTypes: u,
       trustProxy: u,
       cookie: u,
