@@ -7,7 +7,9 @@ let tracker: Tracker | undefined;
  * `createTracker` returns an inert tracker, so calling this there is harmless).
  */
 export function getTracker(): Tracker {
-  const pixelId = process.env['NEXT_PUBLIC_OPENAI_PIXEL_ID'];
+  // The same pixel id as the server's OPENAI_CAPI_PIXEL_ID, under Next.js's public prefix. Dot
+  // access: Next.js inlines `process.env.NEXT_PUBLIC_…` into the browser bundle at build time.
+  const pixelId = process.env.NEXT_PUBLIC_OPENAI_CAPI_PIXEL_ID;
   return (tracker ??= createTracker({ endpoint: '/api/openai-capi', ...(pixelId ? { pixelId } : {}) }));
 }
 
