@@ -72,7 +72,7 @@ describe('openai-capi upload', () => {
     const t = io({ 'orders.csv': fresh });
     const code = await runCli(['upload', 'orders.csv', '--dry-run', '--type', 'order_created'], t.io);
     expect(t.stderr.join('')).toContain('Dry run');
-    expect(t.stdout.join('')).toContain('2 rows: 2 valid (dry run: checked here, nothing sent), 0 rejected, 0 stale');
+    expect(t.stdout.join('')).toContain('2 rows: 2 valid (dry run: checked here, nothing sent), 0 rejected, 0 stale (older than 7 days)\n');
     expect(code).toBe(0);
 
     const bad = io({ 'orders.csv': `${fresh}B-3,${hourAgo},b@example.com,1.234,USD\n` });

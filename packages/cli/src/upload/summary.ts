@@ -16,7 +16,7 @@ export function formatSummary(summary: UploadSummary, options: { validateOnly?: 
   const verb = options.validateOnly ? 'validated (validate_only: nothing saved)' : 'delivered';
   const done = summary.dryRun ? `${summary.valid} valid (dry run: checked here, nothing sent)` : `${summary.delivered} ${verb}`;
   const lines = [
-    `${summary.total} rows: ${done}, ${summary.rejected.length} rejected, ${summary.stale.length} stale (older than 7 days) — ${summary.batches} request(s)`,
+    `${summary.total} rows: ${done}, ${summary.rejected.length} rejected, ${summary.stale.length} stale (older than 7 days)${summary.dryRun ? '' : ` — ${summary.batches} request(s)`}`,
     ...listProblems('Rejected', summary.rejected),
     ...listProblems('Stale (the API only accepts the last 7 days)', summary.stale),
   ];
