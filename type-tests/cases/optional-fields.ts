@@ -3,12 +3,24 @@
  * under `exactOptionalPropertyTypes` (a new option added without `| undefined` fails here, naming
  * the type and the property).
  */
-import type { ClockOptions, ContentItemInput, EventDataInput, EventInput, MoneyInput, UserInput } from '@x/openai-capi-core';
+import type {
+  BuildEventOptions,
+  BuildOptions,
+  ClockOptions,
+  ContentItemInput,
+  EventDataInput,
+  EventInput,
+  HashUserOptions,
+  MoneyInput,
+  UserInput,
+  ValidateEventOptions,
+} from '@x/openai-capi-core';
 import type { GoogleConsentModeOptions, TrackerOptions, TrackOptions } from '@x/openai-capi-browser';
 import type {
   AttributionOptions,
   ClientOptions,
   CookieAttributes,
+  FileStoreOptions,
   FlushOptions,
   OpprefCookieOptions,
   QueueShareOptions,
@@ -17,7 +29,9 @@ import type {
   RelayOptions,
   SendOptions,
   ShutdownOptions,
+  SignalOptions,
 } from '@x/openai-capi-node';
+import type { RedisStoreOptions } from '@x/openai-capi-node/redis';
 
 /** `T` without index signatures (`EventDataInput`'s `[extra: string]: unknown` would hide its named keys). */
 type Named<T> = { [K in keyof T as string extends K ? never : number extends K ? never : symbol extends K ? never : K]: T[K] };
@@ -40,6 +54,10 @@ export const checks: {
   MoneyInput: true satisfies Check<MoneyInput>,
   ContentItemInput: true satisfies Check<ContentItemInput>,
   ClockOptions: true satisfies Check<ClockOptions>,
+  BuildOptions: true satisfies Check<BuildOptions>,
+  BuildEventOptions: true satisfies Check<BuildEventOptions>,
+  ValidateEventOptions: true satisfies Check<ValidateEventOptions>,
+  HashUserOptions: true satisfies Check<HashUserOptions>,
   TrackerOptions: true satisfies Check<TrackerOptions>,
   TrackerCookieOptions: true satisfies Check<NonNullable<TrackerOptions['cookie']>>,
   TrackOptions: true satisfies Check<TrackOptions>,
@@ -48,6 +66,9 @@ export const checks: {
   SendOptions: true satisfies Check<SendOptions>,
   FlushOptions: true satisfies Check<FlushOptions>,
   ShutdownOptions: true satisfies Check<ShutdownOptions>,
+  SignalOptions: true satisfies Check<SignalOptions>,
+  FileStoreOptions: true satisfies Check<FileStoreOptions>,
+  RedisStoreOptions: true satisfies Check<RedisStoreOptions>,
   AttributionOptions: true satisfies Check<AttributionOptions>,
   OpprefCookieOptions: true satisfies Check<OpprefCookieOptions>,
   CookieAttributes: true satisfies Check<CookieAttributes>,

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildEvent } from '@x/openai-capi-core';
 import { describe, expect, it } from 'vitest';
 import { readAttribution } from './attribution.js';
 import { createClient } from './client.js';
+import { createFileStore } from './file-store.js';
 import { createRelayHandler } from './relay.js';
 
 // Under `exactOptionalPropertyTypes` the input and option types accept `undefined`
@@ -89,5 +93,25 @@ describe('fields and options set to undefined', () => {
     expect(attribution.oppref).toBe('click_1');
     await expect(client.flush({ timeoutMs: u })).resolves.toBeDefined();
     await expect(client.shutdown({ timeoutMs: u })).resolves.toBeDefined();
+  });
+
+  it('createFileStore and shutdownOnSignals take them as absent', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'capi-undefined-'));
+    try {
+      const client = createClient({
+        pixelId: 'p',
+        apiKey: 'k',
+        fetch: async () => new Response('{}', { status: 200 }),
+        logLevel: 'off',
+        store: createFileStore({ directory, durability: u, syncIntervalMs: u, maxEvents: u }),
+      });
+      const stop = client.shutdownOnSignals({ signals: u, timeoutMs: u, exit: u });
+      stop();
+      client.track({ type: 'page_viewed', id: 'page_1', sourceUrl: 'https://shop.example.com/' });
+      const report = await client.shutdown({ timeoutMs: u });
+      expect(report.delivered).toEqual(['page_1']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

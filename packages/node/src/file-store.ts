@@ -17,11 +17,11 @@ export interface FileStoreOptions {
    * - `'always'`: each group write is fsync'd before its appends resolve: nothing acknowledged is
    *   lost even on power loss, at the cost of one fsync per group (see docs/benchmarks.md).
    */
-  durability?: Durability;
+  durability?: Durability | undefined;
   /** With `'batched'`, the longest time between fsyncs. Default 1000 ms; clamped to 10 ms…60 s. */
-  syncIntervalMs?: number;
+  syncIntervalMs?: number | undefined;
   /** Most undelivered events kept; appends beyond are refused (`store_full`). Default 100 000; 1…10 000 000. */
-  maxEvents?: number;
+  maxEvents?: number | undefined;
 }
 
 const JOURNAL = 'journal.ndjson';

@@ -29,15 +29,15 @@ interface SignalProcess {
 /** Options of `shutdownOnSignals`. */
 export interface SignalOptions {
   /** Signals that shut the client down. Default `['SIGTERM', 'SIGINT']`. */
-  signals?: readonly ShutdownSignal[];
+  signals?: readonly ShutdownSignal[] | undefined;
   /** Deadline of the final flush. Default: the client's `shutdownTimeoutMs`. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /**
    * Ends the process once the client is shut down. Default: `process.exit(128 + signal number)`,
    * the status a shell reports for a process the signal ended (143 for SIGTERM, 130 for SIGINT).
    * Pass your own to close servers and databases first.
    */
-  exit?: (signal: ShutdownSignal) => void;
+  exit?: ((signal: ShutdownSignal) => void) | undefined;
 }
 
 /** The end of a client: one shutdown, and the signal handlers that trigger it. */

@@ -16,20 +16,20 @@ export interface RedisStoreOptions {
   /** A connected node-redis client (`import { createClient } from 'redis'`). */
   client: RedisCommandClient;
   /** Stream key. Default `openai-capi:events`; use one per pixel id when several share a Redis. */
-  key?: string;
+  key?: string | undefined;
   /** Consumer group every process of one queue joins. Default `openai-capi`. */
-  group?: string;
+  group?: string | undefined;
   /** This process's consumer name, unique per process. Default `<hostname>-<pid>-<random>`. */
-  consumer?: string;
+  consumer?: string | undefined;
   /**
    * How long a claimed event may stay unsettled before another consumer claims it (XAUTOCLAIM):
    * a crashed process's batch is delivered by another after this. Keep it above the time one batch
    * can take (`retryDeadlineMs` + `timeoutMs`), or a slow batch may be sent by two consumers (the
    * API keeps the first copy). Default 180 000 ms; at least 100 ms.
    */
-  claimTimeoutMs?: number;
+  claimTimeoutMs?: number | undefined;
   /** Most events in the stream; appends beyond are refused (`store_full`). Default 1 000 000. */
-  maxEvents?: number;
+  maxEvents?: number | undefined;
 }
 
 type Entry = [id: string, fields: string[] | Record<string, string> | null];
