@@ -1,3 +1,5 @@
+import { USAGE as RECONCILE_USAGE } from './reconcile/args.js';
+import { runReconcile } from './reconcile/run-reconcile.js';
 import { USAGE as UPLOAD_USAGE } from './upload/cli-args.js';
 import { runUpload, type CliIo } from './upload/run-upload.js';
 
@@ -14,6 +16,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'send offline / CRM conversions from a CSV or NDJSON file (or --dry-run to validate it)',
     usage: UPLOAD_USAGE,
     run: runUpload,
+  },
+  reconcile: {
+    summary: 'compare backend orders with the delivery ledger; --replay sends the missing ones',
+    usage: RECONCILE_USAGE,
+    run: runReconcile,
   },
 };
 

@@ -9,7 +9,10 @@ import { createLogger } from './logger.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { memoryPipeline } from './pipeline.js';
 import { holdOpenUntil } from './platform.js';
+import { createCoverage, type TypeCoverage } from './coverage.js';
 import { createReporter } from './reporter.js';
+import { createSourceMarks } from './sources.js';
+import type { DeliverySource } from './ledger-format.js';
 import { emptyReport, type SendReport } from './report.js';
 import { storePipeline } from './store-pipeline.js';
 
@@ -19,6 +22,16 @@ export type { FlushOptions, ShutdownOptions, ShutdownSignal, SignalOptions };
 export interface SendOptions {
   /** Overrides the client's `validateOnly` for this call. */
   validateOnly?: boolean | undefined;
+}
+
+/** Per-event options of `track` and `enqueue`. */
+export interface TrackOptions {
+  /**
+   * Who hands the event over: `'server'` (your code) or `'relay'` (a browser event; the relay
+   * handler passes it). Counted in `stats().coverage` and written to the delivery ledger. Default:
+   * `'relay'` for a client whose `integrationSource` is `x-openai-capi-relay`, else `'server'`.
+   */
+  source?: DeliverySource | undefined;
 }
 
 /** Counters since the client was created. */
@@ -52,6 +65,13 @@ export interface ClientStats {
    * its clients.
    */
   maxQueueSize: number;
+  /**
+   * Per event type (custom events by name): events delivered from the server and from the relay,
+   * the share of ids tracked from both (the dedupe rate) and the share of delivered events carrying
+   * each match key. Counted by this client since it was created; see docs/verify.md for how to read
+   * them next to Events Manager's (whose match-quality score OpenAI computes, not this SDK).
+   */
+  coverage: Record<string, TypeCoverage>;
 }
 
 /** The Conversions API client returned by {@link createClient}. */
@@ -62,7 +82,7 @@ export interface CapiClient {
    * the event through `onError` (`queue_full`/`store_full`/`shutdown`, with the event) and still
    * returns its id. Fire and forget: use {@link CapiClient.enqueue} to wait for room instead.
    */
-  track(input: EventInput): string;
+  track(input: EventInput, options?: TrackOptions): string;
   /**
    * Like `track`, with backpressure: resolves with the id once the event is queued (and written to
    * the `store`, when there is one), waiting for room when the queue is full instead of dropping.
@@ -70,7 +90,7 @@ export interface CapiClient {
    * events in memory. Rejects with `CapiValidationError` for bad input and with `CapiError` after
    * `shutdown()`.
    */
-  enqueue(input: EventInput): Promise<string>;
+  enqueue(input: EventInput, options?: TrackOptions): Promise<string>;
   /**
    * Delivers already-built wire events now. Each is validated at send time (the timestamp window
    * included); invalid or stale ones are reported and not sent. A repeated (name, id) is sent once
@@ -117,7 +137,12 @@ export function createClient(options: ClientOptions): CapiClient {
   const log = createLogger(o.logger, o.logLevel, [o.apiKey]);
   for (const c of clamped) log.warn(`option ${c.option}=${c.given} is out of range; using ${c.used}`);
 
-  const reporter = createReporter(o, log);
+  const records = {
+    coverage: createCoverage({ threshold: o.noMatchKeyWarnPercent / 100, minEvents: 20, windowMs: 86_400_000, now: o.now }),
+    marks: createSourceMarks(o.integrationSource),
+    ledger: o.store?.ledger,
+  };
+  const reporter = createReporter(o, log, records);
   const run = createDelivery(o, reporter);
   const lifetime = createLifetime();
   let intake: Intake | undefined;
@@ -133,7 +158,7 @@ export function createClient(options: ClientOptions): CapiClient {
     return pipeline.drain(window, report);
   }, () => pipeline.polls && !lifecycle.closed());
   const lifecycle = createLifecycle(o, log, lifetime, flusher, pipeline, () => intake as Intake);
-  intake = createIntake(o, reporter, pipeline, flusher, lifecycle.closed);
+  intake = createIntake(o, reporter, pipeline, flusher, lifecycle.closed, records);
 
   const send = async (events: readonly WireEvent[], sendOptions?: SendOptions): Promise<SendReport> => {
     if (!Array.isArray(events)) {
@@ -149,11 +174,17 @@ export function createClient(options: ClientOptions): CapiClient {
   };
 
   const capacity = o.maxQueueSize + (o.store?.maxEvents ?? 0);
-  const stats = (): ClientStats => ({ ...reporter.counters, queued: pipeline.size, closed: lifecycle.closed(), maxQueueSize: capacity });
+  const stats = (): ClientStats => ({
+    ...reporter.counters,
+    queued: pipeline.size,
+    closed: lifecycle.closed(),
+    maxQueueSize: capacity,
+    coverage: records.coverage.snapshot(),
+  });
   const describe = () => ({ pixelId: o.pixelId, endpoint: o.url, apiKey: '[redacted]', stats: stats() });
   const client: CapiClient & { toJSON(): unknown } = {
     track: intake.track,
-    enqueue: (input) => holdOpenUntil(intake.enqueue(input)),
+    enqueue: (input, trackOptions) => holdOpenUntil(intake.enqueue(input, trackOptions)),
     // Awaited by the caller, so they hold the process open until they settle (see holdOpenUntil).
     send: (events, sendOptions) => holdOpenUntil(send(events, sendOptions)),
     validate: (events) => holdOpenUntil(send(events, { validateOnly: true })),

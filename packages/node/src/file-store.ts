@@ -3,6 +3,7 @@ import { takeLock } from './dir-lock.js';
 import { appendLine, recover, settleLine } from './journal.js';
 import { builtin } from './node-builtins.js';
 import { JournalWriter, type Durability } from './journal-writer.js';
+import { createLedger, type LedgerOptions } from './ledger.js';
 import { CapiStoreError, type EventStore, type StoreProblem, type StoredEvent } from './store.js';
 
 /** Options of {@link createFileStore}. */
@@ -22,6 +23,12 @@ export interface FileStoreOptions {
   syncIntervalMs?: number | undefined;
   /** Most undelivered events kept; appends beyond are refused (`store_full`). Default 100 000; 1…10 000 000. */
   maxEvents?: number | undefined;
+  /**
+   * The delivery ledger in `<directory>/ledger`: what the client delivered (ids, types, times,
+   * amounts, sources, match-key names; no personal data) for `openai-capi reconcile`. Default on
+   * (8 days, at most 64 MiB); `false` turns it off. See docs/verify.md.
+   */
+  ledger?: LedgerOptions | false | undefined;
 }
 
 const JOURNAL = 'journal.ndjson';
@@ -54,6 +61,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
   const lockProblems: StoreProblem[] = [];
   const unlock = takeLock(join(dir, LOCK), lockProblems);
   const path = join(dir, JOURNAL);
+  const ledger = options.ledger === false ? undefined : createLedger(dir, options.ledger ?? {});
 
   let live = new Map<number, WireEvent>();
   const claimed = new Set<number>();
@@ -86,6 +94,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
   return {
     description: `file store ${dir}`,
     maxEvents,
+    ledger,
     async open() {
       let text = '';
       try {
@@ -134,6 +143,7 @@ export function createFileStore(options: FileStoreOptions): EventStore {
     async close() {
       if (closed) return;
       try {
+        await ledger?.flush();
         if (writer !== undefined && live.size === 0 && settledSinceCompaction > 0) await writer.rewrite(snapshot);
         await writer?.close();
       } finally {

@@ -12,11 +12,15 @@ export {
   type ClientStats,
   type FlushOptions,
   type SendOptions,
+  type TrackOptions,
   type ShutdownOptions,
   type ShutdownSignal,
   type SignalOptions,
 } from './client.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
+export { readLedger, createLedger, LEDGER_FOLDER, type DeliveryLedger, type LedgerOptions } from './ledger.js';
+export { ledgerEntryOf, parseLedgerLine, type LedgerEntry, type DeliverySource } from './ledger-format.js';
+export type { TypeCoverage } from './coverage.js';
 export type { Durability } from './journal-writer.js';
 export { CapiStoreError, type EventStore, type StoredEvent, type StoreOpened, type StoreProblem } from './store.js';
 export { DEFAULT_ENDPOINT, DEFAULT_INTEGRATION_SOURCE, type ClientOptions } from './options.js';

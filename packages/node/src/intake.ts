@@ -1,4 +1,6 @@
-import { buildEvent, CapiError, type EventInput, type Issue, type WireEvent } from '@x/openai-capi-core';
+import { buildEvent, CapiError, CapiValidationError, type EventInput, type Issue, type WireEvent } from '@x/openai-capi-core';
+import type { TrackOptions } from './client.js';
+import type { DeliveryRecords } from './reporter.js';
 import { toRejected } from './deliver.js';
 import type { Flusher } from './flusher.js';
 import type { ResolvedOptions } from './options.js';
@@ -8,8 +10,8 @@ import { toWarned, type DuplicateEvent, type RejectedEvent } from './report.js';
 
 /** `track` and `enqueue`: build, queue (or report why not), and schedule the flush. */
 export interface Intake {
-  track(input: EventInput): string;
-  enqueue(input: EventInput): Promise<string>;
+  track(input: EventInput, options?: TrackOptions): string;
+  enqueue(input: EventInput, options?: TrackOptions): Promise<string>;
   /** `track` repeats of a queued (name, id) since the last call: reported with the flush that takes the first copy. */
   takeDuplicates(): DuplicateEvent[];
   /** Reports events that will never be sent (`shutdown`): the client closed before they could be. */
@@ -17,7 +19,14 @@ export interface Intake {
 }
 
 /** The intake of one client; `closed()` tells whether `shutdown()` was called. */
-export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: Pipeline, flusher: Flusher, closed: () => boolean): Intake {
+export function createIntake(
+  o: ResolvedOptions,
+  reporter: Reporter,
+  pipeline: Pipeline,
+  flusher: Flusher,
+  closed: () => boolean,
+  records?: DeliveryRecords,
+): Intake {
   let duplicates: DuplicateEvent[] = [];
   const { counters } = reporter;
 
@@ -43,16 +52,24 @@ export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: P
     } else flusher.arm();
   };
   // Spec §10: invalid optional fields are left out; said at once through the logger and onError.
-  const build = (input: EventInput): WireEvent => {
+  const build = (input: EventInput, options: TrackOptions | undefined): WireEvent => {
+    const source = options?.source;
+    if (source !== undefined && source !== 'server' && source !== 'relay') {
+      throw new CapiValidationError([{ path: 'source', code: 'invalid_value', message: "track option source must be 'server' or 'relay'" }]);
+    }
     const warnings: Issue[] = [];
     const event = buildEvent(input, { now: o.now(), hasher: o.hasher, onWarning: (w) => warnings.push(w) });
     if (warnings.length > 0) reporter.warned([toWarned(event, warnings)]);
+    if (records !== undefined) {
+      if (source !== undefined) records.marks.mark(event, source);
+      records.coverage.seen(event, records.marks.of(event));
+    }
     return event;
   };
 
   return {
-    track(input) {
-      const event = build(input);
+    track(input, options) {
+      const event = build(input, options);
       if (closed()) {
         drop(event, 'shutdown');
         return event.id;
@@ -63,8 +80,8 @@ export function createIntake(o: ResolvedOptions, reporter: Reporter, pipeline: P
       else queued();
       return event.id;
     },
-    async enqueue(input) {
-      const event = build(input);
+    async enqueue(input, options) {
+      const event = build(input, options);
       for (;;) {
         if (closed()) throw new CapiError('enqueue() was called after shutdown(): the event was not queued');
         const pushed = pipeline.push(event);

@@ -94,6 +94,12 @@ export interface ClientOptions {
    * queue. On start the client replays what the store holds. See docs/server.md "Durability".
    */
   store?: EventStore | undefined;
+  /**
+   * Percentage (0–100) of one event type's delivered events with no match key at all above which
+   * the client logs one warning line (at most once per type per day, after 20 events of the type;
+   * see `stats().coverage`). Default 20; clamped to 0…100.
+   */
+  noMatchKeyWarnPercent?: number | undefined;
 }
 
 /** RFC 6750 `b64token`: what may follow `Bearer ` in an `Authorization` header. */
@@ -129,6 +135,7 @@ export interface ResolvedOptions {
   timers: TimerApi;
   hasher: Hasher;
   store: EventStore | undefined;
+  noMatchKeyWarnPercent: number;
 }
 
 /** A clamp that happened, reported as a warning once the logger exists. */
@@ -141,7 +148,7 @@ export interface Clamped {
 type NumberKey =
   | 'flushAt' | 'flushIntervalMs' | 'maxQueueSize' | 'maxBatchEvents' | 'maxBatchBytes' | 'timeoutMs'
   | 'maxRetries' | 'retryInitialDelayMs' | 'retryMaxDelayMs' | 'retryAfterMaxMs' | 'retryDeadlineMs'
-  | 'shutdownTimeoutMs';
+  | 'shutdownTimeoutMs' | 'noMatchKeyWarnPercent';
 
 const FUNCTION_KEYS = ['onError', 'onDelivered', 'fetch', 'now', 'sleep', 'random', 'hasher'] as const;
 
@@ -152,7 +159,7 @@ const OPTION_NAMES: Record<keyof ClientOptions, true> = {
   timeoutMs: true, maxRetries: true, retryInitialDelayMs: true, retryMaxDelayMs: true,
   retryAfterMaxMs: true, retryDeadlineMs: true, shutdownTimeoutMs: true, onError: true,
   onDelivered: true, logger: true, logLevel: true, fetch: true, now: true, sleep: true, random: true,
-  hasher: true, timers: true, store: true,
+  hasher: true, timers: true, store: true, noMatchKeyWarnPercent: true,
 };
 
 /**
@@ -251,6 +258,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
   const retryAfterMaxMs = num('retryAfterMaxMs', 60_000, 0, 600_000);
   const retryDeadlineMs = num('retryDeadlineMs', 120_000, timeoutMs, 3_600_000);
   const shutdownTimeoutMs = num('shutdownTimeoutMs', 10_000, 0, 600_000);
+  const noMatchKeyWarnPercent = num('noMatchKeyWarnPercent', 20, 0, 100);
 
   if (issues.length > 0) throw new CapiValidationError(issues, `Invalid createClient options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
 
@@ -285,6 +293,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
       timers: o.timers ?? defaultTimers,
       hasher: o.hasher ?? defaultHasher(),
       store: o.store,
+      noMatchKeyWarnPercent,
     },
   };
 }

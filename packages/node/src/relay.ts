@@ -180,7 +180,7 @@ async function trackEvents(parts: RelayParts, request: Request, facts: RequestFa
         (full.status === 429 ? rejected : dropped).push(rejection(index, id, [full.issue]));
         continue;
       }
-      const trackedId = client.track(enriched ?? input);
+      const trackedId = client.track(enriched ?? input, { source: 'relay' });
       const after = readStats(client);
       // `track` returns the id of an event it dropped too (and reports it through its onError):
       // the browser must not be told such an event was accepted.

@@ -1,5 +1,8 @@
 import { CapiValidationError, hasMatchKey, type CapiError, type WireEvent } from '@x/openai-capi-core';
+import type { Coverage } from './coverage.js';
+import type { DeliveryLedger } from './ledger.js';
 import type { Logger } from './logger.js';
+import type { SourceMarks } from './sources.js';
 import type { ResolvedOptions } from './options.js';
 import { toDuplicate, type DuplicateEvent, type RejectedEvent, type WarnedEvent } from './report.js';
 
@@ -30,8 +33,16 @@ export interface Reporter {
   unattributable(items: readonly WireEvent[]): void;
 }
 
+/** What the reporter also feeds with each delivery: the coverage counters and, with a file store, the ledger. */
+export interface DeliveryRecords {
+  coverage: Coverage;
+  marks: SourceMarks;
+  ledger: DeliveryLedger | undefined;
+}
+
 /** The {@link Reporter} of one client. Hooks that throw are logged by error name only. */
-export function createReporter(o: ResolvedOptions, log: Logger): Reporter {
+export function createReporter(o: ResolvedOptions, log: Logger, records?: DeliveryRecords): Reporter {
+  const warn = (message: string) => log.warn(message);
   const counters: Counters = { tracked: 0, delivered: 0, rejected: 0, dropped: 0, deduplicated: 0, requests: 0, retries: 0, inFlight: 0 };
   return {
     counters,
@@ -54,6 +65,10 @@ export function createReporter(o: ResolvedOptions, log: Logger): Reporter {
     },
     delivered(events, status, requestId, validateOnly) {
       counters.delivered += events.length;
+      if (records !== undefined && !validateOnly) {
+        records.coverage.delivered(events, records.marks.of, warn);
+        records.ledger?.record(events, records.marks.of, warn);
+      }
       log.debug(`delivered ${events.length} event(s) (HTTP ${status})`, { requestId });
       if (o.onDelivered === undefined) return;
       const info = { eventIds: events.map((e) => e.id), status, validateOnly };

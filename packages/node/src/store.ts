@@ -1,4 +1,5 @@
 import { CapiError, type WireEvent } from '@x/openai-capi-core';
+import type { DeliveryLedger } from './ledger.js';
 
 /** One event held by a store, with the store's handle for it. */
 export interface StoredEvent {
@@ -65,6 +66,11 @@ export interface EventStore {
   problems?(): StoreProblem[];
   /** Undelivered events known to this process, when the store can tell cheaply (for `stats()`). */
   size?(): number;
+  /**
+   * The rolling record of delivered events the client writes to (file store: `<directory>/ledger`,
+   * read by `openai-capi reconcile`). Absent: no ledger (the Redis store, for now).
+   */
+  readonly ledger?: DeliveryLedger | undefined;
   /** Writes what is pending and lets go (the lock of a file store). The store is unusable after. */
   close(): Promise<void>;
 }

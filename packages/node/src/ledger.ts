@@ -1,0 +1,161 @@
+import type { WireEvent } from '@x/openai-capi-core';
+import { builtin } from './node-builtins.js';
+import { ledgerEntryOf, parseLedgerLine, type DeliverySource, type LedgerEntry } from './ledger-format.js';
+
+/** Options of the delivery ledger of a file store (`createFileStore({ ledger })`). */
+export interface LedgerOptions {
+  /** Most bytes the ledger keeps on disk; the oldest segments go first. Default 64 MiB; 64 KiB…4 GiB. */
+  maxBytes?: number | undefined;
+  /** Days of deliveries kept (the API accepts events up to 7 days old). Default 8; 7…90. */
+  retentionDays?: number | undefined;
+}
+
+/** The rolling record of what a client delivered (see {@link LedgerEntry}). */
+export interface DeliveryLedger {
+  /** Where its segments are (`<store directory>/ledger`). */
+  readonly directory: string;
+  /** Records delivered events (written in the background, in order). `warn` hears of lost records. */
+  record(events: readonly WireEvent[], sourceOf: (event: WireEvent) => DeliverySource, warn: (message: string) => void): void;
+  /** Resolves once everything recorded so far is written. */
+  flush(): Promise<void>;
+}
+
+/** The folder of the ledger inside a file store's directory. */
+export const LEDGER_FOLDER = 'ledger';
+const DAY_MS = 86_400_000;
+const SEGMENT = /^segment-(\d{15})\.ndjson$/;
+const segmentName = (start: number) => `segment-${String(start).padStart(15, '0')}.ndjson`;
+
+interface Segment {
+  name: string;
+  start: number;
+  size: number;
+}
+
+/**
+ * The ledger in `<storeDirectory>/ledger`: NDJSON segments named by the time of their first entry,
+ * a new one every `maxBytes / 16`; segments wholly older than `retentionDays` are deleted, and the
+ * oldest ones while the total is over `maxBytes` (with one warning when that cuts into the 7 days).
+ */
+export function createLedger(storeDirectory: string, options: LedgerOptions = {}, now: () => number = Date.now): DeliveryLedger {
+  const { join } = builtin('path');
+  const { appendFile, mkdir, unlink } = builtin('fs/promises');
+  const directory = join(storeDirectory, LEDGER_FOLDER);
+  const maxBytes = clamp(options.maxBytes, 64 * 1024 * 1024, 64 * 1024, 4 * 1024 ** 3);
+  const retentionMs = clamp(options.retentionDays, 8, 7, 90) * DAY_MS;
+  const segmentBytes = Math.floor(maxBytes / 16);
+  const segments: Segment[] = listSegments(directory);
+  let total = segments.reduce((sum, s) => sum + s.size, 0);
+  let tail: Promise<void> = mkdir(directory, { recursive: true, mode: 0o700 }).then(() => undefined);
+  let warnedCut = false;
+  let warnedIo = false;
+
+  const prune = async (warn: (message: string) => void) => {
+    const horizon = now() - retentionMs;
+    const week = now() - 7 * DAY_MS;
+    while (segments.length > 1) {
+      const [oldest, next] = segments as [Segment, Segment];
+      const expired = next.start < horizon;
+      if (!expired && total <= maxBytes) break;
+      if (!expired && next.start > week && !warnedCut) {
+        warnedCut = true;
+        warn(`delivery ledger: maxBytes ${maxBytes} reached, deliveries younger than 7 days dropped from it; raise ledger.maxBytes`);
+      }
+      segments.shift();
+      total -= oldest.size;
+      await unlink(join(directory, oldest.name)).catch(() => undefined);
+    }
+  };
+
+  const write = async (text: string, at: number, warn: (message: string) => void) => {
+    let current = segments[segments.length - 1];
+    if (current === undefined || current.size >= segmentBytes) {
+      current = { name: segmentName(Math.max(at, (current?.start ?? 0) + 1)), start: Math.max(at, (current?.start ?? 0) + 1), size: 0 };
+      segments.push(current);
+    }
+    const bytes = Buffer.byteLength(text);
+    await appendFile(join(directory, current.name), text, { mode: 0o600 });
+    current.size += bytes;
+    total += bytes;
+    await prune(warn);
+  };
+
+  return {
+    directory,
+    record(events, sourceOf, warn) {
+      if (events.length === 0) return;
+      const at = now();
+      let text = '';
+      for (const event of events) text += `${JSON.stringify(ledgerEntryOf(event, sourceOf(event), at))}\n`;
+      tail = tail.then(() => write(text, at, warn)).catch((error: unknown) => {
+        if (warnedIo) return;
+        warnedIo = true;
+        warn(`delivery ledger: cannot write to ${directory} (${(error as NodeJS.ErrnoException).code ?? 'error'}); deliveries are not recorded`);
+      });
+    },
+    flush: () => tail,
+  };
+}
+
+function listSegments(directory: string): Segment[] {
+  const { readdirSync, statSync } = builtin('fs');
+  const { join } = builtin('path');
+  let names: string[] = [];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return [];
+  }
+  const out: Segment[] = [];
+  for (const name of names) {
+    const m = SEGMENT.exec(name);
+    if (m === null) continue;
+    out.push({ name, start: Number(m[1]), size: statSync(join(directory, name)).size });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Reads a delivery ledger, oldest segment first: `directory` is the file store's directory (or its
+ * `ledger` folder). Lines that are not entries (a line torn by a crash) are counted in `skipped`.
+ */
+export async function readLedger(directory: string): Promise<{ entries: LedgerEntry[]; skipped: number }> {
+  const { join } = builtin('path');
+  const { readdir, readFile } = builtin('fs/promises');
+  let dir = join(directory, LEDGER_FOLDER);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    dir = directory;
+    names = await readdir(dir);
+  }
+  const files = names.filter((n) => SEGMENT.test(n)).sort();
+  const entries: LedgerEntry[] = [];
+  let skipped = 0;
+  for (const name of files) {
+    const text = await readFile(join(dir, name), 'utf8');
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const entry = parseLedgerLine(line);
+      if (entry === undefined) skipped++;
+      else entries.push(entry);
+    }
+  }
+  return { entries, skipped };
+}
+
+/** Total bytes of a ledger's segments (for checks and `stats`). */
+export async function ledgerBytes(directory: string): Promise<number> {
+  const { join } = builtin('path');
+  const { readdir, stat } = builtin('fs/promises');
+  const dir = join(directory, LEDGER_FOLDER);
+  let sum = 0;
+  for (const name of await readdir(dir)) if (SEGMENT.test(name)) sum += (await stat(join(dir, name))).size;
+  return sum;
+}
+
+function clamp(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.floor(value)));
+}
