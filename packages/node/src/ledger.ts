@@ -1,5 +1,6 @@
 import type { WireEvent } from '@x/openai-capi-core';
 import { builtin } from './node-builtins.js';
+import { CapiStoreError } from './store.js';
 import { ledgerEntryOf, parseLedgerLine, type DeliverySource, type LedgerEntry } from './ledger-format.js';
 
 /** Options of the delivery ledger of a file store (`createFileStore({ ledger })`). */
@@ -46,7 +47,8 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
   const segmentBytes = Math.floor(maxBytes / 16);
   const segments: Segment[] = listSegments(directory);
   let total = segments.reduce((sum, s) => sum + s.size, 0);
-  let tail: Promise<void> = mkdir(directory, { recursive: true, mode: 0o700 }).then(() => undefined);
+  // A failure here resurfaces (and is reported once) at the first write.
+  let tail: Promise<void> = mkdir(directory, { recursive: true, mode: 0o700 }).then(() => undefined, () => undefined);
   let warnedCut = false;
   let warnedIo = false;
 
@@ -55,7 +57,7 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
     const week = now() - 7 * DAY_MS;
     while (segments.length > 1) {
       const [oldest, next] = segments as [Segment, Segment];
-      const expired = next.start < horizon;
+      const expired = next.start <= horizon;
       if (!expired && total <= maxBytes) break;
       if (!expired && next.start > week && !warnedCut) {
         warnedCut = true;
@@ -74,6 +76,7 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
       segments.push(current);
     }
     const bytes = Buffer.byteLength(text);
+    await mkdir(directory, { recursive: true, mode: 0o700 });
     await appendFile(join(directory, current.name), text, { mode: 0o600 });
     current.size += bytes;
     total += bytes;
@@ -118,19 +121,24 @@ function listSegments(directory: string): Segment[] {
 /**
  * Reads a delivery ledger, oldest segment first: `directory` is the file store's directory (or its
  * `ledger` folder). Lines that are not entries (a line torn by a crash) are counted in `skipped`.
+ *
+ * @throws CapiStoreError when `directory` holds no ledger; the file system's error when it cannot be read
  */
 export async function readLedger(directory: string): Promise<{ entries: LedgerEntry[]; skipped: number }> {
   const { join } = builtin('path');
   const { readdir, readFile } = builtin('fs/promises');
   let dir = join(directory, LEDGER_FOLDER);
   let names: string[];
+  let files: string[];
   try {
     names = await readdir(dir);
+    files = names.filter((n) => SEGMENT.test(n)).sort();
   } catch {
     dir = directory;
     names = await readdir(dir);
+    files = names.filter((n) => SEGMENT.test(n)).sort();
+    if (files.length === 0) throw new CapiStoreError(`no delivery ledger in ${directory} (neither a ${LEDGER_FOLDER} folder nor ledger segments)`);
   }
-  const files = names.filter((n) => SEGMENT.test(n)).sort();
   const entries: LedgerEntry[] = [];
   let skipped = 0;
   for (const name of files) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { createClient, createLedger, readLedger, type LedgerEntry } from '@x/openai-capi-node';
+import { basename, dirname } from 'node:path';
+import { createClient, createLedger, LEDGER_FOLDER, readLedger, type LedgerEntry } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
 import { UsageError } from '../upload/cli-args.js';
 import { formatOf, readTable } from '../upload/records.js';
@@ -70,7 +70,9 @@ export async function runReconcile(argv: readonly string[], io: CliIo): Promise<
   });
   try {
     if (emulator) io.stderr.write(`Replaying to the embedded emulator at ${emulator.url}\n`);
-    const ledger = createLedger(args.ledgers[0] as string);
+    // What the API accepts is recorded in the first ledger, so the next `reconcile` counts it.
+    const first = args.ledgers[0] as string;
+    const ledger = createLedger(basename(first) === LEDGER_FOLDER ? dirname(first) : first);
     const outcome = await replayMissing(result.missing, args.types[0]!, client, ledger, Date.now(), (m) => io.stderr.write(`${m}\n`));
     io.stdout.write(`${formatReplay(outcome)}\n`);
     const stillMissing = result.missing.length - outcome.delivered.length;
