@@ -13,6 +13,7 @@ export type { CapiRecorder } from './recorder.js';
 export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RECORDED_REQUESTS, DEFAULT_SEED } from './state.js';
 export { INTEGRATION_SOURCES, sourceOf, type EventSource } from './sources.js';
 export { dedupeKeyOf } from './dedupe.js';
+export { coverageOf, type EmulatorTypeCoverage } from './coverage.js';
 export { mulberry32, type Random } from './prng.js';
 export type {
   AbsorbedDuplicate,

@@ -4,6 +4,7 @@ import type { AbsorbedDuplicate, ReceivedEvent, RecordedRequest } from './types.
 import { escapeHtml as e, truncate } from './html.js';
 import { sourceOf } from './sources.js';
 import { dedupeKeyOf, dedupeKeyString } from './dedupe.js';
+import { coverageOf } from './coverage.js';
 
 /** Most rows a table of the live page shows (newest first). */
 const MAX_ROWS = 500;
@@ -90,10 +91,25 @@ function table(caption: string, head: string[], rows: string[], empty: string): 
 <tbody>${body}</tbody></table></section>`;
 }
 
+const pct = (share: number) => `${(share * 100).toFixed(1)} %`;
+
+/** One row per event type: the figures of the node client's `stats().coverage`, from what arrived here. */
+function coverageRows(state: EmulatorState): string[] {
+  return Object.entries(coverageOf(state)).map(([name, c]) => `<tr><td>${e(name)}</td><td class="num">${c.delivered.server}</td><td class="num">${c.delivered.relay}</td>
+<td class="num">${pct(c.dedupeRate)}</td>${(['oppref', 'obref', 'email', 'phone', 'external_id', 'ip_user_agent'] as const).map((k) => `<td class="num">${pct(c.matchKeys[k])}</td>`).join('')}
+<td class="num${c.matchKeys.none > 0.2 ? ' warn' : ''}">${pct(c.matchKeys.none)}</td></tr>`);
+}
+
 /** The live part of the page (every value escaped); the page polls it and swaps it in. */
 export function renderLive(state: EmulatorState): string {
   const absorbed = absorbedCounts(state);
   return `<p class="stats"><b>${state.events.length}</b> events · <b>${state.duplicates.length}</b> duplicates absorbed · <b>${state.requestCounter}</b> requests</p>
+${table(
+  'Coverage by event type (copies received; source from integration_source)',
+  ['Event', 'Server', 'Relay', 'Ids from both', 'oppref', 'obref', 'email', 'phone', 'external id', 'ip+ua', 'No key'],
+  coverageRows(state),
+  'No event yet.',
+)}
 ${table(
   'Events received (deduplicated, newest first)',
   ['Received (UTC)', 'Pixel', 'Event', 'ID', 'Source', 'oppref', 'obref', 'Match keys', 'Dupes'],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createFileStore, createRelayHandler, type CapiClient } from '@x/openai-capi-node';
-import { startEmulator, type Emulator } from '@x/openai-capi-testing';
+import { coverageOf, startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { runCli } from '../main.js';
 
 const ORDERS = 1000;
@@ -87,6 +87,15 @@ beforeAll(async () => {
   expect(relayStats?.matchKeys.oppref).toBeCloseTo(1 - hasNoKeyShare(lostIds), 5);
   expect(relayStats?.matchKeys.ip_user_agent).toBeCloseTo(1 - hasNoKeyShare(lostIds), 5);
   await Promise.all([server.shutdown(), relayClient.shutdown()]);
+  // The emulator (and its live page) shows the same figures: every delivered id came from both sides.
+  const seen = coverageOf(emulator)['order_created'];
+  expect(seen?.delivered).toEqual({ server: ORDERS - lostIds.size, relay: ORDERS - lostIds.size });
+  expect(seen?.dedupeRate).toBe(1);
+  expect(seen?.matchKeys.none).toBeCloseTo(hasNoKeyShare(lostIds), 5);
+  expect(seen?.matchKeys.email).toBeCloseTo((1 - hasNoKeyShare(lostIds)) / 2, 5);
+  const live = await (await fetch(`${emulator.url}/__emulator/view`)).text();
+  expect(live).toContain('Coverage by event type');
+  expect(live).toMatch(/<td>order_created<\/td><td class="num">973<\/td><td class="num">973<\/td>\s*<td class="num">100\.0 %<\/td>/);
 }, 120_000);
 
 function hasNoKeyShare(lost: Set<string>): number {
