@@ -22,6 +22,7 @@ import type {
   CookieAttributes,
   FileStoreOptions,
   FlushOptions,
+  LedgerOptions,
   OpprefCookieOptions,
   QueueShareOptions,
   RateLimitOptions,
@@ -30,6 +31,7 @@ import type {
   SendOptions,
   ShutdownOptions,
   SignalOptions,
+  TrackOptions as ServerTrackOptions,
 } from '@x/openai-capi-node';
 import type { RedisStoreOptions } from '@x/openai-capi-node/redis';
 
@@ -76,6 +78,11 @@ export const checks: {
   RelayContext: true satisfies Check<RelayContext>,
   RateLimitOptions: true satisfies Check<RateLimitOptions>,
   QueueShareOptions: true satisfies Check<QueueShareOptions>,
+  SignalOptions: true satisfies Check<SignalOptions>,
+  FileStoreOptions: true satisfies Check<FileStoreOptions>,
+  RedisStoreOptions: true satisfies Check<RedisStoreOptions>,
+  LedgerOptions: true satisfies Check<LedgerOptions>,
+  ServerTrackOptions: true satisfies Check<ServerTrackOptions>,
 };
 
 // The check itself must be able to fail: a property without `| undefined` is named.
