@@ -4,7 +4,12 @@ import type { DeliverySource } from './ledger-format.js';
 /** Match-key coverage of one event type (a custom event counts under its name). */
 export interface TypeCoverage {
   /** Events the API accepted, by where the client got them. */
-  delivered: { server: number; relay: number };
+  delivered: {
+    /** Handed over by your code (`track`, `enqueue`, `send`). */
+    server: number;
+    /** Handed over by the relay (browser events). */
+    relay: number;
+  };
   /** Distinct ids tracked for this type (both sources; the last 100 000 ids are remembered). */
   ids: number;
   /** Of those, ids tracked from the server and from the relay (twins, deduplicated by OpenAI). */

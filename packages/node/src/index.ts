@@ -18,7 +18,7 @@ export {
   type SignalOptions,
 } from './client.js';
 export { createFileStore, type FileStoreOptions } from './file-store.js';
-export { readLedger, createLedger, LEDGER_FOLDER, type DeliveryLedger, type LedgerOptions } from './ledger.js';
+export { readLedger, createLedger, LEDGER_FOLDER, type DeliveryLedger, type LedgerOptions, type LedgerRead } from './ledger.js';
 export { ledgerEntryOf, parseLedgerLine, type LedgerEntry, type DeliverySource } from './ledger-format.js';
 export type { TypeCoverage } from './coverage.js';
 export type { Durability } from './journal-writer.js';

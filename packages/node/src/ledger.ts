@@ -118,13 +118,21 @@ function listSegments(directory: string): Segment[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** What {@link readLedger} read. */
+export interface LedgerRead {
+  /** The entries, oldest segment first. */
+  entries: LedgerEntry[];
+  /** Lines that were not entries (a line torn by a crash), skipped. */
+  skipped: number;
+}
+
 /**
  * Reads a delivery ledger, oldest segment first: `directory` is the file store's directory (or its
  * `ledger` folder). Lines that are not entries (a line torn by a crash) are counted in `skipped`.
  *
  * @throws CapiStoreError when `directory` holds no ledger; the file system's error when it cannot be read
  */
-export async function readLedger(directory: string): Promise<{ entries: LedgerEntry[]; skipped: number }> {
+export async function readLedger(directory: string): Promise<LedgerRead> {
   const { join } = builtin('path');
   const { readdir, readFile } = builtin('fs/promises');
   let dir = join(directory, LEDGER_FOLDER);

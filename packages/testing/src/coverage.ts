@@ -10,10 +10,20 @@ import type { AbsorbedDuplicate, ReceivedEvent } from './types.js';
  * and the share of copies carrying each match key.
  */
 export interface EmulatorTypeCoverage {
-  delivered: { server: number; relay: number };
+  /** Copies received, by source. */
+  delivered: {
+    /** From a request whose `integration_source` is not the relay's. */
+    server: number;
+    /** From a request whose `integration_source` is `x-openai-capi-relay`. */
+    relay: number;
+  };
+  /** Distinct (pixel, name, id) received. */
   ids: number;
+  /** Of those, received from both sources. */
   idsFromBoth: number;
+  /** `idsFromBoth / ids`. */
   dedupeRate: number;
+  /** Share (0…1) of copies carrying each match key; `none`: carrying none. */
   matchKeys: Record<MatchKey | 'none', number>;
 }
 
