@@ -22,6 +22,7 @@ import { MAX_PAST_MS, type EventInput } from '@x/openai-capi-core';
 import { startEmulator, type Emulator, type RecordedRequest } from '@x/openai-capi-testing';
 import { createClient, type CapiClient } from './client.js';
 import { createFileStore } from './file-store.js';
+import { readLedger } from './ledger.js';
 import { countingFetch, Ledger, scaledSleep, waitFor, withTimeout } from './__tests__/soak-helpers.js';
 
 const EVENTS = Math.max(500, Number(process.env['SOAK_EVENTS'] ?? 3000) || 3000);
@@ -353,7 +354,10 @@ describe(`soak with the file store: ${EVENTS} events through the journal to the 
       expect(tally['status5xx']).toBeGreaterThan(0);
       // Settled events are compacted away: the journal is empty, the lock released.
       expect(statSync(join(dir, 'journal.ndjson')).size).toBe(0);
-      expect(readdirSync(dir).sort()).toEqual(['journal.ndjson']);
+      expect(readdirSync(dir).sort()).toEqual(['journal.ndjson', 'ledger']);
+      // The delivery ledger lists every delivered event once, and nothing else.
+      const recorded = (await readLedger(dir)).entries.map((e) => e.id).sort();
+      expect(recorded).toEqual([...ledger.delivered.keys()].sort());
       console.log(`[soak:file-store] ${JSON.stringify({ events: EVENTS, delivered: ledger.delivered.size, reported: ledger.reported.size, keptThenRetried: kept, duplicatesAbsorbed: emulator.duplicates.length, durationMs: Date.now() - started })}`);
     } finally {
       await emulator.close();
