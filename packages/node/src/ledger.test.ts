@@ -64,7 +64,9 @@ describe('delivery ledger', () => {
     const event = (i: number): WireEvent => buildEvent({ type: 'order_created', id: `order-${String(i).padStart(6, '0')}`, sourceUrl: 'https://shop.example/', data: { value: '1.00', currency: 'USD' } });
     let total = 0;
     for (let batch = 0; batch < 40; batch++) {
-      const events = Array.from({ length: 50 }, (_, j) => event(batch * 50 + j));
+      // Batches of 50, and two of 1 000 (≈ 150 KB each: more than maxBytes on their own).
+      const size = batch === 10 || batch === 30 ? 1000 : 50;
+      const events = Array.from({ length: size }, (_, j) => event(total + j));
       total += events.length;
       ledger.record(events, () => 'server', (m) => warnings.push(m));
       await ledger.flush();
@@ -74,7 +76,7 @@ describe('delivery ledger', () => {
     const { entries } = await readLedger(dir);
     expect(entries.length).toBeGreaterThan(200);
     expect(entries.length).toBeLessThan(total); // the oldest were dropped…
-    expect(entries.at(-1)?.id).toBe('order-001999'); // …never the newest
+    expect(entries.at(-1)?.id).toBe(`order-${String(total - 1).padStart(6, '0')}`); // …never the newest
     expect(warnings).toEqual([expect.stringMatching(/^delivery ledger: maxBytes 65536 reached, deliveries younger than 7 days dropped/)]);
   });
 

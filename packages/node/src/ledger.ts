@@ -69,17 +69,35 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
     }
   };
 
-  const write = async (text: string, at: number, warn: (message: string) => void) => {
-    let current = segments[segments.length - 1];
-    if (current === undefined || current.size >= segmentBytes) {
-      current = { name: segmentName(Math.max(at, (current?.start ?? 0) + 1)), start: Math.max(at, (current?.start ?? 0) + 1), size: 0 };
-      segments.push(current);
-    }
-    const bytes = Buffer.byteLength(text);
+  const startSegment = (at: number): Segment => {
+    const previous = segments[segments.length - 1];
+    const start = Math.max(at, (previous?.start ?? 0) + 1);
+    const segment = { name: segmentName(start), start, size: 0 };
+    segments.push(segment);
+    return segment;
+  };
+
+  // Lines go to the current segment until it holds `segmentBytes`; a big batch spans segments, so
+  // no segment outgrows its share and pruning can always bring the total under `maxBytes`.
+  const write = async (lines: readonly string[], at: number, warn: (message: string) => void) => {
     await mkdir(directory, { recursive: true, mode: 0o700 });
-    await appendFile(join(directory, current.name), text, { mode: 0o600 });
-    current.size += bytes;
-    total += bytes;
+    let i = 0;
+    while (i < lines.length) {
+      let current = segments[segments.length - 1];
+      if (current === undefined || current.size >= segmentBytes) current = startSegment(at);
+      let text = '';
+      let bytes = 0;
+      for (; i < lines.length; i++) {
+        const size = Buffer.byteLength(lines[i] as string);
+        if (current.size + bytes + size > segmentBytes && current.size + bytes > 0) break;
+        text += lines[i];
+        bytes += size;
+      }
+      await appendFile(join(directory, current.name), text, { mode: 0o600 });
+      current.size += bytes;
+      total += bytes;
+      if (i < lines.length) startSegment(at);
+    }
     await prune(warn);
   };
 
@@ -88,9 +106,8 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
     record(events, sourceOf, warn) {
       if (events.length === 0) return;
       const at = now();
-      let text = '';
-      for (const event of events) text += `${JSON.stringify(ledgerEntryOf(event, sourceOf(event), at))}\n`;
-      tail = tail.then(() => write(text, at, warn)).catch((error: unknown) => {
+      const lines = events.map((event) => `${JSON.stringify(ledgerEntryOf(event, sourceOf(event), at))}\n`);
+      tail = tail.then(() => write(lines, at, warn)).catch((error: unknown) => {
         if (warnedIo) return;
         warnedIo = true;
         warn(`delivery ledger: cannot write to ${directory} (${(error as NodeJS.ErrnoException).code ?? 'error'}); deliveries are not recorded`);
