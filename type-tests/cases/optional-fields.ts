@@ -78,9 +78,6 @@ export const checks: {
   RelayContext: true satisfies Check<RelayContext>,
   RateLimitOptions: true satisfies Check<RateLimitOptions>,
   QueueShareOptions: true satisfies Check<QueueShareOptions>,
-  SignalOptions: true satisfies Check<SignalOptions>,
-  FileStoreOptions: true satisfies Check<FileStoreOptions>,
-  RedisStoreOptions: true satisfies Check<RedisStoreOptions>,
   LedgerOptions: true satisfies Check<LedgerOptions>,
   ServerTrackOptions: true satisfies Check<ServerTrackOptions>,
 };
