@@ -79,9 +79,9 @@ describe('fromGa4', () => {
       currency: 'JPY',
       contents: [{ id: 'a', content_type: 'product', amount: 8900 }],
     });
-    // A price finer than the currency is refused when the item is built, never rounded.
+    // A price finer than the currency is refused (at the GA4 param), never rounded.
     expect(issuesOf(() => wire({ value: 11, currency: 'JPY', items: [{ item_id: 'a', price: 5.5, quantity: 2 }] }))).toEqual([
-      expect.objectContaining({ path: 'data.contents[0].value', code: 'too_precise' }),
+      expect.objectContaining({ path: 'params.items[0].price', code: 'too_precise' }),
     ]);
   });
 
@@ -104,6 +104,22 @@ describe('fromGa4', () => {
     expect(
       issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ price: '90071992547409' }, { price: '1', quantity: 2 }] })),
     ).toEqual([expect.objectContaining({ code: 'too_large' })]);
+  });
+
+  it('requires a currency with value, and amounts exact in it (named at the GA4 param)', () => {
+    expect(issuesOf(() => fromGa4('purchase', { value: 10, transaction_id: 'T_1' }))).toEqual([
+      expect.objectContaining({ path: 'params.currency', code: 'required' }),
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', { value: '12,99', currency: 'EUR' }))).toEqual([
+      expect.objectContaining({ path: 'params.value', code: 'invalid_format' }),
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', { value: 1.5, currency: 'JPY' }))).toEqual([
+      expect.objectContaining({ path: 'params.value', code: 'too_precise' }),
+    ]);
+    expect(issuesOf(() => fromGa4('purchase', { value: -5 }))).toEqual([
+      expect.objectContaining({ path: 'params.currency', code: 'required' }),
+      expect.objectContaining({ path: 'params.value', code: 'negative' }),
+    ]);
   });
 
   it('maps page_view keeping only mapped params', () => {
@@ -198,7 +214,8 @@ describe('fromGa4', () => {
     const issues = issuesOf(() =>
       fromGa4('purchase', { currency: 5, value: {}, transaction_id: ' ', items: [null, { item_id: 7, quantity: '2', price: [] }] } as unknown as Ga4Params),
     );
-    expect(issues.map((i) => [i.path, i.code])).toEqual([
+    // Every problem, in no promised order.
+    expect(issues.map((i) => [i.path, i.code]).sort()).toEqual([
       ['params.currency', 'invalid_type'],
       ['params.value', 'invalid_type'],
       ['params.transaction_id', 'empty'],
@@ -206,7 +223,7 @@ describe('fromGa4', () => {
       ['params.items[1].item_id', 'invalid_type'],
       ['params.items[1].quantity', 'invalid_type'],
       ['params.items[1].price', 'invalid_type'],
-    ]);
+    ].sort());
     expect(issuesOf(() => fromGa4('purchase', 'x' as unknown as Ga4Params))[0]?.path).toBe('params');
     expect(issuesOf(() => fromGa4('purchase', { items: {} } as unknown as Ga4Params))[0]?.path).toBe('params.items');
   });

@@ -1,12 +1,16 @@
 /**
  * Opt-in mapping of a GA4 (gtag / dataLayer) event to this SDK's friendly event input (spec §9).
+ * The one GA4 mapping: `fromGa4` on the server and the browser's `connectDataLayer` both use it. It
+ * needs no currency table (money stays decimal `value`s, converted by `buildEvent`), so it is small.
  */
-import { addIssue, CapiError, CapiValidationError, fail } from './errors.js';
+import { CapiError, CapiValidationError, fail } from './errors.js';
+import { mapParamsWith, own, type AddIssue } from './ga4-params.js';
 import { checkEventId } from './ids.js';
-import { toMinorUnits } from './money.js';
-import { dataShapeOf, EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
+import { decimalToMinorUnits, exponentOf } from './minor-units.js';
+import { EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
 import { isObject } from './validate-common.js';
-import type { ContentItemInput, EventDataInput, EventInput, Issue, StandardEventType } from './types.js';
+import type { EventDataInput, EventInput, IssueCode, StandardEventType } from './types.js';
+
 
 /** GA4 event names with an OpenAI standard equivalent. `refund` and `add_payment_info` never map. */
 export const GA4_EVENT_MAP: Readonly<Record<string, StandardEventType>> = /* @__PURE__ */ Object.freeze({
@@ -50,14 +54,14 @@ export interface Ga4Params {
 }
 
 // Params fromGa4 reads itself, and friendly data keys a GA4 param must not overwrite.
-const MAPPED_PARAMS = new Set(['value', 'currency', 'transaction_id', 'items']);
-const RESERVED_DATA_KEYS = new Set(['type', 'amount', 'contents', 'planId']);
+const MAPPED_PARAMS = /* @__PURE__ */ new Set(['value', 'currency', 'transaction_id', 'items']);
+const RESERVED_DATA_KEYS = /* @__PURE__ */ new Set(['type', 'amount', 'contents', 'planId']);
 // Never copied as keys: assigning them on a plain object could change its prototype.
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-function own(obj: object, key: string): unknown {
-  return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
-}
+const UNSAFE_KEYS = /* @__PURE__ */ new Set(['__proto__', 'constructor', 'prototype']);
+const ITEM_TEXT = ['item_id', 'item_name', 'item_category', 'item_variant'];
+const MUST_BE_COUNT = 'must be a non-negative integer';
+// Issue codes of an amount's form, which hold whatever the currency.
+const FORM_CODES = ['invalid_type', 'negative', 'invalid_format'];
 
 /**
  * Maps a GA4 event to a friendly {@link EventInput} for `buildEvent` / `track` (spec §9).
@@ -66,10 +70,12 @@ function own(obj: object, key: string): unknown {
  *   `customEventName` when it is a valid custom name (lowercase `[a-z0-9_-]`, 1–64, letter or digit
  *   at both ends, neither `custom` nor a standard name), else a `CapiValidationError` (never a silent rename).
  *   `refund` and `add_payment_info` therefore become custom events of the same name.
- * - `transaction_id` → `id`, verbatim, so a pixel tag sending the same order id deduplicates with it.
- * - `value` + `currency` → data `value` (major units, converted exactly by the builder) + `currency`.
- *   Without `value`, when every item has a `price`, the amount is the exact sum of
- *   `price × quantity` (quantity defaults to 1), computed in minor units and given as `amount`.
+ * - `transaction_id` → `id`, verbatim (an integer: its digits), so a pixel tag or a server event
+ *   sending the same order id deduplicates with it; it must pass the id rule (`checkEventId`).
+ * - `value` + `currency` → data `value` (major units, converted exactly by the builder) + `currency`
+ *   (uppercased; required with a `value`). Without `value`, when every item has a `price`, the
+ *   amount is the exact sum of `price × quantity` (quantity defaults to 1), computed in minor units
+ *   and given as `amount`. Amounts finer than the currency are errors (never rounded).
  * - `items[]` → `contents[]`: `item_id`→`id`, `item_name`→`name`, `item_category`→`contentType`
  *   (default `"product"`), `quantity`, `price`→ item `value` (unit price, major units),
  *   `item_variant`→`variantDict.variant`. Other item params (`item_brand`…) are not sent: the API
@@ -83,8 +89,16 @@ function own(obj: object, key: string): unknown {
  * @throws CapiValidationError listing every problem (paths like `params.items[0].price`)
  */
 export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
+  const event = ga4EventOf(eventName);
+  if (!event) {
+    // Not mapped, and not usable as a custom event name: never a silent rename.
+    if (typeof eventName === 'string' && EVENT_NAME.test(eventName)) {
+      fail('eventName', 'reserved_name', 'must not be custom or an OpenAI event type (those are not GA4 events)');
+    }
+    fail('eventName', 'invalid_format', `must be a mapped GA4 event or a custom event name: ${EVENT_NAME_RULE}`);
+  }
   try {
-    return mapGa4(eventName, params);
+    return mapParamsWith(event, params, 'params', checkDetails, checkEventId);
   } catch (cause) {
     if (CapiError.isInstance(cause)) throw cause;
     // A throwing getter or proxy in the params: reported like buildEvent reports one.
@@ -92,153 +106,67 @@ export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
   }
 }
 
-function mapGa4(eventName: string, params: Ga4Params): EventInput {
-  const issues: Issue[] = [];
+/**
+ * The OpenAI event a GA4 event name maps to (spec §9): `{ type }` from {@link GA4_EVENT_MAP}, else
+ * `{ type: 'custom', customEventName }` for a valid custom event name, else `undefined`.
+ *
+ * @example ga4EventOf('purchase') // { type: 'order_created' }
+ */
+export function ga4EventOf(eventName: unknown): EventInput | undefined {
   const mapped = typeof eventName === 'string' ? own(GA4_EVENT_MAP, eventName) : undefined;
-  let input: EventInput;
-  if (isStandardEventType(mapped)) {
-    input = { type: mapped };
-  } else if (isCustomEventName(eventName)) {
-    input = { type: 'custom', customEventName: eventName };
-  } else {
-    // Not mapped, and not usable as a custom event name: never a silent rename.
-    if (typeof eventName === 'string' && EVENT_NAME.test(eventName)) {
-      fail('eventName', 'reserved_name', 'must not be custom or an OpenAI event type (those are not GA4 events)');
-    }
-    fail('eventName', 'invalid_format', `must be a mapped GA4 event or a custom event name: ${EVENT_NAME_RULE}`);
-  }
-  if (!isObject(params)) {
-    fail('params', 'invalid_type', 'must be an object');
-  }
+  if (isStandardEventType(mapped)) return { type: mapped };
+  if (isCustomEventName(eventName)) return { type: 'custom', customEventName: eventName };
+  return undefined;
+}
 
-  const data: EventDataInput = {};
+// fromGa4's own rules on top of mapGa4Params: the type of every mapped field, and amounts exact in
+// the currency (`toMinorUnits`' rule), named at the GA4 param; and the other params of custom events.
+// The browser leaves these to the relay's builder.
+function checkDetails(params: Record<string, unknown>, data: EventDataInput, add: AddIssue, type: EventInput['type']): void {
   const currency = own(params, 'currency');
-  const value = own(params, 'value');
-  const transactionId = own(params, 'transaction_id');
-  const items = own(params, 'items');
-
-  if (currency !== undefined) {
-    if (typeof currency === 'string') data.currency = currency.toUpperCase();
-    else addIssue(issues, 'params.currency', 'invalid_type', 'must be a string');
-  }
-  if (value !== undefined) {
-    if (typeof value === 'number' || typeof value === 'string') data.value = value;
-    else addIssue(issues, 'params.value', 'invalid_type', 'must be a number or a decimal string');
-  }
-  if (transactionId !== undefined) {
-    // dataLayers often hold a numeric order id (1000123456): its decimal digits are the id.
-    const id = typeof transactionId === 'number' && Number.isSafeInteger(transactionId) ? String(transactionId) : transactionId;
-    const before = issues.length;
-    checkEventId(id, 'params.transaction_id', issues);
-    if (issues.length === before) input.id = id as string;
-  }
-  if (items !== undefined) {
-    const contents = mapItems(items, issues);
-    if (dataShapeOf(input.type) === 'customer_action') {
-      addIssue(issues, 'params.items', 'forbidden_field', `is not allowed on ${input.type} (its data has no contents)`);
-    } else if (contents !== undefined) {
-      data.contents = contents;
-      if (value === undefined) sumItems(items as readonly unknown[], data, issues);
-    }
-  }
-  if (input.type === 'custom') copyCustomParams(params, data, issues);
-
-  if (issues.length > 0) throw new CapiValidationError(issues);
-  input.data = data;
-  return input;
-}
-
-function mapItems(items: unknown, issues: Issue[]): ContentItemInput[] | undefined {
-  if (!Array.isArray(items)) {
-    addIssue(issues, 'params.items', 'invalid_type', 'must be an array of items');
-    return undefined;
-  }
-  const contents: ContentItemInput[] = [];
-  items.forEach((item: unknown, i) => {
-    const path = `params.items[${i}]`;
-    if (!isObject(item)) {
-      addIssue(issues, path, 'invalid_type', 'must be an object');
-      return;
-    }
-    const content: ContentItemInput = {};
-    const text = (key: string): string | undefined => {
-      const v = own(item, key);
-      if (v === undefined) return undefined;
-      if (typeof v === 'string') return v;
-      addIssue(issues, `${path}.${key}`, 'invalid_type', 'must be a string');
-      return undefined;
-    };
-    const id = text('item_id');
-    const name = text('item_name');
-    const category = text('item_category');
-    const variant = text('item_variant');
-    if (id !== undefined) content.id = id;
-    if (name !== undefined) content.name = name;
-    content.contentType = category !== undefined && category.trim() !== '' ? category : 'product';
-    const quantity = own(item, 'quantity');
-    if (quantity !== undefined) {
-      if (typeof quantity === 'number') content.quantity = quantity;
-      else addIssue(issues, `${path}.quantity`, 'invalid_type', 'must be a non-negative integer');
-    }
-    const price = own(item, 'price');
-    if (price !== undefined) {
-      if (typeof price === 'number' || typeof price === 'string') content.value = price;
-      else addIssue(issues, `${path}.price`, 'invalid_type', 'must be a number or a decimal string');
-    }
-    if (variant !== undefined) content.variantDict = { variant };
-    contents.push(content);
-  });
-  return contents;
-}
-
-// Exact Σ price × quantity in minor units, only when every item has a price (a partial sum would
-// understate the order; the items still carry their own prices).
-function sumItems(items: readonly unknown[], data: EventDataInput, issues: Issue[]): void {
-  const priced = items.every((item) => isObject(item) && own(item, 'price') !== undefined);
-  if (!priced || items.length === 0) return;
-  if (typeof data.currency !== 'string') {
-    addIssue(issues, 'params.currency', 'required', 'is required when items have a price');
-    return;
-  }
-  let total = 0;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as Record<string, unknown>;
-    const path = `params.items[${i}]`;
-    const price = own(item, 'price');
-    const quantity = own(item, 'quantity') ?? 1;
-    // Wrong types were reported by mapItems.
-    if ((typeof price !== 'number' && typeof price !== 'string') || typeof quantity !== 'number') return;
-    if (!Number.isSafeInteger(quantity) || quantity < 0) {
-      addIssue(issues, `${path}.quantity`, 'not_integer', 'must be a non-negative integer');
-      return;
-    }
+  const code = typeof currency === 'string' ? currency.toUpperCase() : undefined;
+  // Without a usable currency only the form is checked (mapGa4Params reports a missing currency).
+  const money = (amount: unknown, at: string): void => {
     try {
-      total += toMinorUnits(price, data.currency, `${path}.price`, 'params.currency') * quantity;
+      decimalToMinorUnits(amount as number, code === undefined ? 0 : exponentOf(code), code ?? '', 'params' + at);
     } catch (error) {
       if (!CapiValidationError.isInstance(error)) throw error;
-      issues.push(...error.issues);
-      return;
+      for (const issue of error.issues) if (code !== undefined || FORM_CODES.includes(issue.code)) add(at, issue.code as IssueCode, issue.message);
     }
-    if (!Number.isSafeInteger(total)) {
-      addIssue(issues, 'params.items', 'too_large', 'must total at most 2^53 - 1 in minor units');
-      return;
-    }
+  };
+  const value = own(params, 'value');
+  const items = own(params, 'items');
+  if (currency !== undefined && code === undefined) add('.currency', 'invalid_type', 'must be a string');
+  if (value !== undefined) money(value, '.value');
+  if (Array.isArray(items)) {
+    items.forEach((item: unknown, i) => {
+      if (!isObject(item)) return;
+      const at = `.items[${i}]`;
+      for (const key of ITEM_TEXT) {
+        const text = own(item, key);
+        if (text !== undefined && typeof text !== 'string') add(`${at}.${key}`, 'invalid_type', 'must be a string');
+      }
+      const quantity = own(item, 'quantity');
+      if (quantity !== undefined && typeof quantity !== 'number') add(`${at}.quantity`, 'invalid_type', MUST_BE_COUNT);
+      else if (quantity !== undefined && !(Number.isSafeInteger(quantity) && quantity >= 0)) add(`${at}.quantity`, 'not_integer', MUST_BE_COUNT);
+      const price = own(item, 'price');
+      if (price !== undefined) money(price, `${at}.price`);
+    });
   }
-  data.amount = total;
+  if (type === 'custom') copyCustomParams(params, data, add);
 }
 
-function copyCustomParams(params: Record<string, unknown>, data: EventDataInput, issues: Issue[]): void {
+function copyCustomParams(params: Record<string, unknown>, data: EventDataInput, add: AddIssue): void {
   for (const key of Object.keys(params)) {
     if (MAPPED_PARAMS.has(key) || UNSAFE_KEYS.has(key)) continue;
     const value = params[key];
-    const path = `params.${key}`;
     if (value === undefined) continue;
     if (RESERVED_DATA_KEYS.has(key)) {
-      addIssue(issues, path, 'reserved_name', 'must not be named like a data key (rename the GA4 param)');
+      add(`.${key}`, 'reserved_name', 'must not be named like a data key (rename the GA4 param)');
     } else if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
       data[key] = value;
     } else {
-      addIssue(issues, path, 'invalid_type', 'must be a string, a finite number or a boolean');
+      add(`.${key}`, 'invalid_type', 'must be a string, a finite number or a boolean');
     }
   }
 }

@@ -45,4 +45,5 @@ export { CURRENCY_EXPONENT_EXCEPTIONS, exponentOf, decimalToMinorUnits, minorUni
 export { currencyExponent, isKnownCurrency, ISO_4217_EDITION } from './currency.js';
 export { createEventId } from './ids.js';
 export { unknownOptionIssues } from './unknown-options.js';
-export { fromGa4, GA4_EVENT_MAP, type Ga4Params, type Ga4Item } from './ga4.js';
+export { fromGa4, ga4EventOf, GA4_EVENT_MAP, type Ga4Params, type Ga4Item } from './ga4.js';
+export { mapGa4Params } from './ga4-params.js';
