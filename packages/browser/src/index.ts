@@ -16,3 +16,5 @@ export { PIXEL_SCRIPT_URL } from './pixel.js';
 export type { RelayBody, RelayEvent } from './relay-transport.js';
 export { CapiError, CapiValidationError, createEventId } from '@x/openai-capi-core';
 export type { EventDataInput, EventType, Issue, UserInput } from '@x/openai-capi-core';
+export { connectDataLayer, DATA_LAYER_EVENTS } from './connect-data-layer.js';
+export type { DataLayerConnection, DataLayerEvent, DataLayerOptions } from './connect-data-layer.js';
