@@ -4,8 +4,8 @@
  * and reset by `ecommerce: null`) and gtag's form (its `arguments`: `['event', name, params]`).
  */
 
-/** A GA4 event found in one entry: its name, its params, and whether it came in gtag's form. */
-export type FoundGa4Event = [name: string, params: unknown, gtag: boolean];
+/** What one entry holds: an event name (anything: the caller keeps only the names it tracks), its params, and whether it came in gtag's form. */
+export type FoundGa4Event = [name: unknown, params: unknown, gtag: boolean];
 
 /** What GTM's data model holds of `ecommerce` so far (`undefined` after a reset). */
 export interface EcommerceState {
@@ -18,19 +18,19 @@ const isObject = (value: unknown): value is Obj => typeof value === 'object' && 
 /**
  * Reads one entry: updates `state` like GTM's data model (a recursive merge of `ecommerce`, arrays
  * merged by index as GTM does, which is why GA4 asks for `ecommerce: null` before each event), and
- * returns the GA4 event the entry carries, if any. The model holds copies, never the page's objects.
+ * returns the event name the entry carries (`undefined` for none) with its params. The model holds
+ * copies, never the page's objects.
  */
-export function readGa4Event(entry: unknown, state: EcommerceState): FoundGa4Event | undefined {
+export function readGa4Event(entry: unknown, state: EcommerceState): FoundGa4Event {
   const fields = (entry ?? {}) as Obj;
   // gtag pushes its `arguments`: ['event', name, params].
-  if (fields[0] === 'event') return typeof fields[1] === 'string' ? [fields[1], fields[2] ?? {}, true] : undefined;
+  if (fields[0] === 'event') return [fields[1], fields[2] ?? {}, true];
   if (isObject(entry) && Object.hasOwn(entry, 'ecommerce')) {
     const ecommerce = fields['ecommerce'];
     // `null` is GA4's reset; anything else that is no object replaces the model, as in GTM.
     state.ecommerce = isObject(ecommerce) ? merge(ecommerce, isObject(state.ecommerce) ? state.ecommerce : {}) : ecommerce;
   }
-  const name = fields['event'];
-  return typeof name === 'string' ? [name, state.ecommerce ?? {}, false] : undefined;
+  return [fields['event'], state.ecommerce ?? {}, false];
 }
 
 /** GTM's merge: objects and arrays recursively (arrays by index), anything else replaced. */

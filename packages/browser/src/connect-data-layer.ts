@@ -5,15 +5,18 @@
  * (`ga4EventOf` + `mapGa4Params`, the parts of `fromGa4` a browser needs). A separate function, so
  * `{ createTracker }` alone does not carry it.
  */
-import { CapiValidationError, ga4EventOf, mapGa4Params, unknownOptionIssues } from '@x/openai-capi-core';
+import { CapiValidationError, GA4_EVENT_MAP, ga4EventOf, mapGa4Params, unknownOptionIssues } from '@x/openai-capi-core';
 import type { EventDataInput, EventType, Issue } from '@x/openai-capi-core';
 import { readGa4Event, type EcommerceState } from './connect-data-layer-read.js';
 import { pixelUserLinkOf } from './pixel-user-link.js';
-import { createReporter, invalid } from './tracker.js';
+import { createReporter, invalid } from './report.js';
 import type { Tracker, TrackOptions } from './tracker.js';
 
-/** The GA4 events tracked by default, each with an OpenAI standard equivalent (spec §9). */
-export const DATA_LAYER_EVENTS: readonly string[] = ['view_item', 'add_to_cart', 'begin_checkout', 'purchase', 'generate_lead', 'sign_up'];
+/**
+ * The GA4 events tracked by default: every name of core's `GA4_EVENT_MAP` but `page_view` (`view_item`,
+ * `add_to_cart`, `begin_checkout`, `purchase`, `generate_lead`, `sign_up`).
+ */
+export const DATA_LAYER_EVENTS: readonly string[] = /* @__PURE__ */ Object.keys(GA4_EVENT_MAP).filter((name) => name !== 'page_view');
 
 /** One mapped event, as `connectDataLayer` is about to pass it to `track`. */
 export interface DataLayerEvent {
@@ -97,8 +100,8 @@ export function connectDataLayer(tracker: Tracker, options: DataLayerOptions = {
     const state: EcommerceState = {};
 
     const handle = (entry: unknown): void => {
-      const [ga4Name, params, gtag] = readGa4Event(entry, state) ?? [];
-      const head = names.get(ga4Name!);
+      const [ga4Name, params, gtag] = readGa4Event(entry, state);
+      const head = names.get(ga4Name as string);
       if (!head) return;
       // Issue paths name the push: `dataLayer.purchase.ecommerce.items[0].price`.
       const { type, data, id, customEventName } = mapGa4Params(head, params, `${name}.${ga4Name}${gtag ? '' : '.ecommerce'}`);

@@ -83,9 +83,9 @@ export function mapParamsWith(
   if (items === undefined) {
     // nothing to map
   } else if (!Array.isArray(items)) {
-    add('.items', 'invalid_type', 'must be an array of items');
+    add('.items', 'invalid_type', 'must be an array');
   } else if (dataShapeOf(input.type) === 'customer_action') {
-    add('.items', 'forbidden_field', `is not allowed on ${input.type} (its data has no contents)`);
+    add('.items', 'forbidden_field', `is not allowed on ${input.type}`);
   } else {
     data.contents = items.map((item: unknown, i): ContentItemInput => {
       const content: Record<string, unknown> = {};
