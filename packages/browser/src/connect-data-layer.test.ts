@@ -232,14 +232,19 @@ describe('connectDataLayer: bad pushes', () => {
   });
 
   it('names gtag pushes without .ecommerce', () => {
-    const s = shop([['event', 'purchase', { value: 3, transaction_id: '' }]]);
+    const s = shop([['event', 'purchase', { value: 3, transaction_id: 'T_1' }]]);
     connectDataLayer(s.tracker, { window: s.win });
-    expect(issues(s.errors)).toEqual([
-      [
-        ['dataLayer.purchase.currency', 'required'],
-        ['dataLayer.purchase.transaction_id', 'invalid_type'],
-      ],
-    ]);
+    expect(issues(s.errors)).toEqual([[['dataLayer.purchase.currency', 'required']]]);
+  });
+
+  it('takes an integer transaction_id as its digits; a blank one is refused by track, never sent with a random id', () => {
+    const s = shop();
+    connectDataLayer(s.tracker, { window: s.win });
+    s.dataLayer().push({ event: 'purchase', ecommerce: { transaction_id: 1000123456, value: 5, currency: 'EUR' } });
+    s.dataLayer().push({ ecommerce: null }, { event: 'purchase', ecommerce: { transaction_id: ' ', value: 5, currency: 'EUR' } });
+    expect(s.tracked().map((t) => t.eventId)).toEqual(['1000123456', ' ']);
+    expect(s.track.mock.results.map((r) => r.value)).toEqual(['1000123456', undefined]);
+    expect(issues(s.errors)).toEqual([[['options.eventId', expect.any(String)]]]);
   });
 
   it('contains a push whose fields throw when read, and a throwing onError', () => {
@@ -366,7 +371,11 @@ describe('connectDataLayer: setup', () => {
       connectDataLayer(t.tracker, { window: t.win, transform: 'x' } as never);
       expect(() => t.dataLayer().push(purchase())).not.toThrow();
       expect(t.errors).toHaveLength(2);
-      expect(t.tracked()).toEqual([]);
+      const u = shop();
+      connectDataLayer(u.tracker, { window: u.win, transform: () => undefined as unknown as DataLayerEvent });
+      expect(() => u.dataLayer().push(purchase())).not.toThrow();
+      expect(u.errors.map((e) => e.message)).toEqual([expect.stringContaining('unexpected error')]);
+      expect([...t.tracked(), ...u.tracked()]).toEqual([]);
     } finally {
       vi.unstubAllEnvs();
     }

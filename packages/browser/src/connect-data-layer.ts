@@ -109,7 +109,10 @@ export function connectDataLayer(tracker: Tracker, options: DataLayerOptions = {
       if (opts.transform) {
         event = opts.transform(event, entry);
         if (event === null) return;
-        if (typeof event?.type !== 'string') invalid(`options.transform(${ga4Name})`, 'invalid_type', 'must return an event or null');
+        // Production builds report another result as the TypeError it causes below.
+        if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && typeof event?.type !== 'string') {
+          invalid(`options.transform(${String(ga4Name)})`, 'invalid_type', 'must return an event or null');
+        }
       }
       // The rest are track's options: a key a transform misspelt (`eventID`) is reported by track.
       const { type: eventType, data: eventData, ...trackOptions } = event;

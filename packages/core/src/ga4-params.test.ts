@@ -49,13 +49,21 @@ describe('mapGa4Params (the lean part of fromGa4 the browser uses)', () => {
 
   it('reports what makes the mapping impossible, under the given path', () => {
     const at = 'dataLayer.purchase.ecommerce';
-    expect(issuesOf(() => mapGa4Params({ type: 'order_created' }, { value: 5, transaction_id: ' ', items: [null] }, at)).map((i) => [i.path, i.code])).toEqual([
+    expect(issuesOf(() => mapGa4Params({ type: 'order_created' }, { value: 5, items: [null] }, at)).map((i) => [i.path, i.code])).toEqual([
       [`${at}.currency`, 'required'],
-      [`${at}.transaction_id`, 'invalid_type'],
       [`${at}.items[0]`, 'invalid_type'],
     ]);
     expect(issuesOf(() => mapGa4Params({ type: 'lead_created' }, { items: [] }, at))).toEqual([expect.objectContaining({ path: `${at}.items`, code: 'forbidden_field' })]);
     expect(issuesOf(() => mapGa4Params({ type: 'order_created' }, 'x', at))).toEqual([expect.objectContaining({ path: at, code: 'invalid_type' })]);
+  });
+
+  it('takes an integer transaction_id as its digits, anything else as given (fromGa4 applies the id rule)', () => {
+    expect(mapGa4Params({ type: 'order_created' }, { transaction_id: 1000123456 }).id).toBe('1000123456');
+    expect(mapGa4Params({ type: 'order_created' }, { transaction_id: ' T-1 ' }).id).toBe(' T-1 ');
+    expect(mapGa4Params({ type: 'order_created' }, { transaction_id: 1.5 }).id).toBe(1.5);
+    expect(mapGa4Params({ type: 'order_created' }, { transaction_id: 'ada@example.com' }).id).toBe('ada@example.com');
+    expect(issuesOf(() => fromGa4('purchase', { transaction_id: 'ada@example.com' }))).toEqual([expect.objectContaining({ code: 'invalid_format' })]);
+    expect(issuesOf(() => fromGa4('purchase', { transaction_id: 1.5 }))).toEqual([expect.objectContaining({ code: 'invalid_type' })]);
   });
 
   it('lets a throwing getter through (fromGa4 wraps it as unreadable)', () => {

@@ -33,8 +33,9 @@ export function own(obj: object, key: string): unknown {
  * `exponentOf`; left out when a price or quantity cannot be summed). Field values are passed as
  * given, for `buildEvent` (the relay) to judge; this only reports what makes the mapping impossible:
  * params or an item that is no object, `items` that is no array (or items on a `lead_created` /
- * `registration_completed`), a money field without `currency`, a blank or non-string
- * `transaction_id`. Other params are not read (`fromGa4` copies them into custom events).
+ * `registration_completed`), a money field without `currency`. `transaction_id` too is passed as
+ * given (the browser's `track` checks its `eventId`). Other params are not read (`fromGa4` copies
+ * them into custom events).
  *
  * @example mapGa4Params({ type: 'order_created' }, { transaction_id: 'T1', value: '9.90', currency: 'eur' })
  * @param path - where `params` came from, prefixed to issue paths (default `params`)
@@ -44,15 +45,15 @@ export function own(obj: object, key: string): unknown {
 export const mapGa4Params: (event: EventInput, params: unknown, path?: string) => EventInput = mapParamsWith;
 
 /**
- * {@link mapGa4Params}; `fromGa4` passes its own `checks` and core's id rule (`checkId`), whose issues
- * join the same error.
+ * {@link mapGa4Params}; `fromGa4` passes its own `checks` and core's id rule (`checkId`, true when it
+ * added an issue), whose issues join the same error.
  */
 export function mapParamsWith(
   event: EventInput,
   params: unknown,
   path = 'params',
   checks?: Checks,
-  checkId?: (id: unknown, path: string, issues: Issue[]) => void,
+  checkId?: (id: unknown, path: string, issues: Issue[]) => boolean,
 ): EventInput {
   if (!isObject(params)) fail(path, 'invalid_type', 'must be an object');
   const issues: Issue[] = [];
@@ -72,11 +73,8 @@ export function mapParamsWith(
   if (transactionId !== undefined) {
     // dataLayers often hold a numeric order id (1000123456): its decimal digits are the id.
     const id = Number.isSafeInteger(transactionId) ? String(transactionId) : transactionId;
-    const before = issues.length;
-    // fromGa4 passes core's whole id rule; the browser checks only what its tracker checks.
-    if (checkId) checkId(id, path + '.transaction_id', issues);
-    else if (typeof id !== 'string' || !id.trim()) add('.transaction_id', 'invalid_type', 'must be a non-blank string');
-    if (issues.length === before) input.id = id as string;
+    // fromGa4 passes core's id rule; the browser's tracker checks the id it is given (`eventId`).
+    if (!checkId?.(id, path + '.transaction_id', issues)) input.id = id as string;
   }
   checks?.(params, data, add, input.type);
 
@@ -90,11 +88,13 @@ export function mapParamsWith(
     data.contents = items.map((item: unknown, i): ContentItemInput => {
       const content: Record<string, unknown> = {};
       if (!isObject(item)) add(`.items[${i}]`, 'invalid_type', 'must be an object');
-      else for (const [from, to] of ITEM_FIELDS) if (own(item, from) !== undefined) content[to] = own(item, from);
+      else {
+        for (const [from, to] of ITEM_FIELDS) if (own(item, from) !== undefined) content[to] = own(item, from);
+        const variant = own(item, 'item_variant');
+        if (variant !== undefined) content['variantDict'] = { variant };
+      }
       const category = content['contentType'];
       if (typeof category !== 'string' || !category.trim()) content['contentType'] = 'product';
-      const variant = isObject(item) ? own(item, 'item_variant') : undefined;
-      if (variant !== undefined) content['variantDict'] = { variant };
       return content;
     });
     // Σ price × quantity, only when every item has a price (a partial sum would understate the

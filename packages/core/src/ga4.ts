@@ -98,7 +98,11 @@ export function fromGa4(eventName: string, params: Ga4Params = {}): EventInput {
     fail('eventName', 'invalid_format', `must be a mapped GA4 event or a custom event name: ${EVENT_NAME_RULE}`);
   }
   try {
-    return mapParamsWith(event, params, 'params', checkDetails, checkEventId);
+    return mapParamsWith(event, params, 'params', checkDetails, (id, path, issues) => {
+      const before = issues.length;
+      checkEventId(id, path, issues);
+      return issues.length > before;
+    });
   } catch (cause) {
     if (CapiError.isInstance(cause)) throw cause;
     // A throwing getter or proxy in the params: reported like buildEvent reports one.
