@@ -45,6 +45,19 @@ export default [
       environment: 'node',
     },
   },
+  // The built node package in the runtimes the docs name (workerd, edge-runtime, Bun, Deno), each
+  // started by the test from its npm package.
+  {
+    resolve: { alias },
+    test: {
+      setupFiles,
+      name: 'runtimes',
+      include: ['packages/node/runtimes/**/*.test.ts'],
+      environment: 'node',
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  },
   // Real Chromium (Debian's /usr/bin/chromium through playwright-core) against the demo stack.
   {
     resolve: { alias },

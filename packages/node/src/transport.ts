@@ -50,8 +50,10 @@ export async function attempt(ctx: TransportContext, body: string, signal?: Abor
   signal?.addEventListener('abort', onOuterAbort, { once: true });
   try {
     let url = ctx.url;
+    // Called as a plain function: workerd's fetch throws "Illegal invocation" when `this` is another object.
+    const fetchImpl = ctx.fetch;
     for (let hop = 0; ; hop++) {
-      const request = ctx.fetch(url, {
+      const request = fetchImpl(url, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${ctx.apiKey}`,

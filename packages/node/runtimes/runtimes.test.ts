@@ -1,0 +1,134 @@
+/**
+ * The node package in the runtimes the docs name, each started here from its npm package: Cloudflare
+ * workerd (miniflare), Vercel edge-runtime, Bun and Deno. workerd and edge-runtime run a bundle of
+ * the built package (as wrangler or Next.js would make it), Bun and Deno import dist/ directly. The
+ * emulator runs in Node on 127.0.0.1. Needs `pnpm build` (dist/); `pnpm test` builds first.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@x/openai-capi-core';
+import { startEmulator, type Emulator } from '@x/openai-capi-testing';
+import { DIST_ENTRY, startBun, startDeno, startEdgeRuntime, startWorkerd, type RuntimeHost } from './hosts.js';
+
+const PIXEL_ID = 'px_runtime';
+const API_KEY = 'runtime-key';
+const EMAIL = 'buyer@example.com';
+
+let emulator: Emulator;
+let config: string;
+
+beforeAll(async () => {
+  if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} is missing: run \`pnpm build\` (pnpm test does) first`);
+  // Slow answers: a flush handed to waitUntil is still running when the handler has answered.
+  emulator = await startEmulator({ apiKey: API_KEY, pixelIds: [PIXEL_ID], faults: { latencyMs: 300 } });
+  config = JSON.stringify({ endpoint: emulator.endpoint, pixelId: PIXEL_ID, apiKey: API_KEY });
+});
+afterAll(() => emulator?.close());
+
+/** The relay body of the built package's wire version. */
+async function relayBody(id: string): Promise<unknown> {
+  const { RELAY_WIRE_VERSION } = (await import(DIST_ENTRY)) as { RELAY_WIRE_VERSION: number };
+  const event = { id, type: 'order_created', timestamp_ms: Date.now(), source_url: 'https://shop.example/checkout', data: { type: 'contents', amount: 2599, currency: 'USD' } };
+  if (RELAY_WIRE_VERSION === 1) return { v: 1, events: [event] };
+  return { v: RELAY_WIRE_VERSION, consent: 'granted', events: [{ id, type: 'order_created', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } }] };
+}
+
+async function poll<T>(read: () => Promise<T | null | undefined> | T | null | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const runtimes: [string, () => Promise<RuntimeHost>, { proxied: boolean }][] = [
+  ['Cloudflare workerd (miniflare)', startWorkerd, { proxied: true }],
+  ['Vercel edge-runtime', startEdgeRuntime, { proxied: true }],
+  ['Bun', startBun, { proxied: false }],
+  ['Deno', startDeno, { proxied: false }],
+];
+
+describe.each(runtimes)('%s', (name, start, { proxied }) => {
+  let host: RuntimeHost;
+  let origin: string;
+  let n = 0;
+  const nextId = () => `${name.split(' ')[0]!.toLowerCase()}-${process.pid}-${++n}`;
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(host.url + path, { ...init, headers: { 'x-test-config': config, ...(init.headers as Record<string, string>) } });
+
+  beforeAll(async () => {
+    host = await start();
+    origin = new URL(((await (await call('/whoami')).json()) as { url: string }).url).origin;
+  }, 60_000);
+  afterAll(() => host?.close());
+  beforeEach(() => emulator.reset());
+
+  it(`createClient delivers to the emulator; flush({ timeoutMs }) ${proxied ? 'runs under waitUntil' : 'is awaited (no waitUntil)'}`, async () => {
+    const id = nextId();
+    const response = await call('/client', { method: 'POST', body: JSON.stringify({ id, email: EMAIL }) });
+    const answer = (await response.json()) as { eventId: string; flush: string; reportAtAnswer: unknown; error?: string };
+    expect(response.status, answer.error).toBe(200);
+    expect(answer.eventId).toBe(id);
+    if (host.waitUntil) {
+      // Answered before the emulator did: the flush went on under waitUntil.
+      expect(answer).toMatchObject({ flush: 'waitUntil', reportAtAnswer: null });
+    } else {
+      expect(answer).toMatchObject({ flush: 'awaited', reportAtAnswer: { delivered: [id], rejected: [] } });
+    }
+    const report = await poll(async () => ((await (await call(`/report?id=${id}`)).json()) as { report: unknown }).report, 'the flush report');
+    expect(report).toEqual({ delivered: [id], rejected: [] });
+    expect(emulator.events).toHaveLength(1);
+    const received = emulator.events[0]!;
+    expect(received.pixelId).toBe(PIXEL_ID);
+    expect(received.integrationSource).toBe('x-openai-capi-node');
+    expect(received.event).toMatchObject({ id, type: 'order_created', data: { amount: 2599, currency: 'USD' } });
+    // Hashed in the runtime (node:crypto where it exists, else core's pure-JS SHA-256): same digest.
+    expect(received.event.user?.emails_sha256).toEqual([sha256Hex(EMAIL)]);
+  });
+
+  it('createRelayHandler answers a same-origin Fetch Request and its client delivers', async () => {
+    const id = nextId();
+    const response = await call(`/api/openai-capi?flush=${id}`, {
+      method: 'POST',
+      headers: {
+        origin,
+        'content-type': 'text/plain;charset=UTF-8',
+        cookie: '__oppref=CLICK-R; __obref=OB-R',
+        'user-agent': 'RuntimeTest/1',
+        ...(proxied ? { 'x-forwarded-for': '203.0.113.7' } : {}),
+      },
+      body: JSON.stringify(await relayBody(id)),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    expect(JSON.parse(text)).toEqual({ accepted: [id], rejected: [] });
+    const report = await poll(async () => ((await (await call(`/report?id=relay:${id}`)).json()) as { report: unknown }).report, 'the relay flush');
+    expect(report).toEqual({ delivered: [id], rejected: [] });
+    expect(emulator.events.map((e) => e.event)).toEqual([
+      expect.objectContaining({
+        id,
+        oppref: 'CLICK-R',
+        user: expect.objectContaining({ obref: 'OB-R', user_agent: 'RuntimeTest/1', ip_address: proxied ? '203.0.113.7' : '127.0.0.1' }),
+      }),
+    ]);
+  });
+
+  it('readAttribution reads a Fetch Request', async () => {
+    const response = await call('/attribution?oppref=CLICK-A', {
+      headers: { cookie: '__obref=OB-A', 'user-agent': 'RuntimeTest/1', 'sec-gpc': '1', ...(proxied ? { 'x-forwarded-for': '198.51.100.4' } : {}) },
+    });
+    const attribution = (await response.json()) as Record<string, unknown>;
+    expect(response.status, JSON.stringify(attribution)).toBe(200);
+    expect(attribution).toMatchObject({
+      oppref: 'CLICK-A',
+      opprefSource: 'url',
+      obref: 'OB-A',
+      userAgent: 'RuntimeTest/1',
+      gpc: true,
+      ipAddress: proxied ? '198.51.100.4' : '127.0.0.1',
+    });
+    expect(attribution['setCookies']).toEqual([expect.stringMatching(/^__oppref=CLICK-A; /)]);
+  });
+});
