@@ -10,7 +10,8 @@
  * - `GET /report?id=`: the report of that flush once it settled (`null` before).
  * - `POST /api/openai-capi`: `createRelayHandler` (same-origin rules), its client flushed the same way.
  * - `GET /attribution`: `readAttribution(request)` as JSON.
- * - `GET /whoami`: the URL the runtime gives the request (the origin a same-origin post must carry).
+ * - `GET /whoami`: the URL the runtime gives the request (the origin a same-origin post must carry)
+ *   and which SHA-256 the default hasher finds.
  */
 
 const FLUSH_TIMEOUT_MS = 5000;
@@ -84,7 +85,10 @@ export function createApp(sdk, options = {}) {
         await awaited;
         return json(200, { eventId, flush: 'awaited', reportAtAnswer: reports.get(id) ?? null });
       }
-      if (url.pathname === '/whoami') return json(200, { url: request.url });
+      if (url.pathname === '/whoami') {
+        // Which SHA-256 the client's default hasher uses here: node:crypto, or core's pure-JS one.
+        return json(200, { url: request.url, hasher: sdk.nodeCryptoHasher() === undefined ? 'pure-js' : 'node:crypto' });
+      }
       if (url.pathname === '/report') return json(200, { report: reports.get(url.searchParams.get('id') ?? '') ?? null, errors });
       if (url.pathname === '/api/openai-capi') {
         const key = config.endpoint;
