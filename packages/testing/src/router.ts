@@ -3,6 +3,7 @@ import { resetState } from './state.js';
 import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
 import { type CapiRequest, handleCapiRequest } from './handle-request.js';
 import { pageCsp, renderLive, renderPage } from './page.js';
+import { pixelRoute } from './pixel-route.js';
 
 /** Path of the emulated events endpoint. */
 export const EVENTS_PATH = '/v1/events';
@@ -33,7 +34,8 @@ function onlyMethod(method: string, allowed: string, run: () => CapiOutcome): Ca
 }
 
 /**
- * Routes one request of the emulator's HTTP server: the events endpoint, the live page (`/`), its
+ * Routes one request of the emulator's HTTP server: the events endpoint, the pixel stand-in
+ * (`/sdk/oaiq.min.js`, `/v1/sdk/events`), the live page (`/`), its
  * fragment (`/__emulator/view`), a JSON dump (`/__emulator/events`) and `POST /__emulator/reset`.
  */
 export function routeRequest(request: CapiRequest, state: EmulatorState, options: ResolvedOptions, context: RouteContext): CapiOutcome {
@@ -42,6 +44,9 @@ export function routeRequest(request: CapiRequest, state: EmulatorState, options
   if (url === undefined || !request.url.startsWith('/')) return errorOutcome(400, 'invalid_request_target', 'The request target must be a path');
   const method = request.method.toUpperCase();
   if (url.pathname === EVENTS_PATH) return handleCapiRequest(request, state, options);
+  // The pixel stand-in: any page may load the script and post events, as with OpenAI's hosts.
+  const pixel = pixelRoute(url.pathname, request, state, options, context.endpoint.slice(0, -EVENTS_PATH.length));
+  if (pixel !== undefined) return pixel;
   // The page and its endpoints show what was received (IPs, user agents): only for this machine,
   // never for another site's page (DNS rebinding uses a domain name; a cross-site form posts reset).
   if (!isLocalName(hostnameOf(request.headers['host']), context.endpoint)) {

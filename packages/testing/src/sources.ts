@@ -1,8 +1,9 @@
 /**
- * Where an event came from, inferred from the request's `integration_source`: the emulator only
- * sees server requests, so the browser path (pixel relay) is recognised by the id its relay sends.
+ * Where an event came from, inferred from the request's `integration_source`: the browser path
+ * through the site's relay is recognised by the id its relay sends, the pixel stand-in's own posts
+ * (`/v1/sdk/events`) by their `st=oaiq-web`.
  */
-export type EventSource = 'pixel relay' | 'server';
+export type EventSource = 'pixel' | 'pixel relay' | 'server';
 
 /** `integration_source` values of this project's packages (lowercase, as the API stores them). */
 export const INTEGRATION_SOURCES = {
@@ -10,9 +11,12 @@ export const INTEGRATION_SOURCES = {
   node: 'x-openai-capi-node',
   /** Sent by a client dedicated to relayed browser events (labelled `pixel relay`). */
   relay: 'x-openai-capi-relay',
+  /** The `st` of pixel posts (the emulator's stand-in script and OpenAI's), recorded as their source. */
+  pixel: 'oaiq-web',
 } as const;
 
-/** `pixel relay` for the relay handler's id, `server` for anything else (node client, other). */
+/** `pixel` for the pixel's posts, `pixel relay` for the relay handler's id, `server` for anything else. */
 export function sourceOf(integrationSource: string | undefined): EventSource {
+  if (integrationSource === INTEGRATION_SOURCES.pixel) return 'pixel';
   return integrationSource === INTEGRATION_SOURCES.relay ? 'pixel relay' : 'server';
 }
