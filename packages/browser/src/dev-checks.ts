@@ -7,7 +7,7 @@
 import { buildEventWithoutUser, CapiValidationError, unknownOptionIssues } from '@x/openai-capi-core';
 import type { EventDataInput, EventInput, Issue } from '@x/openai-capi-core';
 import { isConsentDecision } from './consent.js';
-import { isCount, isNumber, isPixelId, isPositiveNumber } from './option-values.js';
+import { isCount, isNumber, isPixelId, isPositiveNumber, isScriptUrl } from './option-values.js';
 import { invalid } from './report.js';
 import type { TrackerOptions, TrackOptions } from './tracker.js';
 
@@ -58,7 +58,7 @@ export function checkTrack(
 
 // Every option name, typed against TrackerOptions so that the list cannot fall behind it.
 const TRACKER_OPTION_NAMES: Record<keyof TrackerOptions, true> = {
-  endpoint: true, pixelId: true, consent: true, globalPrivacyControl: true, cookie: true, keepSourceUrlQuery: true,
+  endpoint: true, pixelId: true, pixelScriptUrl: true, consent: true, globalPrivacyControl: true, cookie: true, keepSourceUrlQuery: true,
   batchDelayMs: true, maxQueuedEvents: true, onError: true, debug: true, window: true, now: true,
 };
 const COOKIE_OPTION_NAMES: Record<keyof NonNullable<TrackerOptions['cookie']>, true> = { maxAgeDays: true, domain: true };
@@ -80,6 +80,9 @@ export function checkOptions(options: TrackerOptions, validPixelIds: number, rep
   }
   if (options.endpoint !== undefined && (typeof options.endpoint !== 'string' || !options.endpoint)) {
     add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
+  }
+  if (options.pixelScriptUrl !== undefined && !isScriptUrl(options.pixelScriptUrl)) {
+    add('options.pixelScriptUrl', 'invalid_pixel_script_url', "must be an absolute http(s) URL (OpenAI's script used)");
   }
   pixelIds.forEach((id, index) => isPixelId(id) || add(`options.pixelId[${index}]`, 'invalid_pixel_id', 'must be a non-empty string (ignored)'));
   if (!options.endpoint && validPixelIds === 0) add('options', 'no_destination', 'set endpoint and/or pixelId, or events go nowhere');

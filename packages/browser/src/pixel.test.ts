@@ -190,3 +190,46 @@ describe('pixelDataOf (the pixel copy of the page\'s data, without core\'s build
     }
   });
 });
+
+describe('pixelScriptUrl (the tracker option)', () => {
+  it('loads the given script instead of OpenAI\'s, once, on the first grant', async () => {
+    const { createTracker } = await import('./tracker.js');
+    const page = openPage('https://shop.example.com/');
+    const errors: unknown[] = [];
+    const url = 'http://127.0.0.1:4318/sdk/oaiq.min.js';
+    const tracker = createTracker({ pixelId: 'p', pixelScriptUrl: url, window: page.win, onError: (e) => errors.push(e) });
+    expect(scripts(page.win.document)).toEqual([]);
+    tracker.setConsent('granted');
+    tracker.setConsent('granted');
+    expect(scripts(page.win.document)).toEqual([url]);
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a URL that is not absolute http(s) and loads OpenAI\'s script instead', async () => {
+    const { createTracker } = await import('./tracker.js');
+    for (const bad of ['/sdk/oaiq.min.js', 'javascript:alert(1)', 42]) {
+      const page = openPage('https://shop.example.com/');
+      const errors: { issues?: { path: string; code: string }[] }[] = [];
+      createTracker({ pixelId: 'p', pixelScriptUrl: bad as string, consent: 'granted', window: page.win, onError: (e) => errors.push(e as never) });
+      expect(errors.flatMap((e) => e.issues ?? [])).toEqual([expect.objectContaining({ path: 'options.pixelScriptUrl', code: 'invalid_pixel_script_url' })]);
+      expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+    }
+  });
+
+  it('in a production build, loads OpenAI\'s script for an invalid URL without the development report', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    try {
+      const { createTracker } = await import('./tracker.js');
+      const page = openPage('https://shop.example.com/');
+      const errors: unknown[] = [];
+      createTracker({ pixelId: 'p', pixelScriptUrl: 'javascript:alert(1)', consent: 'granted', window: page.win, onError: (e) => errors.push(e) });
+      expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
+      const good = openPage('https://shop.example.com/');
+      createTracker({ pixelId: 'p', pixelScriptUrl: 'https://cdn.example/oaiq.js', consent: 'granted', window: good.win, onError: (e) => errors.push(e) });
+      expect(scripts(good.win.document)).toEqual(['https://cdn.example/oaiq.js']);
+      expect(errors).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});

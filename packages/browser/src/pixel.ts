@@ -33,12 +33,12 @@ export function installPixelStub(win: Window): boolean {
   return true;
 }
 
-/** Adds OpenAI's script (async) unless the page already has it. */
-export function loadPixelScript(doc: Document): void {
-  if (doc.querySelector(`script[src="${PIXEL_SCRIPT_URL}"]`)) return;
+/** Adds the pixel script (async; default OpenAI's) unless the page already has it. */
+export function loadPixelScript(doc: Document, url: string = PIXEL_SCRIPT_URL): void {
+  if (doc.querySelector(`script[src="${url.replace(/["\\]/g, '\\$&')}"]`)) return;
   const script = doc.createElement('script');
   script.async = true;
-  script.src = PIXEL_SCRIPT_URL;
+  script.src = url;
   (doc.head ?? doc.documentElement).appendChild(script);
 }
 
@@ -52,6 +52,8 @@ export interface PixelBridgeOptions {
   debug: boolean;
   /** Receives what a throwing `window.oaiq` (a broken pixel script) throws. */
   onError: (error: unknown) => void;
+  /** The script to load on the first grant (default {@link PIXEL_SCRIPT_URL}). */
+  scriptUrl?: string | undefined;
 }
 
 /** The commands the tracker sends to the pixel. */
@@ -91,7 +93,7 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
     // OpenAI's script writes cookies even when told consent is false: load it only once granted.
     // A page that refuses the script (Trusted Types, a locked-down head) must not stop the grant.
     try {
-      loadPixelScript(win.document);
+      loadPixelScript(win.document, options.scriptUrl);
     } catch (error) {
       onError(error);
     }

@@ -13,7 +13,7 @@ import type { ConsentDecision, ConsentState } from './consent.js';
 import { readCookie } from './cookies.js';
 import { checkCallShape, checkOptions, checkTrack } from './dev-checks.js';
 import { createOpprefStore, OPPREF_COOKIE } from './oppref-store.js';
-import { isCount, isPixelId, numberOr } from './option-values.js';
+import { isCount, isPixelId, numberOr, isScriptUrl } from './option-values.js';
 import { createPixelBridge } from './pixel.js';
 import type { PixelBridge } from './pixel.js';
 import { pixelDataOf } from './pixel-data.js';
@@ -36,6 +36,14 @@ export interface TrackerOptions {
   endpoint?: string | undefined;
   /** OpenAI pixel id(s): installs the pixel bridge (`measureSingle` per pixel when several, or when the page has its own `window.oaiq`). */
   pixelId?: string | readonly string[] | undefined;
+  /**
+   * The pixel script loaded once consent is granted (default OpenAI's
+   * `https://bzrcdn.openai.com/sdk/oaiq.min.js`). In demos and tests, give the emulator's stand-in
+   * (`emulator.url + '/sdk/oaiq.min.js'` from `@x/openai-capi-testing`) so nothing leaves the machine.
+   * Must be an absolute http(s) URL; anything else loads the default (and is reported as
+   * `invalid_pixel_script_url` in development builds).
+   */
+  pixelScriptUrl?: string;
   /**
    * Consent at start (default `'pending'`: events wait in memory until granted or denied). Any other
    * value is reported (`invalid_consent`) and `'pending'` is used.
@@ -180,7 +188,16 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
       })
     : undefined;
   const pixel: PixelBridge | undefined =
-    pixelIds.length > 0 ? createPixelBridge({ window: win, pixelIds, granted: consent === 'granted', debug, onError: report }) : undefined;
+    pixelIds.length > 0
+      ? createPixelBridge({
+          window: win,
+          pixelIds,
+          granted: consent === 'granted',
+          debug,
+          onError: report,
+          scriptUrl: isScriptUrl(options.pixelScriptUrl) ? options.pixelScriptUrl : undefined,
+        })
+      : undefined;
 
   const readObref = guard((): string | undefined => readCookie(doc, OBREF_COOKIE));
   const userDataAllowed = (): boolean => consent === 'granted' && userDataConsent !== 'denied';
