@@ -27,7 +27,8 @@ const demo = await startDemo({
 const where = demo.emulator
   ? `  Emulator (what "OpenAI" received):        ${demo.emulator.url.replace('127.0.0.1', 'localhost')}/
 
-  No account, no key: events go to the local emulator.
+  No account, no key, nothing leaves this machine: the server's events, the relay's and the
+  browser pixel's (the emulator serves the pixel script) all go to the local emulator.
   Accept the cookie banner, press "Buy now", then watch one deduplicated conversion arrive.`
   : `  Sending to the real Conversions API with validate_only: true (pixel ${real?.pixelId}):
   OpenAI validates every event and saves none; this log shows each answer.

@@ -12,7 +12,7 @@ import {
   type DeliveredInfo,
   type ErrorContext,
 } from '@x/openai-capi-node';
-import { INTEGRATION_SOURCES, startEmulator, type Emulator } from '@x/openai-capi-testing';
+import { INTEGRATION_SOURCES, PIXEL_SCRIPT_PATH, startEmulator, type Emulator } from '@x/openai-capi-testing';
 import { DEMO_PRODUCT, renderShopPage } from './shop-page.js';
 
 /** Options of {@link startDemo}. */
@@ -88,7 +88,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /**
- * Starts the demo stack: the emulator (unless `real`), two Conversions API clients pointed at it, and
+ * Starts the demo stack: the emulator (unless `real`; it also serves the pixel script the page
+ * loads, so the browser's pixel events reach it too), two Conversions API clients pointed at it, and
  * the shop on node:http with four routes: the page, the browser script, the relay
  * (`POST /api/openai-capi`) and the order confirmation (`POST /orders/confirm`) that sends the
  * server twin of the browser's `order_created` with the same id (the order id, sent as given).
@@ -167,7 +168,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       pixelId,
       endpoint: '/api/openai-capi',
       mode: emulator ? 'emulator' : 'validate-only',
-      ...(emulator ? { emulatorUrl: emulator.url } : {}),
+      // The emulator's own pixel script: after "Accept", the page loads it (not OpenAI's) and the
+      // pixel's copy of each event goes to the emulator too. Nothing leaves the machine.
+      ...(emulator ? { emulatorUrl: emulator.url, pixelScriptUrl: emulator.url + PIXEL_SCRIPT_PATH } : {}),
     });
 
   const server = createServer((req, res) => {

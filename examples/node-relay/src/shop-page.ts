@@ -6,6 +6,8 @@ export interface ShopPageConfig {
   endpoint: string;
   /** URL of the emulator's live page, when the demo runs against the emulator. */
   emulatorUrl?: string;
+  /** The pixel script the tracker loads after consent (the emulator's stand-in); default OpenAI's. */
+  pixelScriptUrl?: string;
   /** Where the server sends: the local emulator, or OpenAI with `validate_only: true`. */
   mode: 'emulator' | 'validate-only';
 }
@@ -50,6 +52,7 @@ const SCRIPT = `
   const tracker = OpenAICapi.createTracker({
     endpoint: config.endpoint,
     pixelId: config.pixelId,
+    ...(config.pixelScriptUrl ? { pixelScriptUrl: config.pixelScriptUrl } : {}),
     onError: (error) => log('SDK: ' + error.message),
   });
   window.demoTracker = tracker;
@@ -101,6 +104,7 @@ export function renderShopPage(config: ShopPageConfig): string {
     config.mode === 'emulator'
       ? `the local emulator${config.emulatorUrl ? ` (<a href="${config.emulatorUrl}/" target="_blank" rel="noopener">open its live page</a>)` : ''}`
       : 'the OpenAI Conversions API with <code>validate_only: true</code> (validated, not saved)';
+  const pixel = config.pixelScriptUrl ? "the pixel (the emulator's stand-in script)" : "OpenAI's pixel";
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -127,7 +131,7 @@ export function renderShopPage(config: ShopPageConfig): string {
       <dt>Event id</dt><dd id="event-id">—</dd>
       <dt>Server twin</dt><dd id="twin">—</dd>
     </dl>
-    <p style="font-size:14px;color:var(--muted)">The browser sends <code>order_created</code> through this shop's relay;
+    <p style="font-size:14px;color:var(--muted)">The browser sends <code>order_created</code> to ${pixel} and through this shop's relay;
       the server sends its twin with the same id to ${target}. OpenAI keeps the first copy.</p>
     <ul id="log" class="log"></ul>
   </section>

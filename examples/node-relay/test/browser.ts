@@ -7,7 +7,6 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const SHOP_HOST = 'www.shop.test';
-export const PIXEL_SCRIPT_URL = 'https://bzrcdn.openai.com/sdk/oaiq.min.js';
 
 /** Launches headless Chromium with the shop's host mapped to 127.0.0.1. */
 export function launchChromium(): Promise<Browser> {
@@ -30,19 +29,6 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/**
- * A stand-in for OpenAI's pixel script: drains the official stub's queue like the real script
- * does, then records every later command. Recorded calls land in `window.__pixelCalls`.
- */
-export const FAKE_PIXEL_SCRIPT = `(function () {
-  var calls = (window.__pixelCalls = []);
-  var stub = window.oaiq;
-  var queued = (stub && stub.q) || [];
-  function oaiq() { calls.push(JSON.parse(JSON.stringify(Array.prototype.slice.call(arguments)))); }
-  for (var i = 0; i < queued.length; i++) oaiq.apply(null, Array.prototype.slice.call(queued[i]));
-  window.oaiq = oaiq;
-})();`;
-
 /** Options of {@link openShop}. */
 export interface ShopContextOptions {
   /** Turns Global Privacy Control on (`navigator.globalPrivacyControl === true`). */
@@ -50,7 +36,10 @@ export interface ShopContextOptions {
   viewport?: { width: number; height: number };
 }
 
-/** A fresh context (no cookies) with the pixel script routed to the fake, and its page. */
+/**
+ * A fresh context (no cookies) and its page. Nothing is routed or faked: the demo's pixel script is
+ * the emulator's, so `requests` (every request of the context) shows all the demo sends.
+ */
 export async function openShop(browser: Browser, options: ShopContextOptions = {}): Promise<{ context: BrowserContext; page: Page; requests: string[] }> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1100, height: 720 } });
   context.setDefaultTimeout(10_000);
@@ -60,11 +49,9 @@ export async function openShop(browser: Browser, options: ShopContextOptions = {
       Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true });
     });
   }
-  await context.route(PIXEL_SCRIPT_URL, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/javascript', body: FAKE_PIXEL_SCRIPT }),
-  );
-  const page = await context.newPage();
   const requests: string[] = [];
-  page.on('request', (request) => requests.push(`${request.method()} ${request.url()}`));
+  // Every request of the context (the shop, the emulator's live page, the pixel's posts, workers).
+  context.on('request', (request) => requests.push(`${request.method()} ${request.url()}`));
+  const page = await context.newPage();
   return { context, page, requests };
 }

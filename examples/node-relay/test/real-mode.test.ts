@@ -40,6 +40,8 @@ describe('pnpm demo against the real API (validate_only)', () => {
     const html = await (await fetch(base)).text();
     expect(html).toContain('<code>validate_only: true</code> (validated, not saved)');
     expect(html).toContain(`"pixelId":"${PIXEL}"`);
+    // The real pixel id goes with OpenAI's own script (the tracker's default).
+    expect(html).not.toContain('"pixelScriptUrl":');
   });
 
   it('sends the relayed event and the server twin to the real endpoint with validate_only: true, and logs it', async () => {

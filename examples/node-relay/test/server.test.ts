@@ -49,6 +49,9 @@ describe('demo shop server', () => {
     expect(html).toContain('"pixelId":"demo-pixel"');
     expect(html).toContain('"endpoint":"/api/openai-capi"');
     expect(html).toContain(demo.emulator?.url);
+    // The tracker loads the emulator's pixel script, not OpenAI's: the demo never leaves the machine.
+    expect(html).toContain(`"pixelScriptUrl":"${demo.emulator?.url}/sdk/oaiq.min.js"`);
+    expect(html).not.toContain('openai.com');
 
     const script = await fetch(new URL('/openai-capi.iife.js', base));
     expect(script.headers.get('content-type')).toMatch(/javascript/);
