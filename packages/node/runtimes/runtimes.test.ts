@@ -96,8 +96,8 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     expect(received.event.user?.emails_sha256).toEqual([sha256Hex(EMAIL)]);
   });
 
-  it('createRelayHandler answers a same-origin Fetch Request and its client delivers', async () => {
-    const id = nextId();
+  /** Posts one event to the relay as a same-origin page would, and waits for the flush that follows. */
+  async function relayPost(id: string) {
     const response = await call(`/api/openai-capi?flush=${id}`, {
       method: 'POST',
       headers: {
@@ -112,15 +112,24 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     const text = await response.text();
     expect(response.status, text).toBe(200);
     expect(JSON.parse(text)).toEqual({ accepted: [id], rejected: [] });
-    const report = await poll(async () => ((await (await call(`/report?id=relay:${id}`)).json()) as { report: unknown }).report, 'the relay flush');
-    expect(report).toEqual({ delivered: [id], rejected: [] });
-    expect(emulator.events.map((e) => e.event)).toEqual([
-      expect.objectContaining({
-        id,
-        oppref: 'CLICK-R',
-        user: expect.objectContaining({ obref: 'OB-R', user_agent: 'RuntimeTest/1', ip_address: proxied ? '203.0.113.7' : '127.0.0.1' }),
-      }),
-    ]);
+    return poll(async () => ((await (await call(`/report?id=relay:${id}`)).json()) as { report: unknown }).report, 'the relay flush');
+  }
+
+  it('createRelayHandler answers same-origin Fetch Requests; its client, reused across requests, delivers', async () => {
+    const first = nextId();
+    const second = nextId();
+    expect(await relayPost(first)).toEqual({ delivered: [first], rejected: [] });
+    // The same relay and client in a later request (a module-scope client on Workers).
+    expect(await relayPost(second)).toEqual({ delivered: [second], rejected: [] });
+    expect(emulator.events.map((e) => e.event)).toEqual(
+      [first, second].map((id) =>
+        expect.objectContaining({
+          id,
+          oppref: 'CLICK-R',
+          user: expect.objectContaining({ obref: 'OB-R', user_agent: 'RuntimeTest/1', ip_address: proxied ? '203.0.113.7' : '127.0.0.1' }),
+        }),
+      ),
+    );
   });
 
   it('readAttribution reads a Fetch Request', async () => {

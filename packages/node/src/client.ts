@@ -1,6 +1,6 @@
 import { CapiValidationError, type EventInput, type WireEvent } from '@x/openai-capi-core';
 import { checkSendable } from './checks.js';
-import { createLifetime } from './deadline.js';
+import { createLifetime, withDeadline } from './deadline.js';
 import { createDelivery } from './delivery.js';
 import { createFlusher, type FlushOptions } from './flusher.js';
 import { createIntake, type Intake } from './intake.js';
@@ -170,7 +170,9 @@ export function createClient(options: ClientOptions): CapiClient {
     }
     const report = emptyReport();
     const ready = checkSendable(events, o.now(), report, reporter);
-    return run(ready, validateOnly, report, lifetime);
+    // A window of its own, made in this call (and so in this request, on Workers).
+    const window = withDeadline(lifetime, Number.POSITIVE_INFINITY, o.timers, o.now);
+    return run(ready, validateOnly, report, window.outer).finally(window.release);
   };
 
   const capacity = o.maxQueueSize + (o.store?.maxEvents ?? 0);

@@ -23,11 +23,47 @@ export function isDeadlineMs(value: unknown): value is number {
   return typeof value === 'number' && value >= 0 && value <= MAX_DEADLINE_MS;
 }
 
-/** The client's whole lifetime: no deadline until `shutdown()` sets one and `end()` aborts it. */
-export function createLifetime(): Lifetime & { end(): void } {
-  const controller = new AbortController();
-  allowManyListeners(controller.signal);
-  return { deadline: Number.POSITIVE_INFINITY, signal: controller.signal, reason: 'shutdown', end: () => controller.abort() };
+/**
+ * The client's whole lifetime: no deadline until `shutdown()` sets one, over when `end()` is called.
+ * Plain JS, not an AbortController: on Cloudflare Workers an AbortSignal belongs to the request that
+ * made it, and a client reused by a later request must not touch it ("Cannot perform I/O on behalf
+ * of a different request"). Each flush or send makes its own signal ({@link withDeadline}) in the
+ * request that runs it, and links it here.
+ */
+export interface ClientLifetime {
+  /** Clock ms of shutdown's deadline (infinite before `shutdown()`). */
+  deadline: number;
+  /** True once `end()` was called. */
+  readonly ended: boolean;
+  /** Calls `listener` at `end()` (at once when already ended); returns the unlink. */
+  onEnd(listener: () => void): () => void;
+  /** Ends the lifetime: every linked window aborts. */
+  end(): void;
+}
+
+/** A fresh {@link ClientLifetime}. */
+export function createLifetime(): ClientLifetime {
+  const listeners = new Set<() => void>();
+  let ended = false;
+  return {
+    deadline: Number.POSITIVE_INFINITY,
+    get ended() {
+      return ended;
+    },
+    onEnd(listener) {
+      if (ended) {
+        listener();
+        return () => {};
+      }
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    end() {
+      ended = true;
+      for (const listener of [...listeners]) listener();
+      listeners.clear();
+    },
+  };
 }
 
 /**
@@ -35,14 +71,13 @@ export function createLifetime(): Lifetime & { end(): void } {
  * at that deadline or at shutdown's, whichever comes first; undelivered events then carry the
  * reason of the one that came first.
  */
-export function withDeadline(lifetime: Lifetime, initial: number, timers: TimerApi, now: () => number): DeadlineWindow {
+export function withDeadline(lifetime: ClientLifetime, initial: number, timers: TimerApi, now: () => number): DeadlineWindow {
   let deadline = initial;
   let timer: unknown;
   const controller = new AbortController();
   allowManyListeners(controller.signal);
   const abort = () => controller.abort();
-  if (lifetime.signal.aborted) abort();
-  else lifetime.signal.addEventListener('abort', abort, { once: true });
+  const unlink = lifetime.onEnd(abort);
   const arm = () => {
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = deadline === Number.POSITIVE_INFINITY ? undefined : timers.setTimeout(abort, Math.max(0, deadline - now()));
@@ -67,7 +102,7 @@ export function withDeadline(lifetime: Lifetime, initial: number, timers: TimerA
     release: () => {
       if (timer !== undefined) timers.clearTimeout(timer);
       timer = undefined;
-      lifetime.signal.removeEventListener('abort', abort);
+      unlink();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { CapiValidationError } from '@x/openai-capi-core';
-import { isDeadlineMs, MAX_DEADLINE_MS, withDeadline, type DeadlineWindow, type Lifetime } from './deadline.js';
+import { isDeadlineMs, MAX_DEADLINE_MS, withDeadline, type ClientLifetime, type DeadlineWindow } from './deadline.js';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import type { SendReport } from './report.js';
@@ -39,7 +39,7 @@ export interface Flusher {
 export function createFlusher(
   o: ResolvedOptions,
   log: Logger,
-  lifetime: Lifetime,
+  lifetime: ClientLifetime,
   drain: (window: DeadlineWindow) => Promise<SendReport>,
   polls: () => boolean,
 ): Flusher {
@@ -85,7 +85,7 @@ export function createFlusher(
       const report = drain(window).finally(() => {
         window.release();
         running = undefined;
-        if (polls() && !lifetime.signal.aborted && lifetime.deadline === Number.POSITIVE_INFINITY) arm();
+        if (polls() && !lifetime.ended && lifetime.deadline === Number.POSITIVE_INFINITY) arm();
       });
       running = { report, window };
       return report;

@@ -1,5 +1,5 @@
 import { emptyReport, mergeReport, type SendReport } from './report.js';
-import { isDeadlineMs, MAX_DEADLINE_MS, type Lifetime } from './deadline.js';
+import { isDeadlineMs, MAX_DEADLINE_MS, type ClientLifetime } from './deadline.js';
 import type { Flusher } from './flusher.js';
 import type { Intake } from './intake.js';
 import type { Logger } from './logger.js';
@@ -51,7 +51,7 @@ export interface Lifecycle {
 export function createLifecycle(
   o: ResolvedOptions,
   log: Logger,
-  lifetime: Lifetime & { end(): void },
+  lifetime: ClientLifetime,
   flusher: Flusher,
   pipeline: Pipeline,
   intake: () => Intake,
