@@ -23,6 +23,10 @@ const RAW_USER_KEYS: Record<string, keyof WireUser> = { co: 'countries', ct: 'ci
 
 type Body = Record<string, unknown>;
 
+// Pixel posts are numbered apart from the Conversions API requests (`state.requestCounter`, which
+// the live page shows as the request count): they are not listed in `requests`.
+const pixelRequestCounts = new WeakMap<EmulatorState, number>();
+
 function answer(status: number, body: unknown): CapiOutcome {
   return { kind: 'response', status, headers: { 'content-type': 'application/json; charset=utf-8', ...CORS }, body: JSON.stringify(body), delayMs: 0 };
 }
@@ -123,14 +127,15 @@ export function handlePixelRequest(request: CapiRequest, state: EmulatorState, o
     const issues = result.issues.map(toResponseIssue);
     return refuse(400, `Invalid pixel request: ${issues.length} issue${issues.length === 1 ? '' : 's'}; nothing was stored`, issues);
   }
-  state.requestCounter += 1;
+  const count = (pixelRequestCounts.get(state) ?? 0) + 1;
+  pixelRequestCounts.set(state, count);
   const events: WireEvent[] = result.event;
   const source = (url.searchParams.get('st') ?? PIXEL_SOURCE_TAG).trim().toLowerCase();
   const duplicates = storeBatch(state, events, {
     pixelId,
     integrationSource: source,
     receivedAt,
-    requestId: `req_pixel_${String(state.requestCounter).padStart(6, '0')}`,
+    requestId: `req_pixel_${String(count).padStart(6, '0')}`,
   });
   state.version += 1;
   return method === 'GET' ? { kind: 'response', status: 204, headers: { ...CORS }, body: '', delayMs: 0 } : answer(202, { received: events.length, duplicates });

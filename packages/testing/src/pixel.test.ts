@@ -179,3 +179,16 @@ describe('pixel script /sdk/oaiq.min.js', () => {
     ]);
   });
 });
+
+describe('pixel posts and the Conversions API request log', () => {
+  it('numbers pixel posts on their own and leaves requests (and its count) to the Conversions API endpoint', async () => {
+    const emu = await start();
+    await postPixel(emu, { events: [pixelEvent('p1')] });
+    await postPixel(emu, { events: [pixelEvent('p2')] });
+    const res = await postServer(emu, [order('p1')]);
+    expect(res.headers.get('x-request-id')).toBe('req_emu_000001');
+    expect(emu.requests).toHaveLength(1);
+    expect(emu.events.map((e) => e.requestId)).toEqual(['req_pixel_000001', 'req_pixel_000002']);
+    expect(emu.duplicates[0]).toMatchObject({ requestId: 'req_emu_000001', firstRequestId: 'req_pixel_000001' });
+  });
+});
