@@ -5,7 +5,7 @@
  * pixel id and key in `x-test-config`, so nothing is baked into a bundle.
  *
  * Routes:
- * - `POST /client` `{ id, email }`: `createClient` + `track`, then `flush({ timeoutMs })` handed to
+ * - `POST /client` `{ id, email, flushTimeoutMs? }`: `createClient` + `track`, then `flush({ timeoutMs })` handed to
  *   the platform's `waitUntil` (answered before the flush ends) or awaited where there is none.
  * - `GET /report?id=`: the report of that flush once it settled (`null` before).
  * - `POST /api/openai-capi`: `createRelayHandler` (same-origin rules), its client flushed the same way.
@@ -46,8 +46,8 @@ export function createApp(sdk, options = {}) {
   });
 
   /** Flushes under `waitUntil` when the platform has one; the report lands in `reports` either way. */
-  const flushInBackground = (client, key, ctx) => {
-    const flushing = client.flush({ timeoutMs: FLUSH_TIMEOUT_MS }).then(
+  const flushInBackground = (client, key, ctx, timeoutMs = FLUSH_TIMEOUT_MS) => {
+    const flushing = client.flush({ timeoutMs }).then(
       (report) => void reports.set(key, summary(report)),
       (error) => void reports.set(key, { error: `${error?.name}: ${error?.message}` }),
     );
@@ -71,7 +71,7 @@ export function createApp(sdk, options = {}) {
     const config = configHeader ? JSON.parse(configHeader) : undefined;
     try {
       if (url.pathname === '/client' && request.method === 'POST') {
-        const { id, email } = await request.json();
+        const { id, email, flushTimeoutMs } = await request.json();
         const client = clientFor(config);
         const eventId = client.track({
           type: 'order_created',
@@ -80,7 +80,7 @@ export function createApp(sdk, options = {}) {
           user: { email },
           data: { value: '25.99', currency: 'USD' },
         });
-        const awaited = flushInBackground(client, id, ctx);
+        const awaited = flushInBackground(client, id, ctx, flushTimeoutMs);
         if (awaited === undefined) return json(200, { eventId, flush: 'waitUntil', reportAtAnswer: reports.get(id) ?? null });
         await awaited;
         return json(200, { eventId, flush: 'awaited', reportAtAnswer: reports.get(id) ?? null });

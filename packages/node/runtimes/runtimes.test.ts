@@ -96,6 +96,16 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     expect(received.event.user?.emails_sha256).toEqual([sha256Hex(EMAIL)]);
   });
 
+  it('flush({ timeoutMs }) stops at its deadline and reports what it could not deliver (reason timeout)', async () => {
+    const id = nextId();
+    // The emulator takes the event but answers after the flush's 200 ms deadline.
+    emulator.setFaults({ latencyMs: 3000 });
+    const response = await call('/client', { method: 'POST', body: JSON.stringify({ id, email: EMAIL, flushTimeoutMs: 200 }) });
+    expect(response.status).toBe(200);
+    const report = await poll(async () => ((await (await call(`/report?id=${id}`)).json()) as { report: unknown }).report, 'the flush report', 2500);
+    expect(report).toEqual({ delivered: [], rejected: [{ id, reason: 'timeout' }] });
+  });
+
   /** Posts one event to the relay as a same-origin page would, and waits for the flush that follows. */
   async function relayPost(id: string) {
     const response = await call(`/api/openai-capi?flush=${id}`, {
@@ -121,8 +131,15 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     expect(await relayPost(first)).toEqual({ delivered: [first], rejected: [] });
     // The same relay and client in a later request (a module-scope client on Workers).
     expect(await relayPost(second)).toEqual({ delivered: [second], rejected: [] });
-    expect(emulator.events.map((e) => e.event)).toEqual(
-      [first, second].map((id) =>
+    // Concurrent requests on the same client: each one's flush delivers its event (maybe together).
+    const [third, fourth] = [nextId(), nextId()];
+    const reports = (await Promise.all([relayPost(third), relayPost(fourth)])) as { delivered: string[] }[];
+    expect(reports[0]?.delivered).toContain(third);
+    expect(reports[1]?.delivered).toContain(fourth);
+    // Arrival order of the concurrent two is the runtime's.
+    const byId = [...emulator.events].sort((a, b) => [first, second, third, fourth].indexOf(a.event.id) - [first, second, third, fourth].indexOf(b.event.id));
+    expect(byId.map((e) => e.event)).toEqual(
+      [first, second, third, fourth].map((id) =>
         expect.objectContaining({
           id,
           oppref: 'CLICK-R',
