@@ -1,5 +1,6 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from './server.js';
 import { USAGE, parseCli } from './cli-args.js';
+import { PIXEL_SCRIPT_PATH } from './pixel-script.js';
 
 /** What the CLI touches of its process, injected so it can be tested in-process. */
 export interface CliIo {
@@ -20,6 +21,7 @@ function describeOptions(emulator: Emulator, options: EmulatorOptions): string {
     `OpenAI Conversions API emulator\n` +
     `  live page: ${emulator.url}/\n` +
     `  endpoint:  ${emulator.endpoint}  (POST ?pid=<pixel id>)\n` +
+    `  pixel:     ${emulator.url}${PIXEL_SCRIPT_PATH}  (give it to the tracker as pixelScriptUrl)\n` +
     `  api key:   ${options.apiKey ? 'required (the one given)' : 'any bearer key'}\n` +
     `  pixel ids: ${options.pixelIds ? options.pixelIds.join(', ') : 'any'}\n` +
     `Press Ctrl-C to stop.\n`

@@ -43,6 +43,7 @@ describe('runCli', () => {
     const emulator = run.emulator!;
     expect(text).toContain(`${emulator.url}/`);
     expect(text).toContain(emulator.endpoint);
+    expect(text).toContain(`${emulator.url}/sdk/oaiq.min.js`);
     expect(text).not.toContain(KEY);
     const res = await fetch(`${emulator.endpoint}?pid=px_1`, {
       method: 'POST',
