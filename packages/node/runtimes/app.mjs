@@ -95,7 +95,10 @@ export function createApp(sdk, options = {}) {
         let entry = relays.get(key);
         if (entry === undefined) {
           const client = clientFor(config);
-          const relay = sdk.createRelayHandler(client, options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy });
+          const relay = sdk.createRelayHandler(client, {
+            ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+            onError: (error) => errors.push(`relay: ${error?.message}`),
+          });
           relays.set(key, (entry = { client, relay }));
         }
         const response = await entry.relay(request, ctx.remoteAddress === undefined ? {} : { remoteAddress: ctx.remoteAddress });

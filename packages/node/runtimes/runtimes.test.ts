@@ -29,7 +29,7 @@ afterAll(() => emulator?.close());
 async function relayBody(id: string): Promise<unknown> {
   const { RELAY_WIRE_VERSION } = (await import(DIST_ENTRY)) as { RELAY_WIRE_VERSION: number };
   const event = { id, type: 'order_created', timestamp_ms: Date.now(), source_url: 'https://shop.example/checkout', data: { type: 'contents', amount: 2599, currency: 'USD' } };
-  if (RELAY_WIRE_VERSION === 1) return { v: 1, events: [event] };
+  if (RELAY_WIRE_VERSION === 1) return { v: 1, consent: 'granted', events: [event] };
   return { v: RELAY_WIRE_VERSION, consent: 'granted', events: [{ id, type: 'order_created', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } }] };
 }
 
@@ -147,6 +147,25 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
         }),
       ),
     );
+  });
+
+  it('createRelayHandler refuses a cross-origin request (403) and says so through onError', async () => {
+    const id = nextId();
+    const response = await call(`/api/openai-capi?flush=${id}`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain;charset=UTF-8' },
+      body: JSON.stringify(await relayBody(id)),
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(403);
+    expect(text).toContain('origin_not_allowed');
+    const { report, errors } = await poll(async () => {
+      const answer = (await (await call(`/report?id=relay:${id}`)).json()) as { report: unknown; errors: string[] };
+      return answer.report === null ? null : answer;
+    }, 'the relay flush');
+    expect(report).toEqual({ delivered: [], rejected: [] });
+    expect(errors).toContainEqual(expect.stringContaining('relay refused a request from https://evil.example (403)'));
+    expect(emulator.events).toEqual([]);
   });
 
   it('readAttribution reads a Fetch Request', async () => {
