@@ -20,11 +20,6 @@ export function isPixelId(id: unknown): id is string {
   return typeof id === 'string' && id.trim() !== '';
 }
 
-/** An absolute http(s) URL, as the `pixelScriptUrl` option must be (a cheap check: the browser parses it). */
-export function isScriptUrl(value: unknown): value is string {
-  return typeof value === 'string' && /^https?:\/\/[^\s/?#]/i.test(value);
-}
-
 /** `value` when it is a finite number ≥ `min`, else `fallback`. */
 export function numberOr(value: unknown, fallback: number, min: number): number {
   return typeof value === 'number' && value >= min && value < Infinity ? value : fallback;

@@ -33,9 +33,15 @@ export function installPixelStub(win: Window): boolean {
   return true;
 }
 
-/** Adds the pixel script (async; default OpenAI's) unless the page already has it. */
-export function loadPixelScript(doc: Document, url: string = PIXEL_SCRIPT_URL): void {
-  if (doc.querySelector(`script[src="${url.replace(/["\\]/g, '\\$&')}"]`)) return;
+/**
+ * The rule of the tracker's `pixelScriptUrl`: an absolute http(s) URL (`SCRIPT_URL.test(value)`).
+ * (A URL with a `"` in it makes the `script[src="…"]` lookup throw: reported through `onError`.)
+ */
+export const SCRIPT_URL = /^https?:\/\//i;
+
+/** Adds the pixel script (async) unless the page already has it. */
+export function loadPixelScript(doc: Document, url: string): void {
+  if (doc.querySelector(`script[src="${url}"]`)) return;
   const script = doc.createElement('script');
   script.async = true;
   script.src = url;
@@ -52,7 +58,7 @@ export interface PixelBridgeOptions {
   debug: boolean;
   /** Receives what a throwing `window.oaiq` (a broken pixel script) throws. */
   onError: (error: unknown) => void;
-  /** The script to load on the first grant (default {@link PIXEL_SCRIPT_URL}). */
+  /** The script to load on the first grant when it matches {@link SCRIPT_URL}, else {@link PIXEL_SCRIPT_URL}. */
   scriptUrl?: string | undefined;
 }
 
@@ -93,7 +99,8 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
     // OpenAI's script writes cookies even when told consent is false: load it only once granted.
     // A page that refuses the script (Trusted Types, a locked-down head) must not stop the grant.
     try {
-      loadPixelScript(win.document, options.scriptUrl);
+      // `test(undefined)` reads "undefined": false, so no option gives OpenAI's script.
+      loadPixelScript(win.document, SCRIPT_URL.test(options.scriptUrl as string) ? (options.scriptUrl as string) : PIXEL_SCRIPT_URL);
     } catch (error) {
       onError(error);
     }

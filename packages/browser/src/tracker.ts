@@ -13,7 +13,7 @@ import type { ConsentDecision, ConsentState } from './consent.js';
 import { readCookie } from './cookies.js';
 import { checkCallShape, checkOptions, checkTrack } from './dev-checks.js';
 import { createOpprefStore, OPPREF_COOKIE } from './oppref-store.js';
-import { isCount, isPixelId, numberOr, isScriptUrl } from './option-values.js';
+import { isCount, isPixelId, numberOr } from './option-values.js';
 import { createPixelBridge } from './pixel.js';
 import type { PixelBridge } from './pixel.js';
 import { pixelDataOf } from './pixel-data.js';
@@ -195,7 +195,7 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
           granted: consent === 'granted',
           debug,
           onError: report,
-          scriptUrl: isScriptUrl(options.pixelScriptUrl) ? options.pixelScriptUrl : undefined,
+          scriptUrl: options.pixelScriptUrl,
         })
       : undefined;
 
