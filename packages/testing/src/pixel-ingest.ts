@@ -8,7 +8,7 @@ import { validateBatch, type WireEvent, type WireUser } from '@x/openai-capi-cor
 import type { CapiRequest } from './handle-request.js';
 import { storeBatch } from './dedupe.js';
 import { toResponseIssue } from './envelope.js';
-import type { CapiOutcome } from './responses.js';
+import { errorOutcome, type CapiOutcome } from './responses.js';
 import type { EmulatorState, ResolvedOptions } from './state.js';
 import { PIXEL_EVENTS_PATH, PIXEL_SOURCE_TAG } from './pixel-script.js';
 import type { ResponseIssue } from './types.js';
@@ -31,8 +31,9 @@ function answer(status: number, body: unknown): CapiOutcome {
   return { kind: 'response', status, headers: { 'content-type': 'application/json; charset=utf-8', ...CORS }, body: JSON.stringify(body), delayMs: 0 };
 }
 
-function refuse(status: number, message: string, issues?: ResponseIssue[]): CapiOutcome {
-  return answer(status, { error: { type: 'invalid_request', message, ...(issues ? { issues } : {}) } });
+/** An error answer in the emulator's (the live API's recorded) error shape, with CORS. */
+function refuse(status: number, code: string, message: string, issues?: ResponseIssue[]): CapiOutcome {
+  return errorOutcome(status, code, message, issues ? { issues, headers: CORS } : { headers: CORS });
 }
 
 const isObject = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -89,8 +90,8 @@ function noscriptBody(params: URLSearchParams, referer: string | undefined, now:
 /**
  * Answers one request to {@link PIXEL_EVENTS_PATH}: `POST` with the JSON body (any content type: the
  * script sends `text/plain` to avoid a CORS preflight), the `<noscript>` `GET`, and `OPTIONS`.
- * 202 `{ received, duplicates }` when stored; 400 listing every issue (nothing stored), 403 for an
- * unknown pixel id, 413 over `maxBodyBytes`. Faults and latency do not apply: they are for the
+ * 202 `{ received, duplicates }` when stored; errors in the emulator's error shape (spec §7b): 400
+ * listing every issue (nothing stored), 403 `403: unknown pid`, 413 over `maxBodyBytes`. Faults and latency do not apply: they are for the
  * Conversions API client's retries.
  */
 export function handlePixelRequest(request: CapiRequest, state: EmulatorState, options: ResolvedOptions): CapiOutcome {
@@ -99,15 +100,16 @@ export function handlePixelRequest(request: CapiRequest, state: EmulatorState, o
     return { kind: 'response', status: 204, headers: { ...CORS, 'access-control-allow-methods': 'POST, GET', 'access-control-allow-headers': 'content-type' }, body: '', delayMs: 0 };
   }
   if (method !== 'POST' && method !== 'GET') {
-    return { ...refuse(405, `Only POST (and the noscript GET) are allowed on ${PIXEL_EVENTS_PATH}`), headers: { allow: 'POST, GET', ...CORS } } as CapiOutcome;
+    return errorOutcome(405, 'method_not_allowed', `Only POST (and the noscript GET) are allowed on ${PIXEL_EVENTS_PATH}`, { headers: { allow: 'POST, GET', ...CORS } });
   }
   const receivedAt = options.now();
   const url = new URL(request.url, 'http://emulator.invalid');
   const pixelId = url.searchParams.get('pid') ?? '';
-  if (pixelId === '') return refuse(400, 'Missing pid query parameter (the pixel id)', [{ path: 'pid', code: 'required', message: 'The pid query parameter is required' }]);
-  if (options.pixelIds && !options.pixelIds.has(pixelId)) return refuse(403, `403: unknown pid "${pixelId}"`);
+  if (pixelId === '') return refuse(400, 'missing_pid', 'Missing pid query parameter (the pixel id)', [{ path: 'pid', code: 'missing_pid', message: 'The pid query parameter is required' }]);
+  // As the live API answers an unknown pixel (spec §7b).
+  if (options.pixelIds && !options.pixelIds.has(pixelId)) return errorOutcome(403, 'unknown_pid', '403: unknown pid', { param: 'pid', headers: CORS });
   const bodyBytes = request.bodyBytes ?? new TextEncoder().encode(request.bodyText).byteLength;
-  if (bodyBytes > options.maxBodyBytes) return refuse(413, `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`);
+  if (bodyBytes > options.maxBodyBytes) return refuse(413, 'request_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`);
 
   let body: unknown;
   if (method === 'GET') body = noscriptBody(url.searchParams, request.headers['referer'], receivedAt);
@@ -115,17 +117,17 @@ export function handlePixelRequest(request: CapiRequest, state: EmulatorState, o
     try {
       body = JSON.parse(request.bodyText);
     } catch {
-      return refuse(400, 'The request body is not valid JSON', [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }]);
+      return refuse(400, 'invalid_json', 'The request body is not valid JSON', [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }]);
     }
   }
   if (!isObject(body) || !Array.isArray(body['events'])) {
-    return refuse(400, 'The body must be { obref?, events: [...], user? }', [{ path: 'events', code: 'required', message: 'events must be an array of pixel events' }]);
+    return refuse(400, 'invalid_request', 'The body must be { obref?, events: [...], user? }', [{ path: 'events', code: 'required', message: 'events must be an array of pixel events' }]);
   }
   const user = wireUserOf(body, request.headers['user-agent']);
   const result = validateBatch(body['events'].map((raw) => wireEventOf(raw, user)), { now: receivedAt });
   if (!result.ok) {
     const issues = result.issues.map(toResponseIssue);
-    return refuse(400, `Invalid pixel request: ${issues.length} issue${issues.length === 1 ? '' : 's'}; nothing was stored`, issues);
+    return refuse(400, issues[0]!.code, `Invalid pixel request: ${issues.length} issue${issues.length === 1 ? '' : 's'}; nothing was stored`, issues);
   }
   const count = (pixelRequestCounts.get(state) ?? 0) + 1;
   pixelRequestCounts.set(state, count);

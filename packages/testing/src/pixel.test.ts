@@ -97,8 +97,11 @@ describe('pixel ingestion /v1/sdk/events', () => {
     expect((await postPixel(emu, { events: [pixelEvent('x')] }, 'px_other')).status).toBe(403);
     const invalid = await postPixel(emu, { events: [pixelEvent('ok'), pixelEvent('bad', { type: 'nope' })] });
     expect(invalid.status).toBe(400);
-    const body = (await invalid.json()) as { error: { issues: { path: string; index?: number }[] } };
+    const body = (await invalid.json()) as { error: { type: string; param: string; issues: { path: string; index?: number }[] } };
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', param: expect.stringMatching(/^events\[1\]\.type/) });
     expect(body.error.issues[0]).toMatchObject({ index: 1, path: expect.stringMatching(/^events\[1\]\.type/) });
+    const unknown = await postPixel(emu, { events: [pixelEvent('x')] }, 'px_other');
+    expect(await unknown.json()).toMatchObject({ error: { message: '403: unknown pid', code: 'unknown_pid' } });
     expect((await postPixel(emu, '{oops')).status).toBe(400);
     expect((await postPixel(emu, { events: 'x' })).status).toBe(400);
     expect(emu.events).toHaveLength(0);
