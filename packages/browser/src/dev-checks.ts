@@ -7,8 +7,7 @@
 import { buildEventWithoutUser, CapiValidationError, unknownOptionIssues } from '@x/openai-capi-core';
 import type { EventDataInput, EventInput, Issue } from '@x/openai-capi-core';
 import { isConsentDecision } from './consent.js';
-import { isCount, isNumber, isPixelId, isPositiveNumber } from './option-values.js';
-import { SCRIPT_URL } from './pixel.js';
+import { isCount, isNumber, isPixelId, isPositiveNumber, SCRIPT_URL } from './option-values.js';
 import { invalid } from './report.js';
 import type { TrackerOptions, TrackOptions } from './tracker.js';
 
@@ -83,7 +82,7 @@ export function checkOptions(options: TrackerOptions, validPixelIds: number, rep
     add('options.endpoint', 'invalid_endpoint', 'must be a non-empty URL');
   }
   if (options.pixelScriptUrl !== undefined && !SCRIPT_URL.test(options.pixelScriptUrl as string)) {
-    add('options.pixelScriptUrl', 'invalid_pixel_script_url', "must be an absolute http(s) URL (OpenAI's script used)");
+    add('options.pixelScriptUrl', 'invalid_pixel_script_url', "must be an absolute http(s) URL");
   }
   pixelIds.forEach((id, index) => isPixelId(id) || add(`options.pixelId[${index}]`, 'invalid_pixel_id', 'must be a non-empty string (ignored)'));
   if (!options.endpoint && validPixelIds === 0) add('options', 'no_destination', 'set endpoint and/or pixelId, or events go nowhere');

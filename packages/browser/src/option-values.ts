@@ -24,3 +24,9 @@ export function isPixelId(id: unknown): id is string {
 export function numberOr(value: unknown, fallback: number, min: number): number {
   return typeof value === 'number' && value >= min && value < Infinity ? value : fallback;
 }
+
+/**
+ * The rule of the tracker's `pixelScriptUrl`, checked by development builds: an absolute http(s) URL.
+ * (A URL with a `"` in it makes the pixel bridge's `script[src="…"]` lookup throw: reported through `onError`.)
+ */
+export const SCRIPT_URL = /^https?:\/\//i;

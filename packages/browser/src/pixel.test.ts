@@ -205,28 +205,30 @@ describe('pixelScriptUrl (the tracker option)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reports a URL that is not absolute http(s) and loads OpenAI\'s script instead', async () => {
+  it('reports a URL that is not absolute http(s) in development builds', async () => {
     const { createTracker } = await import('./tracker.js');
     for (const bad of ['/sdk/oaiq.min.js', 'javascript:alert(1)', 42]) {
       const page = openPage('https://shop.example.com/');
       const errors: { issues?: { path: string; code: string }[] }[] = [];
       createTracker({ pixelId: 'p', pixelScriptUrl: bad as string, consent: 'granted', window: page.win, onError: (e) => errors.push(e as never) });
       expect(errors.flatMap((e) => e.issues ?? [])).toEqual([expect.objectContaining({ path: 'options.pixelScriptUrl', code: 'invalid_pixel_script_url' })]);
-      expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
     }
   });
 
-  it('in a production build, loads OpenAI\'s script for an invalid URL without the development report', async () => {
+  it('in a production build, loads the given script without checking it, and OpenAI\'s for none or an empty one', async () => {
     vi.stubEnv('NODE_ENV', 'production');
     try {
       const { createTracker } = await import('./tracker.js');
-      const page = openPage('https://shop.example.com/');
       const errors: unknown[] = [];
-      createTracker({ pixelId: 'p', pixelScriptUrl: 'javascript:alert(1)', consent: 'granted', window: page.win, onError: (e) => errors.push(e) });
-      expect(scripts(page.win.document)).toEqual([PIXEL_SCRIPT_URL]);
-      const good = openPage('https://shop.example.com/');
-      createTracker({ pixelId: 'p', pixelScriptUrl: 'https://cdn.example/oaiq.js', consent: 'granted', window: good.win, onError: (e) => errors.push(e) });
-      expect(scripts(good.win.document)).toEqual(['https://cdn.example/oaiq.js']);
+      for (const [given, loaded] of [
+        ['https://cdn.example/oaiq.js', 'https://cdn.example/oaiq.js'],
+        ['', PIXEL_SCRIPT_URL],
+        [undefined, PIXEL_SCRIPT_URL],
+      ] as const) {
+        const page = openPage('https://shop.example.com/');
+        createTracker({ pixelId: 'p', ...(given === undefined ? {} : { pixelScriptUrl: given }), consent: 'granted', window: page.win, onError: (e) => errors.push(e) });
+        expect(scripts(page.win.document)).toEqual([loaded]);
+      }
       expect(errors).toEqual([]);
     } finally {
       vi.unstubAllEnvs();

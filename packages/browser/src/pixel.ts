@@ -33,12 +33,6 @@ export function installPixelStub(win: Window): boolean {
   return true;
 }
 
-/**
- * The rule of the tracker's `pixelScriptUrl`: an absolute http(s) URL (`SCRIPT_URL.test(value)`).
- * (A URL with a `"` in it makes the `script[src="…"]` lookup throw: reported through `onError`.)
- */
-export const SCRIPT_URL = /^https?:\/\//i;
-
 /** Adds the pixel script (async) unless the page already has it. */
 export function loadPixelScript(doc: Document, url: string): void {
   if (doc.querySelector(`script[src="${url}"]`)) return;
@@ -58,8 +52,8 @@ export interface PixelBridgeOptions {
   debug: boolean;
   /** Receives what a throwing `window.oaiq` (a broken pixel script) throws. */
   onError: (error: unknown) => void;
-  /** The script to load on the first grant when it matches {@link SCRIPT_URL}, else {@link PIXEL_SCRIPT_URL}. */
-  scriptUrl?: string | undefined;
+  /** The script to load on the first grant (default {@link PIXEL_SCRIPT_URL}); checked in development builds only (`SCRIPT_URL` in option-values.ts). */
+  pixelScriptUrl?: string | undefined;
 }
 
 /** The commands the tracker sends to the pixel. */
@@ -99,8 +93,7 @@ export function createPixelBridge(options: PixelBridgeOptions): PixelBridge {
     // OpenAI's script writes cookies even when told consent is false: load it only once granted.
     // A page that refuses the script (Trusted Types, a locked-down head) must not stop the grant.
     try {
-      // `test(undefined)` reads "undefined": false, so no option gives OpenAI's script.
-      loadPixelScript(win.document, SCRIPT_URL.test(options.scriptUrl as string) ? (options.scriptUrl as string) : PIXEL_SCRIPT_URL);
+      loadPixelScript(win.document, options.pixelScriptUrl || PIXEL_SCRIPT_URL);
     } catch (error) {
       onError(error);
     }

@@ -40,8 +40,9 @@ export interface TrackerOptions {
    * The pixel script loaded once consent is granted (default OpenAI's
    * `https://bzrcdn.openai.com/sdk/oaiq.min.js`). In demos and tests, give the emulator's stand-in
    * (`emulator.url + '/sdk/oaiq.min.js'` from `@x/openai-capi-testing`) so nothing leaves the machine.
-   * Must be an absolute http(s) URL; anything else loads the default (and is reported as
-   * `invalid_pixel_script_url` in development builds).
+   * Must be an absolute http(s) URL: development builds report anything else
+   * (`invalid_pixel_script_url`); production builds load what they are given (an empty string or
+   * none: OpenAI's).
    */
   pixelScriptUrl?: string;
   /**
@@ -189,14 +190,8 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
     : undefined;
   const pixel: PixelBridge | undefined =
     pixelIds.length > 0
-      ? createPixelBridge({
-          window: win,
-          pixelIds,
-          granted: consent === 'granted',
-          debug,
-          onError: report,
-          scriptUrl: options.pixelScriptUrl,
-        })
+      ? // The options go along for `pixelScriptUrl` (the shortest way in bytes); the bridge's own keys win.
+        createPixelBridge({ ...options, window: win, pixelIds, granted: consent === 'granted', debug, onError: report })
       : undefined;
 
   const readObref = guard((): string | undefined => readCookie(doc, OBREF_COOKIE));
