@@ -44,7 +44,7 @@ export interface TrackerOptions {
    * (`invalid_pixel_script_url`); production builds load what they are given (an empty string or
    * none: OpenAI's).
    */
-  pixelScriptUrl?: string;
+  pixelScriptUrl?: string | undefined;
   /**
    * Consent at start (default `'pending'`: events wait in memory until granted or denied). Any other
    * value is reported (`invalid_consent`) and `'pending'` is used.
