@@ -30,12 +30,15 @@ export interface EmulatorTypeCoverage {
 const KEYS: readonly MatchKey[] = ['oppref', 'obref', 'email', 'external_id', 'phone', 'ip_user_agent'];
 
 /**
- * Per-type coverage of everything the emulator received (validate-only requests store nothing):
+ * Per-type coverage of everything the emulator received through the Conversions API endpoint
+ * (validate-only requests store nothing; the pixel stand-in's posts are left out):
  * `coverageOf(emulator)`. The live page shows the same figures.
  */
 export function coverageOf(state: { readonly events: readonly ReceivedEvent[]; readonly duplicates: readonly AbsorbedDuplicate[] }): Record<string, EmulatorTypeCoverage> {
   const types = new Map<string, { server: number; relay: number; keys: Record<MatchKey | 'none', number>; sources: Map<string, number> }>();
   const note = (pixelId: string, event: WireEvent, integrationSource: string | undefined) => {
+    // The pixel stand-in's own posts (`oaiq-web`) never pass through a client: not counted here.
+    if (sourceOf(integrationSource) === 'pixel') return;
     const key = dedupeKeyOf(pixelId, event);
     let t = types.get(key.name);
     if (t === undefined) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInNewContext } from 'node:vm';
 import { startEmulator, type Emulator } from './server.js';
+import { coverageOf } from './coverage.js';
 import { PIXEL_EVENTS_PATH, PIXEL_SCRIPT_PATH, renderPixelScript } from './pixel-script.js';
 import { HASH, KEY, NOW, PIXEL, order } from './__fixtures__/events.js';
 
@@ -69,6 +70,8 @@ describe('pixel ingestion /v1/sdk/events', () => {
     expect(emu.events).toHaveLength(1);
     expect(emu.duplicates).toHaveLength(1);
     expect(emu.duplicates[0]).toMatchObject({ key: { pixelId: PIXEL, name: 'order_created', id: 'o1' }, integrationSource: 'x-openai-capi-node' });
+    // Coverage mirrors the client's stats: the pixel's own copy is not one of its sources.
+    expect(coverageOf(emu)['order_created']).toMatchObject({ delivered: { server: 1, relay: 0 }, ids: 1 });
   });
 
   it('absorbs a pixel copy that arrives after the server event; a different name or pixel is another event', async () => {
