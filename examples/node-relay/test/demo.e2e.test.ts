@@ -111,10 +111,12 @@ describe('demo shop in Chromium', () => {
       id,
       { timeout: 10_000 },
     );
-    const rows = await live.$$eval('#live table', (tables) =>
-      tables.slice(0, 2).map((table) =>
-        Array.from(table.querySelectorAll('tbody tr'), (row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent?.trim() ?? '')),
-      ),
+    // The two tables by their captions (the page also shows coverage and requests).
+    const rows = await live.$$eval('#live section', (sections) =>
+      ['Events received', 'Duplicates absorbed'].map((caption) => {
+        const table = sections.find((s) => s.querySelector('h2')?.textContent?.startsWith(caption))?.querySelector('table');
+        return Array.from(table?.querySelectorAll('tbody tr') ?? [], (row) => Array.from(row.querySelectorAll('td'), (td) => td.textContent?.trim() ?? ''));
+      }),
     );
     const [eventRows, duplicateRows] = rows;
     expect(eventRows).toHaveLength(1);
