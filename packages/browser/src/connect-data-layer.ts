@@ -39,17 +39,17 @@ export interface DataLayerOptions {
    * (`GA4_EVENT_MAP`) opts in to a custom event of that name (a valid lowercase custom name);
    * `page_view` maps to `page_viewed`.
    */
-  events?: readonly string[];
+  events?: readonly string[] | undefined;
   /**
    * Called with each mapped event and the `dataLayer` entry it came from (GTM's object, or gtag's
    * `arguments`); returns the event to track, or `null` to skip it. Anything else is reported and
    * the event skipped.
    */
-  transform?: (event: DataLayerEvent, push: unknown) => DataLayerEvent | null;
+  transform?: ((event: DataLayerEvent, push: unknown) => DataLayerEvent | null) | undefined;
   /** The window to read (default the global one). */
-  window?: Window;
+  window?: Window | undefined;
   /** Name of the data layer array (default `'dataLayer'`). */
-  dataLayerName?: string;
+  dataLayerName?: string | undefined;
 }
 
 /** The result of {@link connectDataLayer}. */

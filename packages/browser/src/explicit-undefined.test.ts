@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NOW, openPage } from './__tests__/page.js';
+import { connectDataLayer } from './connect-data-layer.js';
 import { connectGoogleConsentMode } from './consent-mode.js';
 import { createTracker } from './tracker.js';
 
@@ -8,7 +9,7 @@ import { createTracker } from './tracker.js';
 const u = undefined;
 
 describe('options set to undefined', () => {
-  it('createTracker, track and connectGoogleConsentMode treat them as absent', async () => {
+  it('createTracker, track, connectGoogleConsentMode and connectDataLayer treat them as absent', async () => {
     const page = openPage('https://shop.example.com/?oppref=click_1');
     const errors: unknown[] = [];
     const tracker = createTracker({
@@ -31,6 +32,7 @@ describe('options set to undefined', () => {
     expect(id).toBe('order_1');
     const disconnect = connectGoogleConsentMode(tracker, { window: u, dataLayerName: u, onError: u });
     disconnect();
+    connectDataLayer(tracker, { events: u, transform: u, window: u, dataLayerName: u }).disconnect();
     await tracker.flush();
     expect(errors).toEqual([]);
     expect(page.relayEvents()).toHaveLength(1);
