@@ -46,7 +46,7 @@ function money(src: Obj, out: Obj, fallback: unknown, prefix: string): unknown {
   else if (src.value !== undefined && typeof code === 'string') {
     const exponent = exponentOf(code);
     const amount = minorUnitsOf(src.value, exponent);
-    if (typeof amount !== 'number') invalid(prefix + 'value', amount, `must have at most ${exponent} decimals in ${code}`);
+    if (typeof amount !== 'number') invalid(prefix + 'value', amount, `must be a decimal ≥ 0 with at most ${exponent} decimals`);
     out.amount = amount;
   }
   if (currency !== undefined) out.currency = currency;

@@ -189,6 +189,13 @@ describe('pixelDataOf (the pixel copy of the page\'s data, without core\'s build
       expect(() => pixelDataOf('order_created', { value, currency })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: 'data.value', code })] }));
     }
   });
+
+  it('says the rule each refused value breaks: a plain decimal, not negative, not too precise', () => {
+    // '12,99' has two decimals and '-1' none: "at most 2 decimals" alone would not say what is wrong.
+    for (const [value, currency, rule] of [['12,99', 'EUR', 'must be a decimal'], ['-1', 'EUR', '≥ 0'], ['1.5', 'JPY', 'at most 0 decimals']] as const) {
+      expect(() => pixelDataOf('order_created', { value, currency })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ message: expect.stringContaining(rule) })] }));
+    }
+  });
 });
 
 describe('pixelScriptUrl (the tracker option)', () => {

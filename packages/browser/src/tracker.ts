@@ -267,8 +267,9 @@ function startTracker(options: TrackerOptions, report: (error: unknown) => void)
 
     const id = eventId ?? createEventId();
     const event: Pending = [
-      // A JSON copy: what the page changes after `track` is not sent (the relay gets JSON anyway).
-      { type: eventName, id, customEventName, timestamp, sourceUrl, oppref: clickId, optOut, data: data === undefined ? data : JSON.parse(JSON.stringify(data)) },
+      // A JSON copy: what the page changes after `track` is not sent (the relay gets JSON anyway, so a
+      // falsy `data` kept as given posts the same).
+      { type: eventName, id, customEventName, timestamp, sourceUrl, oppref: clickId, optOut, data: data && JSON.parse(JSON.stringify(data)) },
       pixelDataOf(eventName, data),
     ];
     if (consent === 'granted') {
