@@ -34,7 +34,8 @@ export { timestampIssueCode, isHttpUrl, type ValidateEventOptions } from './vali
 export { buildEvent, buildEventWithoutUser, type BuildEventOptions, type BuildOptions } from './build-event.js';
 export { eventInputFromWire, userInputFromWire } from './wire-input.js';
 export { readQueryParam, encodeCookieValue, decodeCookieValue } from './carried-values.js';
-export { matchKeysOf, hasMatchKey, type MatchKey, type MatchKeys } from './match-keys.js';
+export { matchKeysOf, hasMatchKey, MATCH_KEYS, type MatchKey, type MatchKeys } from './match-keys.js';
+export { createCoverageTally, type CoverageTally, type CoverageSource, type IdSources, type TypeCoverage } from './coverage.js';
 export { normalizeEmail, normalizePhone, normalizeName, normalizeExternalId } from './normalize.js';
 export { sha256Hex, nobleSha256Hex } from './hash.js';
 export { hashUser, toPixelUser, toPixelUserWith, type HashUserOptions } from './user.js';

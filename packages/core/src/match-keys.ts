@@ -8,6 +8,9 @@ import type { WireEvent } from './types.js';
 /** An identifier OpenAI can match an event on. */
 export type MatchKey = 'oppref' | 'obref' | 'email' | 'external_id' | 'phone' | 'ip_user_agent';
 
+/** Every match key, strongest first (the order of {@link MatchKeys.present}). */
+export const MATCH_KEYS: readonly MatchKey[] = ['oppref', 'obref', 'email', 'external_id', 'phone', 'ip_user_agent'];
+
 /** The match keys of one event. */
 export interface MatchKeys {
   /** Identifiers present, strongest first: `oppref`, `obref`, `email`, `external_id`, `phone`, `ip_user_agent`. */

@@ -1,0 +1,113 @@
+/**
+ * Match-key coverage per event type: deliveries by source, the ids seen from both sources (twins
+ * OpenAI deduplicates) and the share of deliveries carrying each match key. One tally behind the
+ * Node client's `stats().coverage` and the emulator's `coverageOf`.
+ */
+import { MATCH_KEYS, matchKeysOf, type MatchKey } from './match-keys.js';
+import type { WireEvent } from './types.js';
+
+/** Where a copy of an event came from: your server code, or the relay (browser events). */
+export type CoverageSource = 'server' | 'relay';
+
+/** Match-key coverage of one event type (a custom event counts under its name). */
+export interface TypeCoverage {
+  /** Events delivered, by where they came from. */
+  delivered: {
+    /** Handed over by your code (`track`, `enqueue`, `send`). */
+    server: number;
+    /** Handed over by the relay (browser events). */
+    relay: number;
+  };
+  /** Distinct ids counted for this type, both sources (the Node client remembers its last 100 000 ids). */
+  ids: number;
+  /** Of those, ids counted from the server and from the relay (twins, deduplicated by OpenAI). */
+  idsFromBoth: number;
+  /** `idsFromBoth / ids` (0 with no id): the dedupe rate to compare with Events Manager's. */
+  dedupeRate: number;
+  /** Share (0…1) of delivered events carrying each match key; `none`: carrying none at all. */
+  matchKeys: Record<MatchKey | 'none', number>;
+}
+
+/**
+ * Which sources each id came from, as bits (1 server, 2 relay). A `Map` remembers every id; a
+ * bounded store may forget the oldest (an id it forgot counts as new when seen again).
+ */
+export interface IdSources {
+  /** The source bits of `key`, `undefined` for an id not (or no longer) remembered. */
+  get(key: string): number | undefined;
+  /** Remembers the source bits of `key`. */
+  set(key: string, sources: number): void;
+}
+
+/** The counters of {@link createCoverageTally}. */
+export interface CoverageTally {
+  /**
+   * An id of type `name` arrived from `source`; `idKey` identifies the id (unique across types).
+   * Counts a new id once, and once more in `idsFromBoth` when the other source sends it too.
+   */
+  id(name: string, idKey: string, source: CoverageSource): void;
+  /** One event of type `name` delivered from `source`: counts it and the match keys it carries. */
+  delivered(name: string, event: WireEvent, source: CoverageSource): void;
+  /** The figures of one type, `undefined` when nothing of it was counted. */
+  of(name: string): TypeCoverage | undefined;
+  /** The figures of every type counted, in the order each was first counted. */
+  snapshot(): Record<string, TypeCoverage>;
+}
+
+interface Counts {
+  server: number;
+  relay: number;
+  ids: number;
+  both: number;
+  keys: Record<MatchKey | 'none', number>;
+}
+
+/** Per-type coverage counters; `ids` remembers which sources sent each id (default: every id, in a `Map`). */
+export function createCoverageTally(ids: IdSources = new Map<string, number>()): CoverageTally {
+  const byType = new Map<string, Counts>();
+  const counts = (name: string): Counts => {
+    let c = byType.get(name);
+    if (c === undefined) {
+      c = { server: 0, relay: 0, ids: 0, both: 0, keys: { oppref: 0, obref: 0, email: 0, external_id: 0, phone: 0, ip_user_agent: 0, none: 0 } };
+      byType.set(name, c);
+    }
+    return c;
+  };
+  const figures = (c: Counts): TypeCoverage => {
+    const total = c.server + c.relay;
+    const share = (n: number) => (total === 0 ? 0 : n / total);
+    const matchKeys = { none: share(c.keys.none) } as Record<MatchKey | 'none', number>;
+    for (const k of MATCH_KEYS) matchKeys[k] = share(c.keys[k]);
+    return { delivered: { server: c.server, relay: c.relay }, ids: c.ids, idsFromBoth: c.both, dedupeRate: c.ids === 0 ? 0 : c.both / c.ids, matchKeys };
+  };
+  return {
+    id(name, idKey, source) {
+      const bit = source === 'server' ? 1 : 2;
+      const before = ids.get(idKey);
+      const c = counts(name);
+      if (before === undefined) {
+        c.ids++;
+        ids.set(idKey, bit);
+      } else if ((before | bit) !== before) {
+        ids.set(idKey, before | bit);
+        c.both++;
+      }
+    },
+    delivered(name, event, source) {
+      const c = counts(name);
+      c[source]++;
+      const present = matchKeysOf(event).present;
+      if (present.length === 0) c.keys.none++;
+      for (const k of present) c.keys[k]++;
+    },
+    of(name) {
+      const c = byType.get(name);
+      return c === undefined ? undefined : figures(c);
+    },
+    snapshot() {
+      const out: Record<string, TypeCoverage> = {};
+      for (const [name, c] of byType) out[name] = figures(c);
+      return out;
+    },
+  };
+}
