@@ -1,4 +1,5 @@
 import type { WireEvent } from '@x/openai-capi-core';
+import { parseJsonObjectLine } from './json-line.js';
 import type { StoreProblem } from './store.js';
 
 /**
@@ -56,14 +57,8 @@ export function recover(text: string): Recovered {
 }
 
 function parse(line: string): JournalRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
+  const r = parseJsonObjectLine(line);
+  if (r === undefined) return undefined;
   if (Number.isSafeInteger(r['s']) && typeof r['e'] === 'object' && r['e'] !== null) return r as JournalRecord;
   for (const kind of ['d', 'r'] as const) {
     const seqs = r[kind];

@@ -1,4 +1,5 @@
 import { dedupeNameOf, matchKeysOf, type MatchKey, type WireEvent } from '@x/openai-capi-core';
+import { parseJsonObjectLine } from './json-line.js';
 
 /** Who handed an event to the client: your server code, or the relay (browser events). */
 export type DeliverySource = 'server' | 'relay';
@@ -44,14 +45,8 @@ const SOURCES: ReadonlySet<string> = new Set(['server', 'relay']);
 
 /** Parses one ledger line; `undefined` for a line that is not a version-1 entry (a torn last line). */
 export function parseLedgerLine(line: string): LedgerEntry | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const e = value as Partial<LedgerEntry>;
+  const e = parseJsonObjectLine(line) as Partial<LedgerEntry> | undefined;
+  if (e === undefined) return undefined;
   if (e.v !== 1 || typeof e.id !== 'string' || typeof e.type !== 'string' || typeof e.ts !== 'number' || typeof e.at !== 'number') return undefined;
   if (typeof e.src !== 'string' || !SOURCES.has(e.src) || !Array.isArray(e.keys)) return undefined;
   return e as LedgerEntry;
