@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { isEventType } from '@x/openai-capi-core';
 import type { EventType } from '@x/openai-capi-core';
-import { UsageError } from '../upload/cli-args.js';
+import { applyAccount, UsageError } from '../command-line.js';
 import { parseOrderMap, type OrderField } from './orders.js';
 
 export const USAGE = `Usage: openai-capi reconcile <orders.csv|orders.ndjson> --ledger <store dir> [options]
@@ -101,11 +101,7 @@ export function parseReconcileArgs(argv: readonly string[], env: Readonly<Record
   if ((values.emulator || values['pixel-id'] || values['api-key'] || values.endpoint) && !values.replay) {
     throw new UsageError('--emulator, --pixel-id, --api-key and --endpoint only go with --replay');
   }
-  const pixelId = values['pixel-id'] ?? env['OPENAI_CAPI_PIXEL_ID'];
-  const apiKey = values['api-key'] ?? env['OPENAI_CAPI_API_KEY'];
-  if (pixelId) args.pixelId = pixelId;
-  if (apiKey) args.apiKey = apiKey;
-  if (values.endpoint !== undefined) args.endpoint = values.endpoint;
+  applyAccount(args, values, env);
   if (args.replay && !args.emulator && (!args.pixelId || !args.apiKey)) {
     throw new UsageError('--replay needs a pixel id and an API key (--pixel-id/--api-key or OPENAI_CAPI_PIXEL_ID/OPENAI_CAPI_API_KEY), or --emulator');
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { createClient, createLedger, LEDGER_FOLDER, readLedger, type LedgerEntry } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { UsageError } from '../upload/cli-args.js';
+import { parseCommandLine } from '../command-line.js';
 import { formatOf, readTable } from '../upload/records.js';
 import type { CliIo } from '../upload/run-upload.js';
 import { parseReconcileArgs, USAGE } from './args.js';
@@ -17,18 +17,8 @@ import { replayMissing } from './replay.js';
  * gap ≤ `--max-gap`, 1 above it, 2 usage or file error.
  */
 export async function runReconcile(argv: readonly string[], io: CliIo): Promise<number> {
-  let args;
-  try {
-    args = parseReconcileArgs(argv, io.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`openai-capi: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommandLine(() => parseReconcileArgs(argv, io.env), io, USAGE);
+  if (typeof args === 'number') return args;
   let orders;
   const entries: LedgerEntry[] = [];
   try {

@@ -1,12 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isEventType, ACTION_SOURCES } from '@x/openai-capi-core';
 import type { ActionSource, EventType } from '@x/openai-capi-core';
+import { applyAccount, UsageError } from '../command-line.js';
 import { parseMapArgs, type TargetField } from './mapping.js';
-
-/** A command line that cannot run; printed with the usage, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 export const USAGE = `Usage: openai-capi upload <file.csv|file.ndjson> [options]
 
@@ -89,11 +85,7 @@ export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<st
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const pixelId = values['pixel-id'] ?? env['OPENAI_CAPI_PIXEL_ID'];
-  const apiKey = values['api-key'] ?? env['OPENAI_CAPI_API_KEY'];
-  if (pixelId) args.pixelId = pixelId;
-  if (apiKey) args.apiKey = apiKey;
-  if (values.endpoint !== undefined) args.endpoint = values.endpoint;
+  applyAccount(args, values, env);
   if (!args.emulator && !args.dryRun && (!args.pixelId || !args.apiKey)) {
     throw new UsageError('a pixel id and an API key are needed (--pixel-id/--api-key or OPENAI_CAPI_PIXEL_ID/OPENAI_CAPI_API_KEY), or use --emulator or --dry-run');
   }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createClient } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { USAGE, UsageError, parseUploadArgs, type UploadArgs } from './cli-args.js';
+import { parseCommandLine } from '../command-line.js';
+import { USAGE, parseUploadArgs, type UploadArgs } from './cli-args.js';
 import { resolveMapping, type ColumnMapping, type MappingDefaults } from './mapping.js';
 import { createProgressBar, type ProgressStream } from './progress.js';
 import { formatOf, readTable, type SourceTable } from './records.js';
@@ -31,18 +32,8 @@ const EMULATOR_API_KEY = 'emulator-key';
  * delivered (or all valid in a dry run), 1 some rejected or stale, 2 usage or file error.
  */
 export async function runUpload(argv: readonly string[], io: CliIo): Promise<number> {
-  let args;
-  try {
-    args = parseUploadArgs(argv, io.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`openai-capi: ${error.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommandLine(() => parseUploadArgs(argv, io.env), io, USAGE);
+  if (typeof args === 'number') return args;
 
   let table;
   let mapping;
