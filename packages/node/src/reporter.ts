@@ -1,4 +1,5 @@
 import { CapiValidationError, hasMatchKey, type CapiError, type WireEvent } from '@x/openai-capi-core';
+import type { ClientStats } from './client.js';
 import type { Coverage } from './coverage.js';
 import type { DeliveryLedger } from './ledger.js';
 import type { Logger } from './logger.js';
@@ -6,17 +7,8 @@ import type { SourceMarks } from './sources.js';
 import type { ResolvedOptions } from './options.js';
 import { toDuplicate, type DuplicateEvent, type RejectedEvent, type WarnedEvent } from './report.js';
 
-/** The counters behind `stats()` (the queue's size and `closed` are added by the client). */
-export interface Counters {
-  tracked: number;
-  delivered: number;
-  rejected: number;
-  dropped: number;
-  deduplicated: number;
-  requests: number;
-  retries: number;
-  inFlight: number;
-}
+/** The counters behind `stats()` (the queue's size, `closed`, `maxQueueSize` and `coverage` are added by the client). */
+export type Counters = Pick<ClientStats, 'tracked' | 'delivered' | 'rejected' | 'dropped' | 'deduplicated' | 'requests' | 'retries' | 'inFlight'>;
 
 /** Where every outcome is counted, logged and handed to the application's hooks. */
 export interface Reporter {
