@@ -50,11 +50,16 @@ export async function replayMissing(
       notSent.push({ id: order.id, line: order.line, reason: (error as Error).message });
     }
   }
-  if (events.length === 0) return { delivered: [], notSent };
-  const report = await client.send(events);
-  for (const r of report.rejected) notSent.push({ id: r.id, line: lineOf.get(r.id) ?? 0, reason: `${r.reason}: ${r.error.message}` });
-  const accepted = new Set(report.delivered);
-  ledger?.record(events.filter((e) => accepted.has(e.id)), () => 'server', warn);
+  let delivered: string[] = [];
+  if (events.length > 0) {
+    const report = await client.send(events);
+    for (const r of report.rejected) notSent.push({ id: r.id, line: lineOf.get(r.id) ?? 0, reason: `${r.reason}: ${r.error.message}` });
+    const accepted = new Set(report.delivered);
+    ledger?.record(events.filter((e) => accepted.has(e.id)), () => 'server', warn);
+    delivered = [...report.delivered];
+  }
+  // On every path: the ledger's own start (creating its folder) is pending until flushed, and a
+  // caller that removes the folder next would race it.
   await ledger?.flush();
-  return { delivered: report.delivered, notSent };
+  return { delivered, notSent };
 }
