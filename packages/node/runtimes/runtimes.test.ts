@@ -25,12 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => emulator?.close());
 
-/** The relay body of the built package's wire version. */
-async function relayBody(id: string): Promise<unknown> {
-  const { RELAY_WIRE_VERSION } = (await import(DIST_ENTRY)) as { RELAY_WIRE_VERSION: number };
-  const event = { id, type: 'order_created', timestamp_ms: Date.now(), source_url: 'https://shop.example/checkout', data: { type: 'contents', amount: 2599, currency: 'USD' } };
-  if (RELAY_WIRE_VERSION === 1) return { v: 1, consent: 'granted', events: [event] };
-  return { v: RELAY_WIRE_VERSION, consent: 'granted', events: [{ id, type: 'order_created', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } }] };
+/** A relay body (wire format v2: the tracker's friendly input). */
+function relayBody(id: string): unknown {
+  return { v: 2, consent: 'granted', events: [{ id, type: 'order_created', sourceUrl: 'https://shop.example/checkout', data: { value: '25.99', currency: 'USD' } }] };
 }
 
 async function poll<T>(read: () => Promise<T | null | undefined> | T | null | undefined, what: string, timeoutMs = 10_000): Promise<T> {
@@ -117,7 +114,7 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
         'user-agent': 'RuntimeTest/1',
         ...(proxied ? { 'x-forwarded-for': '203.0.113.7' } : {}),
       },
-      body: JSON.stringify(await relayBody(id)),
+      body: JSON.stringify(relayBody(id)),
     });
     const text = await response.text();
     expect(response.status, text).toBe(200);
@@ -154,7 +151,7 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     const response = await call(`/api/openai-capi?flush=${id}`, {
       method: 'POST',
       headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain;charset=UTF-8' },
-      body: JSON.stringify(await relayBody(id)),
+      body: JSON.stringify(relayBody(id)),
     });
     const text = await response.text();
     expect(response.status, text).toBe(403);
