@@ -1,4 +1,4 @@
-import { CapiValidationError, MAX_PAST_MS, buildEvent } from '@x/openai-capi-core';
+import { CapiValidationError, buildEvent, timestampIssueCode } from '@x/openai-capi-core';
 import type { Hasher, WireEvent } from '@x/openai-capi-core';
 import { mapRecord, type ColumnMapping, type MappingDefaults } from './mapping.js';
 import type { SourceTable } from './records.js';
@@ -110,7 +110,8 @@ export async function uploadTable(options: UploadOptions): Promise<UploadSummary
     }
     const at = now();
     const timestamp = mapped.input.timestamp;
-    if (typeof timestamp === 'number' && timestamp < at - MAX_PAST_MS) {
+    // Core's window rule; a row it finds stale is counted apart (editing cannot fix it).
+    if (typeof timestamp === 'number' && timestampIssueCode(timestamp, at) === 'too_old') {
       summary.stale.push({ line: record.line, reason: `happened ${Math.floor((at - timestamp) / 86_400_000)} days ago (limit: 7 days)` });
       continue;
     }
