@@ -67,8 +67,12 @@ describe('the store option', () => {
 
   it('a full store: enqueue waits for deliveries to make room; track drops with store_full, with the event', async () => {
     const errors: ErrorContext[] = [];
+    const warnings: string[] = [];
+    const quiet = () => undefined;
     const c = createClient({
       ...base(),
+      logLevel: 'warn',
+      logger: { error: quiet, info: quiet, debug: quiet, warn: (message) => warnings.push(message) },
       maxRetries: 0,
       maxQueueSize: 2,
       flushAt: 2,
@@ -85,9 +89,10 @@ describe('the store option', () => {
     // The API fails: three events fill the store (kept there), two more fill the queue, the next is dropped.
     emulator.setFaults({ status5xxRate: 1 });
     await Promise.all(['s1', 's2', 's3'].map((id) => c.enqueue(lead(id))));
+    const fullBefore = warnings.filter((w) => /is full/.test(w)).length;
     c.track(lead('q1'));
     c.track(lead('q2'));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the writer meets the cap
+    await waitFor(() => warnings.filter((w) => /is full/.test(w)).length > fullBefore, 10_000, 'the writer to meet the store cap');
     c.track(lead('dropped'));
     const drop = errors.find((e) => e.reason === 'store_full');
     expect(drop?.eventIds).toEqual(['dropped']);
