@@ -47,13 +47,14 @@ describe('createRedisStore', () => {
   });
 
   it('lets another consumer claim a batch left unsettled past claimTimeoutMs (a crashed process)', async () => {
-    const crashed = createRedisStore({ client: redis, key, consumer: 'crashed', claimTimeoutMs: 200 });
-    const survivor = createRedisStore({ client: redis, key, consumer: 'survivor', claimTimeoutMs: 200 });
+    // 1 s: the first load must come well within it even on a loaded machine.
+    const crashed = createRedisStore({ client: redis, key, consumer: 'crashed', claimTimeoutMs: 1000 });
+    const survivor = createRedisStore({ client: redis, key, consumer: 'survivor', claimTimeoutMs: 1000 });
     await crashed.open();
     await crashed.append([event('c1'), event('c2')]);
     expect((await crashed.load(10)).map((s) => s.event.id)).toEqual(['c1', 'c2']);
     expect(await survivor.load(10)).toEqual([]); // owned, not idle long enough
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const claimed = await survivor.load(10);
     expect(claimed.map((s) => s.event.id)).toEqual(['c1', 'c2']);
     await survivor.markDelivered(claimed.map((s) => s.ref));
