@@ -12,6 +12,7 @@ import { createRelayHandler, type RelayOptions } from './relay.js';
 import { MAX_REF_LENGTH } from './relay-cookie.js';
 import { NOW } from './__tests__/helpers.js';
 import { recordingRelay } from './__tests__/recording-relay.js';
+import { waitFor } from './__tests__/soak-helpers.js';
 
 const URL_ = 'https://shop.example/api/openai-capi';
 const event = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -77,8 +78,7 @@ describe('relay body read deadline', () => {
       error: 'body_timeout',
       issues: [{ path: '', code: 'timeout', message: 'the request body must arrive within 300 ms' }],
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(closed).toBe(true);
+    await waitFor(() => closed, 5_000, 'the relay to close the connection');
     expect(tracked).toEqual([]);
   });
 
