@@ -8,7 +8,7 @@ import type { Issue } from '@x/openai-capi-core';
 export const RELAY_WIRE_VERSION = 2;
 
 /** The envelope's fields. */
-const ENVELOPE_FIELDS = ['v', 'consent', 'events'];
+const ENVELOPE_FIELDS: readonly string[] = ['v', 'consent', 'events'];
 
 /** Reading the body failed: the status and JSON body to answer with. */
 export interface BodyFailure {
@@ -110,7 +110,7 @@ export function parseEnvelope(text: string, maxEvents: number): RelayEnvelope | 
   }
   const envelope = body as Record<string, unknown>;
   for (const key of Object.keys(envelope)) {
-    if (key !== 'v' && key !== 'events' && key !== 'consent') issues.push({ path: key, code: 'unknown_field', message: 'is not an envelope field (v, consent, events)' });
+    if (!ENVELOPE_FIELDS.includes(key)) issues.push({ path: key, code: 'unknown_field', message: `is not an envelope field (${ENVELOPE_FIELDS.join(', ')})` });
   }
   if (envelope.consent !== undefined && envelope.consent !== 'granted') {
     issues.push({ path: 'consent', code: 'invalid_value', message: 'must be "granted" when given (the tracker posts only while consent is granted)' });
