@@ -58,11 +58,14 @@ describe('shutdownOnSignals', () => {
 describe('the store option', () => {
   it('refuses something that is not an EventStore, naming the option', () => {
     expect(() => createClient({ ...base(), store: {} as EventStore })).toThrow(CapiValidationError);
+    let caught: unknown;
     try {
       createClient({ ...base(), store: { open() {} } as unknown as EventStore });
     } catch (error) {
-      expect((error as CapiValidationError).issues).toEqual([expect.objectContaining({ path: 'store', code: 'invalid_store' })]);
+      caught = error;
     }
+    expect(CapiValidationError.isInstance(caught)).toBe(true);
+    expect((caught as CapiValidationError).issues).toEqual([expect.objectContaining({ path: 'store', code: 'invalid_store' })]);
   });
 
   it('a full store: enqueue waits for deliveries to make room; track drops with store_full, with the event', async () => {
