@@ -33,6 +33,17 @@ describe('openai-capi upload', () => {
     expect(code).toBe(0);
   });
 
+  it('answers an endpoint or API key the client refuses with a usage error (exit 2), without quoting the key', async () => {
+    for (const [flag, value, option] of [['--endpoint', 'ftp://x.test/v1/events', 'endpoint'], ['--api-key', 'sk-secret 123', 'apiKey']] as const) {
+      const t = io({ 'orders.csv': fresh });
+      const others = flag === '--api-key' ? [] : ['--api-key', 'sk-ok-123'];
+      const code = await runCli(['upload', 'orders.csv', '--pixel-id', 'px', ...others, flag, value, '--type', 'order_created'], t.io);
+      expect(code, flag).toBe(2);
+      expect(t.stderr.join(''), flag).toContain(option);
+      expect(t.stderr.join('') + t.stdout.join('')).not.toContain('sk-secret');
+    }
+  });
+
   it('says validate_only and stores nothing in the emulator with --validate-only', async () => {
     const t = io({ 'orders.csv': fresh });
     const code = await runCli(['upload', 'orders.csv', '--emulator', '--validate-only', '--type', 'order_created'], t.io);

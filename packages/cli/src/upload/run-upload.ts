@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createClient } from '@x/openai-capi-node';
+import { CapiValidationError, createClient } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
 import { parseCommandLine } from '../command-line.js';
 import { USAGE, parseUploadArgs, type UploadArgs } from './cli-args.js';
@@ -51,14 +51,24 @@ export async function runUpload(argv: readonly string[], io: CliIo): Promise<num
   const emulator = args.emulator
     ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: EMULATOR_API_KEY, pixelIds: [args.pixelId ?? EMULATOR_PIXEL_ID] })
     : undefined;
-  const client = createClient({
-    pixelId: emulator ? (args.pixelId ?? EMULATOR_PIXEL_ID) : (args.pixelId as string),
-    apiKey: emulator ? EMULATOR_API_KEY : (args.apiKey as string),
-    ...(emulator ? { endpoint: emulator.endpoint } : args.endpoint ? { endpoint: args.endpoint } : {}),
-    ...(args.validateOnly ? { validateOnly: true } : {}),
-    integrationSource: 'x-openai-capi-upload',
-    logLevel: 'error',
-  });
+  let client: ReturnType<typeof createClient>;
+  try {
+    client = createClient({
+      pixelId: emulator ? (args.pixelId ?? EMULATOR_PIXEL_ID) : (args.pixelId as string),
+      apiKey: emulator ? EMULATOR_API_KEY : (args.apiKey as string),
+      ...(emulator ? { endpoint: emulator.endpoint } : args.endpoint ? { endpoint: args.endpoint } : {}),
+      ...(args.validateOnly ? { validateOnly: true } : {}),
+      integrationSource: 'x-openai-capi-upload',
+      logLevel: 'error',
+    });
+  } catch (error) {
+    // An option the client refuses (--endpoint, --api-key, --pixel-id): its message names the
+    // option and never quotes the key.
+    await emulator?.close();
+    if (!CapiValidationError.isInstance(error)) throw error;
+    io.stderr.write(`openai-capi: ${error.message}\n`);
+    return 2;
+  }
   if (emulator) io.stderr.write(`Sending to the embedded emulator at ${emulator.url}\n`);
   if (args.validateOnly) io.stderr.write('validate_only: the API checks every event and saves none\n');
 
