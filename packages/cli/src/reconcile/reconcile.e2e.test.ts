@@ -140,6 +140,15 @@ describe('reconcile: 1 000 orders through relay + server twins', () => {
     expect(t.stderr.join('')).toMatch(/\[#{28}\] 1000\/1000 orders compared/);
   });
 
+  it('--replay with an endpoint the client refuses: a usage error naming it (exit 2), nothing sent', async () => {
+    const before = emulator.events.length;
+    const t = io();
+    const code = await runCli([...args(), '--replay', '--endpoint', 'ftp://x.test/v1/events', '--pixel-id', 'px', '--api-key', 'test-key'], t.io);
+    expect(code).toBe(2);
+    expect(t.stderr.join('')).toContain('endpoint');
+    expect(emulator.events.length).toBe(before);
+  });
+
   it('--replay sends the lost ones to the emulator with their ids; a second reconcile reports 0 % gap', async () => {
     const before = emulator.events.length;
     const t = io();
