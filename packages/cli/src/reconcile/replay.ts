@@ -1,5 +1,5 @@
 import type { EventType, WireEvent } from '@x/openai-capi-core';
-import { buildEvent } from '@x/openai-capi-core';
+import { MAX_PAST_MS, buildEvent } from '@x/openai-capi-core';
 import type { CapiClient, DeliveryLedger } from '@x/openai-capi-node';
 import type { BackendOrder } from './orders.js';
 
@@ -16,8 +16,8 @@ export interface ReplayOutcome {
   notSent: NotReplayed[];
 }
 
-/** Older than this is past the API's 7-day window (one minute of margin for the request itself). */
-const WINDOW_MS = 7 * 86_400_000 - 60_000;
+/** Older than this is past the API's 7-day window (core's `MAX_PAST_MS`, less a minute for the request itself). */
+const WINDOW_MS = MAX_PAST_MS - 60_000;
 
 /**
  * Sends the missing orders still inside the 7-day window with `client.send()` under their own ids
