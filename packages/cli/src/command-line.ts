@@ -1,3 +1,4 @@
+import { CapiValidationError, createClient, type CapiClient, type ClientOptions } from '@x/openai-capi-node';
 import type { ProgressStream } from './upload/progress.js';
 
 /** A command line that cannot run; printed with the usage, exit code 2. */
@@ -48,4 +49,20 @@ export function applyAccount(args: { pixelId?: string; apiKey?: string; endpoint
   if (pixelId) args.pixelId = pixelId;
   if (apiKey) args.apiKey = apiKey;
   if (values.endpoint !== undefined) args.endpoint = values.endpoint;
+}
+
+/**
+ * The command's client, or exit code 2 when the client refuses an option (`--endpoint`,
+ * `--api-key`, `--pixel-id`): its message names the option and never quotes the key. `onRefused`
+ * runs first (the embedded emulator is closed there). Other errors are thrown.
+ */
+export async function openClient(options: ClientOptions, io: UsageIo, onRefused: () => Promise<void>): Promise<CapiClient | 2> {
+  try {
+    return createClient(options);
+  } catch (error) {
+    await onRefused();
+    if (!CapiValidationError.isInstance(error)) throw error;
+    io.stderr.write(`openai-capi: ${error.message}\n`);
+    return 2;
+  }
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { CapiValidationError, createClient, createLedger, LEDGER_FOLDER, readLedger, type LedgerEntry } from '@x/openai-capi-node';
+import { createLedger, LEDGER_FOLDER, readLedger, type LedgerEntry } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { parseCommandLine } from '../command-line.js';
+import { openClient, parseCommandLine } from '../command-line.js';
 import { formatOf, readTable } from '../upload/records.js';
 import type { CliIo } from '../upload/run-upload.js';
 import { parseReconcileArgs, USAGE } from './args.js';
@@ -51,23 +51,18 @@ export async function runReconcile(argv: readonly string[], io: CliIo): Promise<
 
   const emulator = args.emulator ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: 'emulator-key' }) : undefined;
   const endpoint = emulator?.endpoint ?? args.endpoint;
-  let client: ReturnType<typeof createClient>;
-  try {
-    client = createClient({
+  const client = await openClient(
+    {
       pixelId: args.pixelId ?? 'emulator-pixel',
       apiKey: emulator ? 'emulator-key' : (args.apiKey as string),
       ...(endpoint !== undefined ? { endpoint } : {}),
       integrationSource: 'x-openai-capi-reconcile',
       logLevel: 'error',
-    });
-  } catch (error) {
-    // An option the client refuses (--endpoint, --api-key, --pixel-id): its message names the
-    // option and never quotes the key.
-    await emulator?.close();
-    if (!CapiValidationError.isInstance(error)) throw error;
-    io.stderr.write(`openai-capi: ${error.message}\n`);
-    return 2;
-  }
+    },
+    io,
+    async () => emulator?.close(),
+  );
+  if (client === 2) return 2;
   try {
     if (emulator) io.stderr.write(`Replaying to the embedded emulator at ${emulator.url}\n`);
     // What the API accepts is recorded in the first ledger, so the next `reconcile` counts it.

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CapiValidationError, createClient } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { parseCommandLine } from '../command-line.js';
+import { openClient, parseCommandLine } from '../command-line.js';
 import { USAGE, parseUploadArgs, type UploadArgs } from './cli-args.js';
 import { resolveMapping, type ColumnMapping, type MappingDefaults } from './mapping.js';
 import { createProgressBar, type ProgressStream } from './progress.js';
@@ -51,24 +50,19 @@ export async function runUpload(argv: readonly string[], io: CliIo): Promise<num
   const emulator = args.emulator
     ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: EMULATOR_API_KEY, pixelIds: [args.pixelId ?? EMULATOR_PIXEL_ID] })
     : undefined;
-  let client: ReturnType<typeof createClient>;
-  try {
-    client = createClient({
+  const client = await openClient(
+    {
       pixelId: emulator ? (args.pixelId ?? EMULATOR_PIXEL_ID) : (args.pixelId as string),
       apiKey: emulator ? EMULATOR_API_KEY : (args.apiKey as string),
       ...(emulator ? { endpoint: emulator.endpoint } : args.endpoint ? { endpoint: args.endpoint } : {}),
       ...(args.validateOnly ? { validateOnly: true } : {}),
       integrationSource: 'x-openai-capi-upload',
       logLevel: 'error',
-    });
-  } catch (error) {
-    // An option the client refuses (--endpoint, --api-key, --pixel-id): its message names the
-    // option and never quotes the key.
-    await emulator?.close();
-    if (!CapiValidationError.isInstance(error)) throw error;
-    io.stderr.write(`openai-capi: ${error.message}\n`);
-    return 2;
-  }
+    },
+    io,
+    async () => emulator?.close(),
+  );
+  if (client === 2) return 2;
   if (emulator) io.stderr.write(`Sending to the embedded emulator at ${emulator.url}\n`);
   if (args.validateOnly) io.stderr.write('validate_only: the API checks every event and saves none\n');
 
