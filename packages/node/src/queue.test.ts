@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { WireEvent } from '@x/openai-capi-core';
-import { DedupeSet, dedupeKey, EventQueue } from './queue.js';
+import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
+import { DedupeSet, EventQueue } from './queue.js';
+
+/** The reference the set must agree with: a set of joined (dedupe name, id) strings. */
+const dedupeKey = (e: WireEvent) => `${dedupeNameOf(e)}\n${e.id}`;
 
 const event = (id: string, type = 'order_created', name?: string): WireEvent =>
   ({ id, type, timestamp_ms: 1, action_source: 'web', source_url: 'https://a.example/', data: { type: 'custom' }, ...(name === undefined ? {} : { custom_event_name: name }) }) as unknown as WireEvent;
@@ -18,6 +21,14 @@ describe('DedupeSet', () => {
       set.add(e);
       keys.add(dedupeKey(e));
     }
+    // Removal (the store writer forgets an event once its store holds it) agrees as well.
+    for (const e of events.slice(0, 4)) {
+      set.delete(e);
+      keys.delete(dedupeKey(e));
+    }
+    for (const e of events) expect(set.has(e)).toBe(keys.has(dedupeKey(e)));
+    expect(set.has(event('1'))).toBe(false);
+    expect(set.has(event('1', 'custom', 'signup'))).toBe(true);
   });
 
   it('does not confuse a name and id that a joined key string would (an id holding the separator)', () => {

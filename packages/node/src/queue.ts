@@ -1,13 +1,8 @@
 import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
 
-/** The dedupe key of an event within one client (one pixel id, spec §7): core's name and the id. */
-export function dedupeKey(event: WireEvent): string {
-  return `${dedupeNameOf(event)}\n${event.id}`;
-}
-
 /**
- * A set of (dedupe name, id) pairs: one set of ids per name. Equivalent to a set of
- * {@link dedupeKey}s, without building (and keeping) a key string for every queued event.
+ * A set of (dedupe name, id) pairs within one client (one pixel id, spec §7: core's name and the
+ * id): one set of ids per name, without building (and keeping) a key string for every queued event.
  */
 export class DedupeSet {
   private byName = new Map<string, Set<string>>();
@@ -23,6 +18,11 @@ export class DedupeSet {
     const ids = this.byName.get(name);
     if (ids === undefined) this.byName.set(name, new Set([event.id]));
     else ids.add(event.id);
+  }
+
+  /** Removes the (name, id) pair of `event`. */
+  delete(event: WireEvent): void {
+    this.byName.get(dedupeNameOf(event))?.delete(event.id);
   }
 }
 

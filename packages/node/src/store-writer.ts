@@ -2,7 +2,7 @@ import { CapiError, type WireEvent } from '@x/openai-capi-core';
 import type { Logger } from './logger.js';
 import type { ResolvedOptions } from './options.js';
 import { Waiters } from './pipeline.js';
-import { dedupeKey, type PushResult } from './queue.js';
+import { DedupeSet, type PushResult } from './queue.js';
 import { errorName } from './reporter.js';
 import type { EventStore } from './store.js';
 
@@ -43,7 +43,7 @@ export function createStoreWriter(
   onStored: (full: boolean) => void,
 ): StoreWriter {
   let buffer: WireEvent[] = [];
-  let keys = new Set<string>();
+  let keys = new DedupeSet();
   let blocked = false;
   let closing = false;
   let writing: Promise<void> | undefined;
@@ -66,7 +66,7 @@ export function createStoreWriter(
 
   const took = (batch: readonly WireEvent[], accepted: number) => {
     buffer = buffer.slice(accepted);
-    for (const event of batch.slice(0, accepted)) keys.delete(dedupeKey(event));
+    for (const event of batch.slice(0, accepted)) keys.delete(event);
     stored += accepted;
     waiters = waiters.filter((w) => (w.target <= stored ? (w.resolve(), false) : true));
     room.wake();
@@ -114,10 +114,9 @@ export function createStoreWriter(
 
   return {
     push(event) {
-      const key = dedupeKey(event);
-      if (keys.has(key)) return 'duplicate';
+      if (keys.has(event)) return 'duplicate';
       if (buffer.length >= o.maxQueueSize) return blocked ? 'store_full' : 'full';
-      keys.add(key);
+      keys.add(event);
       buffer.push(event);
       pushed++;
       kick();
@@ -145,7 +144,7 @@ export function createStoreWriter(
       for (const w of waiters) w.reject(error);
       waiters = [];
       buffer = [];
-      keys = new Set();
+      keys = new DedupeSet();
       return left;
     },
   };
