@@ -62,12 +62,14 @@ describe('stats().coverage', () => {
 
   it('refuses an unknown source with a typed error naming the option', () => {
     const { client, now } = setup();
-    expect(() => client.track({ type: 'order_created', timestamp: now(), sourceUrl: page }, { source: 'browser' as 'relay' })).toThrow(CapiValidationError);
+    let thrown: unknown;
     try {
       client.track({ type: 'order_created', timestamp: now(), sourceUrl: page }, { source: 'browser' as 'relay' });
     } catch (error) {
-      expect((error as CapiValidationError).issues).toEqual([{ path: 'source', code: 'invalid_value', message: "track option source must be 'server' or 'relay'" }]);
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(CapiValidationError);
+    expect((thrown as CapiValidationError).issues).toEqual([{ path: 'source', code: 'invalid_value', message: "track option source must be 'server' or 'relay'" }]);
   });
 
   it("counts a dedicated relay client's events as relay (integrationSource x-openai-capi-relay)", async () => {
