@@ -85,6 +85,20 @@ function drainRequestLog(emulator: Emulator, tally: Record<string, number>): voi
   log.length = 0;
 }
 
+
+/** The delivery settings of every soak run: the same retries, batches and queue, with or without a store. */
+const SOAK_DELIVERY = {
+  timeoutMs: TIMEOUT_MS,
+  maxRetries: 20,
+  retryMaxDelayMs: 2_000,
+  retryDeadlineMs: HOUR,
+  flushAt: 100,
+  maxBatchEvents: 100,
+  flushIntervalMs: 20,
+  maxQueueSize: MAX_QUEUE,
+  logLevel: 'off',
+} as const;
+
 describe(`soak: ${EVENTS} events through the client to the faulty emulator`, () => {
   let emulator: Emulator | undefined;
   let slowEmulator: Emulator | undefined;
@@ -108,15 +122,7 @@ describe(`soak: ${EVENTS} events through the client to the faulty emulator`, () 
       fetch: counting.fetch,
       now: clock.now,
       sleep: scaledSleep(SLEEP_SCALE, sleeps),
-      timeoutMs: TIMEOUT_MS,
-      maxRetries: 20,
-      retryMaxDelayMs: 2_000,
-      retryDeadlineMs: HOUR,
-      flushAt: 100,
-      maxBatchEvents: 100,
-      flushIntervalMs: 20,
-      maxQueueSize: MAX_QUEUE,
-      logLevel: 'off',
+      ...SOAK_DELIVERY,
       onDelivered: ledger.onDelivered,
       onError: ledger.onError,
     });
@@ -298,15 +304,7 @@ describe(`soak with the file store: ${EVENTS} events through the journal to the 
         store: createFileStore({ directory: dir }),
         now: clock.now,
         sleep: scaledSleep(SLEEP_SCALE, []),
-        timeoutMs: TIMEOUT_MS,
-        maxRetries: 20,
-        retryMaxDelayMs: 2_000,
-        retryDeadlineMs: HOUR,
-        flushAt: 100,
-        maxBatchEvents: 100,
-        flushIntervalMs: 20,
-        maxQueueSize: MAX_QUEUE,
-        logLevel: 'off',
+        ...SOAK_DELIVERY,
         onDelivered: ledger.onDelivered,
         // A `kept` entry is not a settlement: the event stays in the store and goes out again (a
         // batch whose every attempt timed out under load, say). Only the others go to the ledger.
