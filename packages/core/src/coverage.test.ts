@@ -38,6 +38,14 @@ describe('createCoverageTally', () => {
     expect(c?.matchKeys.none).toBe(0);
   });
 
+  it('keeps the same id string under two types apart', () => {
+    const t = createCoverageTally();
+    t.id('order_created', 'x1', 'server');
+    t.id('quote_requested', 'x1', 'relay');
+    expect(t.of('order_created')).toMatchObject({ ids: 1, idsFromBoth: 0 });
+    expect(t.of('quote_requested')).toMatchObject({ ids: 1, idsFromBoth: 0 });
+  });
+
   it('lists types in the order first counted, and nothing for a type never counted', () => {
     const t = createCoverageTally();
     t.id('quote_requested', 'q1', 'relay');
@@ -49,7 +57,13 @@ describe('createCoverageTally', () => {
 
   it('counts an id its store forgot as new again', () => {
     const ids = new Map<string, number>();
-    const forgetful: IdSources = { get: (k) => ids.get(k), set: (k, v) => void ids.set(k, v) };
+    const forgetful: IdSources = {
+      add(name, id, bits) {
+        const before = ids.get(`${name}\n${id}`) ?? 0;
+        ids.set(`${name}\n${id}`, before | bits);
+        return before;
+      },
+    };
     const t = createCoverageTally(forgetful);
     t.id('order_created', 'o1', 'server');
     ids.clear();

@@ -18,7 +18,10 @@ export interface TypeCoverage {
     /** Handed over by the relay (browser events). */
     relay: number;
   };
-  /** Distinct ids counted for this type, both sources (the Node client remembers its last 100 000 ids). */
+  /**
+   * Distinct ids counted for this type, both sources. The Node client remembers between its last
+   * 50 000 and 100 000 ids: one it forgot counts again when it comes back.
+   */
   ids: number;
   /** Of those, ids counted from the server and from the relay (twins, deduplicated by OpenAI). */
   idsFromBoth: number;
@@ -29,23 +32,39 @@ export interface TypeCoverage {
 }
 
 /**
- * Which sources each id came from, as bits (1 server, 2 relay). A `Map` remembers every id; a
- * bounded store may forget the oldest (an id it forgot counts as new when seen again).
+ * Which sources each id came from, as bits (1 server, 2 relay), per type: the same id string under
+ * two types is two ids. The default remembers every id; a bounded store may forget the oldest (an
+ * id it forgot counts as new when seen again).
  */
 export interface IdSources {
-  /** The source bits of `key`, `undefined` for an id not (or no longer) remembered. */
-  get(key: string): number | undefined;
-  /** Remembers the source bits of `key`. */
-  set(key: string, sources: number): void;
+  /**
+   * Adds the source bits `bits` to id `id` of type `name`; returns the bits the id had before, 0 for
+   * an id not (or no longer) remembered.
+   */
+  add(name: string, id: string, bits: number): number;
+}
+
+/** Every id, in one `Map` of ids per type (no key string is built). */
+function everyId(): IdSources {
+  const byName = new Map<string, Map<string, number>>();
+  return {
+    add(name, id, bits) {
+      let ids = byName.get(name);
+      if (ids === undefined) byName.set(name, (ids = new Map()));
+      const before = ids.get(id) ?? 0;
+      if ((before | bits) !== before) ids.set(id, before | bits);
+      return before;
+    },
+  };
 }
 
 /** The counters of {@link createCoverageTally}. */
 export interface CoverageTally {
   /**
-   * An id of type `name` arrived from `source`; `idKey` identifies the id (unique across types).
+   * An id of type `name` arrived from `source` (`id` needs to be unique within the type only).
    * Counts a new id once, and once more in `idsFromBoth` when the other source sends it too.
    */
-  id(name: string, idKey: string, source: CoverageSource): void;
+  id(name: string, id: string, source: CoverageSource): void;
   /** One event of type `name` delivered from `source`: counts it and the match keys it carries. */
   delivered(name: string, event: WireEvent, source: CoverageSource): void;
   /** The figures of one type, `undefined` when nothing of it was counted. */
@@ -62,8 +81,8 @@ interface Counts {
   keys: Record<MatchKey | 'none', number>;
 }
 
-/** Per-type coverage counters; `ids` remembers which sources sent each id (default: every id, in a `Map`). */
-export function createCoverageTally(ids: IdSources = new Map<string, number>()): CoverageTally {
+/** Per-type coverage counters; `ids` remembers which sources sent each id (default: every id, in `Map`s). */
+export function createCoverageTally(ids: IdSources = everyId()): CoverageTally {
   const byType = new Map<string, Counts>();
   const counts = (name: string): Counts => {
     let c = byType.get(name);
@@ -81,17 +100,12 @@ export function createCoverageTally(ids: IdSources = new Map<string, number>()):
     return { delivered: { server: c.server, relay: c.relay }, ids: c.ids, idsFromBoth: c.both, dedupeRate: c.ids === 0 ? 0 : c.both / c.ids, matchKeys };
   };
   return {
-    id(name, idKey, source) {
+    id(name, id, source) {
       const bit = source === 'server' ? 1 : 2;
-      const before = ids.get(idKey);
+      const before = ids.add(name, id, bit);
       const c = counts(name);
-      if (before === undefined) {
-        c.ids++;
-        ids.set(idKey, bit);
-      } else if ((before | bit) !== before) {
-        ids.set(idKey, before | bit);
-        c.both++;
-      }
+      if (before === 0) c.ids++;
+      else if ((before | bit) !== before) c.both++;
     },
     delivered(name, event, source) {
       const c = counts(name);

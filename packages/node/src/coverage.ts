@@ -1,5 +1,6 @@
-import { createCoverageTally, dedupeNameOf, type IdSources, type TypeCoverage, type WireEvent } from '@x/openai-capi-core';
+import { createCoverageTally, dedupeNameOf, type TypeCoverage, type WireEvent } from '@x/openai-capi-core';
 import type { DeliverySource } from './ledger-format.js';
+import { RecentIds } from './recent-ids.js';
 
 export type { TypeCoverage };
 
@@ -14,8 +15,6 @@ export interface CoverageOptions {
   now: () => number;
 }
 
-const MAX_IDS = 100_000;
-
 /** Per-type delivery and match-key counts behind `stats().coverage`, and the no-match-key warning. */
 export interface Coverage {
   /** An event was tracked from `src` (queued or a duplicate of a queued one). */
@@ -27,12 +26,12 @@ export interface Coverage {
 
 /** The coverage counters of one client (since it was created). */
 export function createCoverage(o: CoverageOptions): Coverage {
-  const tally = createCoverageTally(boundedIds(MAX_IDS));
+  // Between the last 50 000 and 100 000 ids, as 64-bit fingerprints: see RecentIds.
+  const tally = createCoverageTally(new RecentIds());
   const warnedAt = new Map<string, number>();
   return {
     seen(event, src) {
-      const name = dedupeNameOf(event);
-      tally.id(name, `${name}\n${event.id}`, src);
+      tally.id(dedupeNameOf(event), event.id, src);
     },
     delivered(events, sourceOf, warn) {
       const touched = new Set<string>();
@@ -55,18 +54,6 @@ export function createCoverage(o: CoverageOptions): Coverage {
       }
     },
     snapshot: () => tally.snapshot(),
-  };
-}
-
-/** The last `max` ids' sources (dedupe name + id → 1 server, 2 relay); insertion order evicts the oldest. */
-function boundedIds(max: number): IdSources {
-  const ids = new Map<string, number>();
-  return {
-    get: (key) => ids.get(key),
-    set(key, sources) {
-      if (!ids.has(key) && ids.size >= max) ids.delete(ids.keys().next().value as string);
-      ids.set(key, sources);
-    },
   };
 }
 

@@ -25,7 +25,7 @@ export function coverageOf(state: { readonly events: readonly ReceivedEvent[]; r
     const key = dedupeKeyOf(pixelId, event);
     const source = sourceOf(integrationSource) === 'pixel relay' ? 'relay' : 'server';
     tally.delivered(key.name, event, source);
-    tally.id(key.name, dedupeKeyString(key), source);
+    tally.id(key.name, dedupeKeyString(key), source); // the id within its type: the key string carries the pixel id
   };
   for (const r of state.events) note(r.pixelId, r.event, r.integrationSource);
   for (const d of state.duplicates) note(d.key.pixelId, d.event, d.integrationSource);

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { FINGERPRINT, fingerprint, IDS_PER_GENERATION, RecentIds } from './recent-ids.js';
+
+const SERVER = 1;
+const RELAY = 2;
+
+describe('RecentIds', () => {
+  it('ORs the sources of an id and returns what it had before (0 for a new id)', () => {
+    const ids = new RecentIds();
+    expect(ids.add('order_created', 'o1', SERVER)).toBe(0);
+    expect(ids.add('order_created', 'o1', SERVER)).toBe(SERVER);
+    expect(ids.add('order_created', 'o1', RELAY)).toBe(SERVER);
+    expect(ids.add('order_created', 'o1', SERVER)).toBe(SERVER | RELAY);
+    expect(ids.add('order_created', 'o2', RELAY)).toBe(0);
+    expect(ids.add('order_created', 'o2', RELAY)).toBe(RELAY);
+    expect(ids.size).toBe(2);
+  });
+
+  it('keeps ids of different dedupe names apart, also when a name and id share characters differently', () => {
+    const ids = new RecentIds();
+    expect(ids.add('order_created', 'x1', SERVER)).toBe(0);
+    expect(ids.add('quote_requested', 'x1', RELAY)).toBe(0); // a custom event name, same id string
+    expect(ids.add('order_created', 'x1', RELAY)).toBe(SERVER);
+    expect(ids.add('quote_requested', 'x1', SERVER)).toBe(RELAY);
+    expect(ids.add('a\nb', 'c', SERVER)).toBe(0);
+    expect(ids.add('a', 'b\nc', SERVER)).toBe(0);
+    expect(ids.add('ab', 'c', SERVER)).toBe(0);
+    expect(ids.add('a', 'bc', SERVER)).toBe(0);
+    expect(ids.add('', 'abc', SERVER)).toBe(0);
+    expect(ids.add('abc', '', SERVER)).toBe(0);
+    expect(ids.size).toBe(8);
+  });
+
+  it('remembers at least the last 50 000 ids and forgets those older than 100 000 new ids', () => {
+    const ids = new RecentIds();
+    const G = IDS_PER_GENERATION;
+    /** How many of `names` add answers `before` for. */
+    const answering = (names: string[], bits: number, before: number) => names.filter((id) => ids.add('order_created', id, bits) === before).length;
+    const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix}${from + i}`);
+    expect(answering(range('o', 0, 2 * G), SERVER, 0)).toBe(2 * G);
+    expect(ids.size).toBe(2 * G); // two full generations
+    expect(answering(range('o', G, 2 * G), SERVER, SERVER)).toBe(G); // the newest 50 000 (current generation)
+    // An id in the previous generation is remembered, and carried into a new current one…
+    expect(ids.add('order_created', `o${G - 1}`, RELAY)).toBe(SERVER);
+    // …which dropped the oldest generation: o0 came 100 000 new ids ago.
+    expect(ids.add('order_created', 'o0', SERVER)).toBe(0);
+    expect(ids.add('order_created', `o${G - 2}`, SERVER)).toBe(0);
+    expect(ids.add('order_created', `o${G - 1}`, SERVER)).toBe(SERVER | RELAY);
+    // Fill the current generation (o(G-1), o0, o(G-2) and G - 3 new ids), then one more rolls it over:
+    // the 50 000 before it are all still remembered.
+    expect(answering(range('n', 0, G - 3), RELAY, 0)).toBe(G - 3);
+    expect(ids.add('order_created', 'z', RELAY)).toBe(0);
+    expect(answering(range('n', 0, G - 3), RELAY, RELAY)).toBe(G - 3);
+    expect(ids.add('order_created', `o${G - 1}`, SERVER)).toBe(SERVER | RELAY);
+    expect(ids.add('order_created', 'o0', SERVER)).toBe(SERVER);
+    expect(ids.add('order_created', `o${G - 2}`, SERVER)).toBe(SERVER);
+    expect(ids.size).toBeLessThanOrEqual(2 * G);
+  });
+
+  it('handles 300 000 distinct ids in bounded space, and the last 50 000 are remembered', () => {
+    const ids = new RecentIds();
+    const n = 300_000;
+    let fresh = 0;
+    for (let i = 0; i < n; i++) if (ids.add('page_viewed', `v${i}`, SERVER) === 0) fresh++;
+    expect(fresh).toBe(n);
+    expect(ids.size).toBeGreaterThanOrEqual(IDS_PER_GENERATION);
+    expect(ids.size).toBeLessThanOrEqual(2 * IDS_PER_GENERATION);
+    // Two tables of at most 65 536 slots (9 bytes each): ≤ 1.2 MB whatever the traffic.
+    expect(ids.slots).toBeLessThanOrEqual(2 * 65_536);
+    let remembered = 0;
+    for (let i = n - IDS_PER_GENERATION; i < n; i++) if (ids.add('page_viewed', `v${i}`, RELAY) === SERVER) remembered++;
+    expect(remembered).toBe(IDS_PER_GENERATION);
+  });
+
+  it('holds almost nothing while idle', () => {
+    const ids = new RecentIds();
+    expect(ids.slots).toBe(64);
+    for (let i = 0; i < 40; i++) ids.add('order_created', `o${i}`, SERVER);
+    expect(ids.slots).toBe(64);
+    ids.add('order_created', 'o40', SERVER);
+    ids.add('order_created', 'o41', SERVER);
+    expect(ids.slots).toBe(64);
+    for (let i = 0; i < 10; i++) ids.add('order_created', `p${i}`, SERVER);
+    expect(ids.slots).toBe(128); // doubled past 78 % full
+  });
+
+  it('fingerprints 400 000 ids with two 32-bit halves that never collide together', () => {
+    const n = 400_000;
+    const first = new Int32Array(n);
+    const second = new Int32Array(n);
+    const pairs = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      // Order-like ids under two names: sequential, and scattered decimal numbers.
+      fingerprint(i % 2 === 0 ? 'order_created' : 'quote_requested', i % 4 < 2 ? `o-${i >> 2}` : String(Math.imul(i, 0x9e3779b1) >>> 0));
+      first[i] = FINGERPRINT[0]!;
+      second[i] = FINGERPRINT[1]!;
+      pairs.add(`${FINGERPRINT[0]} ${FINGERPRINT[1]}`);
+    }
+    // Each half alone collides about as often as random 32-bit values (≈ n² / 2³³ ≈ 19 pairs); the
+    // two together never, which two correlated halves would.
+    const repeats = (values: Int32Array) => values.length - new Set(values).size;
+    expect(repeats(first)).toBeLessThan(60);
+    expect(repeats(second)).toBeLessThan(60);
+    expect(pairs.size).toBe(n);
+  });
+});
