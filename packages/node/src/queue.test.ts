@@ -31,6 +31,23 @@ describe('DedupeSet', () => {
     expect(set.has(event('1', 'custom', 'signup'))).toBe(true);
   });
 
+  it('addNew answers as has-then-add would, and adds as add does', () => {
+    const set = new DedupeSet();
+    const keys = new Set<string>();
+    const events = [
+      event('1'), event('1'), event('2'), event('1', 'page_viewed'), event('1', 'custom', 'signup'), event('1', 'custom', 'signup'),
+      event('1', 'custom', 'other'), event('2', 'custom', 'order_created'), event('1'),
+    ];
+    for (const e of events) {
+      expect(set.addNew(e)).toBe(!keys.has(dedupeKey(e)));
+      keys.add(dedupeKey(e));
+      expect(set.has(e)).toBe(true);
+    }
+    set.delete(event('1'));
+    expect(set.addNew(event('1'))).toBe(true);
+    expect(set.addNew(event('1'))).toBe(false);
+  });
+
   it('does not confuse a name and id that a joined key string would (an id holding the separator)', () => {
     const set = new DedupeSet();
     set.add(event('b\nc', 'custom', 'a'));
@@ -45,6 +62,7 @@ describe('EventQueue', () => {
     expect(queue.push(event('1'))).toBe('duplicate');
     expect(queue.push(event('1', 'page_viewed'))).toBe('queued');
     expect(queue.push(event('3'))).toBe('full');
+    expect(queue.push(event('1'))).toBe('duplicate'); // full, but a repeat is still called one
     expect(queue.drain().map((e) => e.id)).toEqual(['1', '1']);
     expect(queue.size).toBe(0);
     expect(queue.push(event('1'))).toBe('queued');

@@ -20,6 +20,21 @@ export class DedupeSet {
     else ids.add(event.id);
   }
 
+  /**
+   * Adds the (name, id) pair of `event` unless it is there: true when added, false when it was
+   * already there (one name lookup and one set operation, where `has` then `add` took two of each).
+   */
+  addNew(event: WireEvent): boolean {
+    const name = dedupeNameOf(event);
+    const ids = this.byName.get(name);
+    if (ids === undefined) {
+      this.byName.set(name, new Set([event.id]));
+      return true;
+    }
+    const before = ids.size;
+    return ids.add(event.id).size !== before;
+  }
+
   /** Removes the (name, id) pair of `event`. */
   delete(event: WireEvent): void {
     this.byName.get(dedupeNameOf(event))?.delete(event.id);
@@ -46,9 +61,8 @@ export class EventQueue {
 
   /** Queues `event`, unless it is a duplicate or the queue is full. */
   push(event: WireEvent): PushResult {
-    if (this.keys.has(event)) return 'duplicate';
-    if (this.items.length >= this.capacity) return 'full';
-    this.keys.add(event);
+    if (this.items.length >= this.capacity) return this.keys.has(event) ? 'duplicate' : 'full';
+    if (!this.keys.addNew(event)) return 'duplicate';
     this.items.push(event);
     return 'queued';
   }

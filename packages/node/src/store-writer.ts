@@ -114,9 +114,8 @@ export function createStoreWriter(
 
   return {
     push(event) {
-      if (keys.has(event)) return 'duplicate';
-      if (buffer.length >= o.maxQueueSize) return blocked ? 'store_full' : 'full';
-      keys.add(event);
+      if (buffer.length >= o.maxQueueSize) return keys.has(event) ? 'duplicate' : blocked ? 'store_full' : 'full';
+      if (!keys.addNew(event)) return 'duplicate';
       buffer.push(event);
       pushed++;
       kick();
