@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildEvent, sha256Hex, type WireEvent } from '@x/openai-capi-core';
+import { UserPacker } from './packed-user.js';
+
+const hex = (text: string) => sha256Hex(text);
+
+function eventWith(user: unknown): WireEvent {
+  return { id: 'o-1', type: 'order_created', timestamp_ms: 1, data: { type: 'contents' }, user } as WireEvent;
+}
+
+/** Packs then unpacks `user` and returns what came back, after checking it was packed in between. */
+function roundTrip(packer: UserPacker, user: unknown, expectPacked = true): unknown {
+  const event = eventWith(user);
+  packer.pack(event);
+  if (expectPacked) expect(event.user).not.toBe(user);
+  packer.unpack(event);
+  return event.user;
+}
+
+describe('UserPacker', () => {
+  it('gives back the same user, keys in their order, after packing its digests', () => {
+    const packer = new UserPacker();
+    const event = buildEvent({
+      type: 'order_created',
+      id: 'o-1',
+      sourceUrl: 'https://shop.example/',
+      user: { email: ['a@example.com', 'b@example.com'], phone: '+14155550100', externalId: 'c-1', firstName: 'Ada', lastName: 'Lovelace', obref: 'ob', ipAddress: '203.0.113.1', userAgent: 'UA/1', city: 'Paris', country: 'fr' },
+      data: { value: '1.00', currency: 'USD' },
+    });
+    const before = JSON.stringify(event);
+    const user = event.user;
+    packer.pack(event);
+    expect(event.user).not.toBe(user);
+    expect(JSON.stringify(event)).not.toContain(hex('a@example.com'));
+    packer.unpack(event);
+    expect(JSON.stringify(event)).toBe(before);
+  });
+
+  it('keeps as they are the values that are not 64 lowercase hex characters', () => {
+    const packer = new UserPacker();
+    const odd = { emails_sha256: [hex('a'), hex('b').toUpperCase()], external_ids_sha256: ['short'], phone_numbers_sha256: [hex('p')], ip_address: '::1' };
+    expect(JSON.stringify(roundTrip(packer, odd))).toBe(JSON.stringify(odd));
+  });
+
+  it('leaves alone a user with nothing to pack, an event without user, and an unpacked event', () => {
+    const packer = new UserPacker();
+    const plain = { ip_address: '203.0.113.1', user_agent: 'UA' };
+    const event = eventWith(plain);
+    packer.pack(event);
+    expect(event.user).toBe(plain);
+    const none = { id: 'x', type: 'order_created', timestamp_ms: 1, data: { type: 'contents' } } as WireEvent;
+    packer.pack(none);
+    packer.unpack(none);
+    expect('user' in none).toBe(false);
+    packer.unpack(event);
+    expect(event.user).toBe(plain);
+  });
+
+  it('tells shapes apart by key order and value counts, and stops learning shapes after 32', () => {
+    const packer = new UserPacker();
+    const a = { emails_sha256: [hex('1')], external_ids_sha256: [hex('2')] };
+    const b = { external_ids_sha256: [hex('2')], emails_sha256: [hex('1')] };
+    const c = { emails_sha256: [hex('1'), hex('3')], external_ids_sha256: [hex('2')] };
+    for (const user of [a, b, c, a, c]) expect(JSON.stringify(roundTrip(packer, user))).toBe(JSON.stringify(user));
+    for (let i = 0; i < 40; i++) {
+      const user = { [`k${i}`]: 1, emails_sha256: [hex(String(i))] };
+      expect(JSON.stringify(roundTrip(packer, user, i < 29))).toBe(JSON.stringify(user));
+    }
+  });
+
+  it('round-trips any user-like object exactly (property)', () => {
+    const digest = fc.stringMatching(/^[0-9a-f]{64}$/);
+    const value = fc.oneof(
+      fc.array(digest, { minLength: 1, maxLength: 3 }),
+      fc.array(fc.oneof(digest, fc.string({ maxLength: 70 })), { maxLength: 3 }),
+      fc.string(),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const key = fc.oneof(fc.constantFrom('emails_sha256', 'phone_numbers_sha256', 'external_ids_sha256', 'obref', 'ip_address', 'cities'), fc.string({ minLength: 1, maxLength: 8 }));
+    const packer = new UserPacker();
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 8 }), (user) => {
+        const expected = JSON.stringify(user);
+        expect(JSON.stringify(roundTrip(packer, user, false))).toBe(expected);
+      }),
+    );
+  });
+});
