@@ -62,6 +62,7 @@ export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run)
     drain(window, report) {
       const items = queue.drain();
       for (const event of items) packer.unpack(event);
+      packer.reset();
       waiters.wake();
       const { fresh } = withoutStale(items, o.now(), report, reporter);
       return run(fresh, o.validateOnly, report, window.outer);
