@@ -32,29 +32,37 @@ type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
  * Delivers `events` in batches (count and byte caps), one request at a time. Retryable failures
  * are retried with backoff under the batch deadline; a batch refused as a whole (400/422/413) is
  * bisected until the offending events are isolated, so every valid event still gets delivered.
- * Never throws: the outcome is the report.
+ * Each chunk of `maxEvents` is serialized just before it is sent, so a large delivery holds one
+ * request body at a time. Never throws: the outcome is the report.
  */
 export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext): Promise<SendReport> {
   const report = emptyReport();
-  const { batches, oversized } = splitSerializable(events, ctx, report);
-  for (const e of oversized) {
-    const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
-    const issue: Issue = {
-      path: '',
-      code: 'too_large',
-      message: `a request with this event alone is ${bytes} bytes; at most ${ctx.limits.maxBytes} are allowed (maxBatchBytes)`,
-    };
-    reject(report, ctx, [e], 'too_large', new CapiValidationError([issue]), { issues: [issue] });
-  }
   let authFailure: Failure | undefined;
-  for (const batch of batches) {
+  for (let start = 0; start < events.length; start += ctx.limits.maxEvents) {
+    const chunk = events.slice(start, start + ctx.limits.maxEvents);
     if (authFailure !== undefined) {
-      // The key or the pixel was refused: the remaining batches would be refused the same way.
-      rejectFailure(report, ctx, batch.events, authFailure);
+      // The key or the pixel was refused: the remaining events would be refused the same way.
+      rejectFailure(report, ctx, chunk, authFailure);
       continue;
     }
-    const failure = await deliverBatch(batch, ctx, report);
-    if (isStopping(failure)) authFailure = failure;
+    const { batches, oversized } = splitSerializable(chunk, ctx, report);
+    for (const e of oversized) {
+      const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
+      const issue: Issue = {
+        path: '',
+        code: 'too_large',
+        message: `a request with this event alone is ${bytes} bytes; at most ${ctx.limits.maxBytes} are allowed (maxBatchBytes)`,
+      };
+      reject(report, ctx, [e], 'too_large', new CapiValidationError([issue]), { issues: [issue] });
+    }
+    for (const batch of batches) {
+      if (authFailure !== undefined) {
+        rejectFailure(report, ctx, batch.events, authFailure);
+        continue;
+      }
+      const failure = await deliverBatch(batch, ctx, report);
+      if (isStopping(failure)) authFailure = failure;
+    }
   }
   return report;
 }
