@@ -52,14 +52,19 @@ export function createIntake(
     } else flusher.arm();
   };
   // Spec §10: invalid optional fields are left out; said at once through the logger and onError.
+  // One options object and one warnings list for every call (buildEvent is synchronous): nothing
+  // is allocated per event for them.
+  const warnings: Issue[] = [];
+  const buildOptions = { now: 0, hasher: o.hasher, onWarning: (w: Issue) => void warnings.push(w) };
   const build = (input: EventInput, options: TrackOptions | undefined): WireEvent => {
     const source = options?.source;
     if (source !== undefined && source !== 'server' && source !== 'relay') {
       throw new CapiValidationError([{ path: 'source', code: 'invalid_value', message: "track option source must be 'server' or 'relay'" }]);
     }
-    const warnings: Issue[] = [];
-    const event = buildEvent(input, { now: o.now(), hasher: o.hasher, onWarning: (w) => warnings.push(w) });
-    if (warnings.length > 0) reporter.warned([toWarned(event, warnings)]);
+    warnings.length = 0;
+    buildOptions.now = o.now();
+    const event = buildEvent(input, buildOptions);
+    if (warnings.length > 0) reporter.warned([toWarned(event, warnings.splice(0))]);
     if (records !== undefined) {
       if (source !== undefined) records.marks.mark(event, source);
       records.coverage.seen(event, records.marks.of(event));
