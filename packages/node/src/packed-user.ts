@@ -1,19 +1,19 @@
 import type { WireEvent, WireUser } from '@x/openai-capi-core';
 
 /**
- * Queued events hold their hashed identifiers as bytes, not hex. In a wire `user`, each SHA-256 is
- * a 64-character hex string (an 80-byte heap string) inside a one-value array (~56 bytes more): five
- * identifiers cost ~700 bytes per queued event. Packed, their 32-byte digests go to one byte arena
- * of the queue, and the field names and value counts live in a layout shared by every user of the
- * same shape. The queue packs an event's `user` when it takes the event and unpacks every queued
- * event when a flush takes them all out (the arena is then empty again); nothing else ever sees the
- * packed form.
+ * Queued events hold their hashed identifiers in one byte arena per queue. In a wire `user`, each
+ * SHA-256 is a 64-character hex string (an 80-byte heap string) inside a one-value array (~56 bytes
+ * more), all in a user object: five identifiers cost ~800 bytes per queued event. Packed, their 64
+ * ASCII characters go to the arena (64 bytes each, written in one native `encodeInto`), and the
+ * field names and value counts live in a layout shared by every user of the same shape. Hex is kept
+ * rather than halved to bytes: converting in JavaScript cost ~6× more CPU than the one native copy.
  *
- * Lossless: a value that is not 64 lowercase hex characters keeps its field as it is (with every
- * field that is not a `…_sha256` list), and the keys come back in their order.
+ * The queue packs an event's `user` when it takes the event and unpacks every queued event when a
+ * flush takes them all out (the arena is then empty again); nothing else ever sees the packed form.
+ * Lossless: a user whose `…_sha256` list holds anything but 64-character ASCII strings is left as it
+ * is, the other fields are kept as they are, and the keys come back in their order.
  */
 const HASH_CHARS = 64;
-const HASH_BYTES = 32;
 
 /** One field of a layout: a list of `count` digests, or a value kept as it is. */
 type Slot = { key: string; count: number } | { key: string; count: -1 };
@@ -30,7 +30,7 @@ interface Layout {
 class PackedUser {
   constructor(
     readonly layout: Layout,
-    /** Where the digests start in the arena. */
+    /** Where the digests start in the arena (chunk × CHUNK + offset in it). */
     readonly offset: number,
     /** The values kept as they are: none, one value, or an array of them (the layout says how many). */
     readonly kept: unknown,
@@ -40,11 +40,19 @@ class PackedUser {
 // A shape is looked up by comparing keys and counts: few shapes per application, checked in turn.
 const MAX_LAYOUTS = 32;
 
+/** Bytes per arena chunk: the arena grows a chunk at a time, never copying what it holds. */
+const CHUNK = 1 << 16;
+/** Chunks kept for reuse after a drain (1 MiB); those past it are given back. */
+const KEEP_CHUNKS = 16;
+
 /** Packs the users of one queue's events. */
 export class UserPacker {
   private layouts: Layout[] = [];
-  /** The digests of the packed users, back to back; `used` bytes of it hold digests. */
-  private arena = new Uint8Array(HASH_BYTES * 64);
+  /**
+   * The digests of the packed users, back to back, as ASCII, in chunks of {@link CHUNK} bytes (a
+   * user's digests never straddle two); `used` is the offset where the next user's go.
+   */
+  private chunks: Uint8Array[] = [];
   private used = 0;
 
   /** Replaces `event.user` with its packed form (in place: the queue holds the only reference). */
@@ -53,35 +61,30 @@ export class UserPacker {
     if (user === undefined) return;
     const layout = this.layoutOf(user);
     if (layout === undefined) return;
-    const start = this.used;
-    const end = start + layout.digests * HASH_BYTES;
-    if (end > this.arena.length) this.grow(end);
+    const length = layout.digests * HASH_CHARS;
+    let start = this.used;
+    if ((start % CHUNK) + length > CHUNK) start += CHUNK - (start % CHUNK);
+    const chunk = (this.chunks[(start / CHUNK) | 0] ??= new Uint8Array(CHUNK));
     const values = user as Record<string, unknown>;
-    let at = start;
+    let digests = '';
     const kept: unknown[] = [];
     for (const slot of layout.slots) {
       const value = values[slot.key];
       if (slot.count === -1) kept.push(value);
-      // A character outside 0-9a-f: this user stays as it is.
-      else for (const hex of value as string[]) if ((at = hexInto(hex, this.arena, at)) < 0) return;
+      else for (const hex of value as string[]) digests += hex;
     }
-    this.used = end;
+    // One copy of every digest; a non-ASCII character takes more than one byte: that user stays as it is.
+    const at = start % CHUNK;
+    const { read, written } = encoder.encodeInto(digests, chunk.subarray(at, at + length));
+    if (read !== digests.length || written !== length) return;
+    this.used = start + length;
     (event as { user?: unknown }).user = new PackedUser(layout, start, layout.kept === 0 ? undefined : layout.kept === 1 ? kept[0] : kept);
   }
 
-  /**
-   * Call once every packed event was unpacked (the queue was drained): the arena is reused from its
-   * start, and given back when a burst had grown it past 1 MiB.
-   */
+  /** Call once every packed event was unpacked (the queue was drained): the arena is reused from its start. */
   reset(): void {
     this.used = 0;
-    if (this.arena.length > 1 << 20) this.arena = new Uint8Array(HASH_BYTES * 64);
-  }
-
-  private grow(needed: number): void {
-    const arena = new Uint8Array(Math.max(needed, this.arena.length * 2));
-    arena.set(this.arena.subarray(0, this.used));
-    this.arena = arena;
+    if (this.chunks.length > KEEP_CHUNKS) this.chunks.length = KEEP_CHUNKS;
   }
 
   /** Undoes {@link UserPacker.pack}: `event.user` is a wire user again (a new object, same keys and values). */
@@ -90,7 +93,9 @@ export class UserPacker {
     if (!(packed instanceof PackedUser)) return;
     const { layout } = packed;
     // Every digest in one native decode; each value is then a 64-character slice of it.
-    const hex = hexOf(this.arena, packed.offset, layout.digests * HASH_BYTES);
+    const from = packed.offset % CHUNK;
+    const chunk = this.chunks[(packed.offset / CHUNK) | 0] as Uint8Array;
+    const hex = decoder.decode(chunk.subarray(from, from + layout.digests * HASH_CHARS));
     const user: Record<string, unknown> = {};
     let at = 0;
     let k = 0;
@@ -117,7 +122,7 @@ export class UserPacker {
       return isDigestList(value) ? { key, count: value.length } : { key, count: -1 };
     });
     const digests = slots.reduce((n, s) => n + Math.max(0, s.count), 0);
-    if (digests === 0) return undefined;
+    if (digests === 0 || digests * HASH_CHARS > CHUNK) return undefined;
     const layout: Layout = { keys, slots, digests, kept: slots.filter((s) => s.count === -1).length };
     this.layouts.push(layout);
     return layout;
@@ -136,42 +141,12 @@ function matches(layout: Layout, keys: readonly string[], values: Record<string,
   return true;
 }
 
-/** A non-empty array of 64-character strings (whether they are hex is checked while packing). */
+/** A non-empty array of 64-character strings (whether they are ASCII is checked while packing). */
 function isDigestList(value: unknown): value is string[] {
   if (!Array.isArray(value) || value.length === 0) return false;
   for (const item of value) if (typeof item !== 'string' || item.length !== HASH_CHARS) return false;
   return true;
 }
 
-/** 0–15 for the char codes of `0-9a-f`, −1 for every other code below 256. */
-const NIBBLE = new Int8Array(256).fill(-1);
-for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
-
-/** Writes the 32 bytes of `hex` at `into[at]`; returns the next offset, or −1 at a non-hex character. */
-function hexInto(hex: string, into: Uint8Array, at: number): number {
-  for (let i = 0; i < HASH_CHARS; i += 2) {
-    const a = hex.charCodeAt(i);
-    const b = hex.charCodeAt(i + 1);
-    const high = NIBBLE[a & 255] as number;
-    const low = NIBBLE[b & 255] as number;
-    // A code above 255 is never a hex digit (`& 255` alone could alias one onto a digit).
-    if ((high | low) < 0 || (a | b) > 255) return -1;
-    into[at++] = (high << 4) | low;
-  }
-  return at;
-}
-
-const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-let hexBuffer = new Uint8Array(HASH_CHARS * 16);
-
-/** The lowercase hex of `length` bytes of `bytes` from `offset`, as one flat string. */
-function hexOf(bytes: Uint8Array, offset: number, length: number): string {
-  if (length * 2 > hexBuffer.length) hexBuffer = new Uint8Array(length * 2);
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[offset + i] as number;
-    hexBuffer[2 * i] = HEX_DIGITS[byte >> 4] as number;
-    hexBuffer[2 * i + 1] = HEX_DIGITS[byte & 15] as number;
-  }
-  return decoder.decode(hexBuffer.subarray(0, length * 2));
-}
