@@ -25,11 +25,10 @@ export function checkSendable(events: readonly unknown[], now: number, report: S
       (r.reason === 'stale' ? stale : invalid).push(r);
       continue;
     }
-    if (seen.has(checked.event)) {
+    if (!seen.addNew(checked.event)) {
       reporter.duplicate(checked.event, report.duplicates);
       continue;
     }
-    seen.add(checked.event);
     ready.push(checked.event);
   }
   for (const group of [invalid, stale]) {

@@ -18,7 +18,7 @@ describe('DedupeSet', () => {
     ];
     for (const e of events) {
       expect(set.has(e)).toBe(keys.has(dedupeKey(e)));
-      set.add(e);
+      set.addNew(e);
       keys.add(dedupeKey(e));
     }
     // Removal (the store writer forgets an event once its store holds it) agrees as well.
@@ -31,7 +31,7 @@ describe('DedupeSet', () => {
     expect(set.has(event('1', 'custom', 'signup'))).toBe(true);
   });
 
-  it('addNew answers as has-then-add would, and adds as add does', () => {
+  it('addNew answers whether the pair was new, and adds it', () => {
     const set = new DedupeSet();
     const keys = new Set<string>();
     const events = [
@@ -50,7 +50,7 @@ describe('DedupeSet', () => {
 
   it('does not confuse a name and id that a joined key string would (an id holding the separator)', () => {
     const set = new DedupeSet();
-    set.add(event('b\nc', 'custom', 'a'));
+    set.addNew(event('b\nc', 'custom', 'a'));
     expect(set.has(event('c', 'custom', 'a\nb'))).toBe(false);
   });
 });

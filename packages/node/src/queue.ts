@@ -12,17 +12,10 @@ export class DedupeSet {
     return this.byName.get(dedupeNameOf(event))?.has(event.id) === true;
   }
 
-  /** Adds the (name, id) pair of `event`. */
-  add(event: WireEvent): void {
-    const name = dedupeNameOf(event);
-    const ids = this.byName.get(name);
-    if (ids === undefined) this.byName.set(name, new Set([event.id]));
-    else ids.add(event.id);
-  }
 
   /**
    * Adds the (name, id) pair of `event` unless it is there: true when added, false when it was
-   * already there (one name lookup and one set operation, where `has` then `add` took two of each).
+   * already there (one name lookup and one set operation).
    */
   addNew(event: WireEvent): boolean {
     const name = dedupeNameOf(event);
