@@ -77,6 +77,13 @@ describe('UserPacker', () => {
     expect('user' in none).toBe(false);
     packer.unpack(event);
     expect(event.user).toBe(plain);
+    expect(packer.holding).toBe(false);
+    const hashed = eventWith({ emails_sha256: [hex('a')] });
+    packer.pack(hashed);
+    expect(packer.holding).toBe(true);
+    packer.unpack(hashed);
+    packer.reset();
+    expect(packer.holding).toBe(false);
   });
 
   it('tells shapes apart by key order and value counts, and stops learning shapes after 32', () => {

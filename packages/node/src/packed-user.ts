@@ -81,6 +81,11 @@ export class UserPacker {
     (event as { user?: unknown }).user = new PackedUser(layout, start, layout.kept === 0 ? undefined : layout.kept === 1 ? kept[0] : kept);
   }
 
+  /** True when some event was packed since the last {@link UserPacker.reset} (else there is nothing to unpack). */
+  get holding(): boolean {
+    return this.used > 0;
+  }
+
   /** Call once every packed event was unpacked (the queue was drained): the arena is reused from its start. */
   reset(): void {
     this.used = 0;

@@ -61,8 +61,10 @@ export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run)
     polls: false,
     drain(window, report) {
       const items = queue.drain();
-      for (const event of items) packer.unpack(event);
-      packer.reset();
+      if (packer.holding) {
+        for (const event of items) packer.unpack(event);
+        packer.reset();
+      }
       waiters.wake();
       const { fresh } = withoutStale(items, o.now(), report, reporter);
       return run(fresh, o.validateOnly, report, window.outer);
