@@ -67,7 +67,8 @@ export function createIntake(
     if (warnings.length > 0) reporter.warned([toWarned(event, warnings.splice(0))]);
     if (records !== undefined) {
       if (source !== undefined) records.marks.mark(event, source);
-      records.coverage.seen(event, records.marks.of(event));
+      // What `marks.of(event)` answers for an event just marked, without a WeakMap lookup.
+      records.coverage.seen(event, source ?? records.marks.fallback);
     }
     return event;
   };

@@ -3,6 +3,8 @@ import type { DeliverySource } from './ledger-format.js';
 
 /** Which source handed each built event to the client (`track(input, { source })`). */
 export interface SourceMarks {
+  /** The source of events handed over without one. */
+  readonly fallback: DeliverySource;
   mark(event: WireEvent, source: DeliverySource): void;
   /** The event's source; unmarked events (`send()`, or replayed from a store after a restart) get the client's default. */
   of(event: WireEvent): DeliverySource;
@@ -16,6 +18,7 @@ export function createSourceMarks(integrationSource: string | undefined): Source
   const fallback: DeliverySource = integrationSource === 'x-openai-capi-relay' ? 'relay' : 'server';
   const marks = new WeakMap<WireEvent, DeliverySource>();
   return {
+    fallback,
     mark(event, source) {
       if (source !== fallback) marks.set(event, source);
     },
