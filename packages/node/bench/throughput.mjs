@@ -14,7 +14,7 @@
  *
  * Also: HTTP requests for 10 000 events (a burst, and a trickle of 20 events every 10 ms) per SDK,
  * with each SDK's defaults and with 1000 per batch; bytes per event on the wire (and before gzip);
- * heap bytes per queued event per SDK (memory.mjs, one fresh process each).
+ * heap (plus ArrayBuffer) bytes per queued event per SDK (memory.mjs, one fresh process each).
  *
  * Imports the built package (`dist/`): `pnpm -F @x/openai-capi-node build` first. Alone:
  * `node --expose-gc packages/node/bench/throughput.mjs`. `BENCH_QUICK=1`: fewer events and rounds.
@@ -114,7 +114,7 @@ async function requestCounts(batch, trickle) {
   }
 }
 
-/** Heap bytes per queued event, from memory.mjs in a fresh process. */
+/** Bytes per queued event (JS heap plus ArrayBuffer contents), from memory.mjs in a fresh process. */
 function memoryPerEvent(sdk, variant, n) {
   const child = spawnSync(process.execPath, ['--expose-gc', join(here, 'memory.mjs'), sdk, variant, String(n)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`memory.mjs ${sdk} ${variant}: ${child.stderr}`);
