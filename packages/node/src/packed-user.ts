@@ -60,7 +60,7 @@ export class UserPacker {
     const user = event.user;
     if (user === undefined) return;
     const layout = this.layoutOf(user);
-    if (layout === undefined) return;
+    if (layout === undefined || layout.digests === 0) return;
     const length = layout.digests * HASH_CHARS;
     let start = this.used;
     if ((start % CHUNK) + length > CHUNK) start += CHUNK - (start % CHUNK);
@@ -116,7 +116,7 @@ export class UserPacker {
     event.user = user as WireUser;
   }
 
-  /** The layout of `user`, or `undefined` when it has nothing to pack (or too many shapes were seen). */
+  /** The layout of `user`, or `undefined` when too many shapes were seen (or its digests would not fit a chunk). */
   private layoutOf(user: WireUser): Layout | undefined {
     const values = user as Record<string, unknown>;
     const keys = Object.keys(values);
@@ -127,7 +127,9 @@ export class UserPacker {
       return isDigestList(value) ? { key, count: value.length } : { key, count: -1 };
     });
     const digests = slots.reduce((n, s) => n + Math.max(0, s.count), 0);
-    if (digests === 0 || digests * HASH_CHARS > CHUNK) return undefined;
+    if (digests * HASH_CHARS > CHUNK) return undefined;
+    // A shape with no digest (the relay's IP, user agent and obref) is remembered too, so that its
+    // users are recognised at once and left as they are.
     const layout: Layout = { keys, slots, digests, kept: slots.filter((s) => s.count === -1).length };
     this.layouts.push(layout);
     return layout;
