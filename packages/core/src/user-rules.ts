@@ -4,8 +4,10 @@
  * Every predicate accepts `unknown` and narrows to `string`.
  */
 
-const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-const LOWER_SHA256_HEX = /^[0-9a-f]{64}$/;
+// `+`, not `{64}`: the length is tested first, and V8 runs `{64}` at half the speed (every hashed
+// value of every event passes here).
+const SHA256_HEX = /^[0-9a-fA-F]+$/;
+const LOWER_SHA256_HEX = /^[0-9a-f]+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const POSTAL_CODE = /^[A-Za-z0-9](?:[A-Za-z0-9 -]{0,30}[A-Za-z0-9])?$/;
 

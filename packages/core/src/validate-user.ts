@@ -47,28 +47,33 @@ const RULES = new Map<string, Rule>([
 /** Checks a wire `user` object at `path` (e.g. `user` or `events[0].user`). */
 export function checkUser(user: unknown, path: string, issues: Issue[]): void {
   if (!isPlainObject(user)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
+  // Paths are built only for an issue: most users have none, and a path per value was most of the allocation.
   for (const key of Object.keys(user)) {
     const rule = RULES.get(key);
-    const p = `${path}.${key}`;
     const value = user[key];
-    if (rule === undefined) addIssue(issues, p, 'unknown_field', 'is not a user field');
+    if (rule === undefined) addIssue(issues, `${path}.${key}`, 'unknown_field', 'is not a user field');
     else if (value === undefined) continue;
-    else if (!rule[2]) checkValue(value, rule, p, issues);
-    else if (!Array.isArray(value)) addIssue(issues, p, 'invalid_type', 'must be an array of strings');
-    else if (value.length === 0) addIssue(issues, p, 'empty', 'must hold at least 1 value (omit it instead)');
-    else if (value.length > MAX_USER_LIST_VALUES) addIssue(issues, p, 'too_many', `must hold at most ${MAX_USER_LIST_VALUES} values`);
+    else if (!rule[2]) checkValue(value, rule, path, key, -1, issues);
+    else if (!Array.isArray(value)) addIssue(issues, `${path}.${key}`, 'invalid_type', 'must be an array of strings');
+    else if (value.length === 0) addIssue(issues, `${path}.${key}`, 'empty', 'must hold at least 1 value (omit it instead)');
+    else if (value.length > MAX_USER_LIST_VALUES) addIssue(issues, `${path}.${key}`, 'too_many', `must hold at most ${MAX_USER_LIST_VALUES} values`);
     else {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (value.indexOf(v) < i) addIssue(issues, `${p}[${i}]`, 'duplicate', 'must not repeat an earlier value');
-        else checkValue(v, rule, `${p}[${i}]`, issues);
+        if (value.indexOf(v) < i) addIssue(issues, `${path}.${key}[${i}]`, 'duplicate', 'must not repeat an earlier value');
+        else checkValue(v, rule, path, key, i, issues);
       }
     }
   }
 }
 
-function checkValue(value: unknown, rule: Rule, path: string, issues: Issue[]): void {
-  if (typeof value !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string');
-  else if (!rule[0](value)) addIssue(issues, path, 'invalid_format', rule[1]);
-  else if (rule[3] && isSha256Hex(value)) addIssue(issues, path, 'looks_hashed', 'must be the raw value, not a SHA-256 digest');
+/** Checks `value` of `user[key]` (`index` ≥ 0: its entry `index` in a list). */
+function checkValue(value: unknown, rule: Rule, path: string, key: string, index: number, issues: Issue[]): void {
+  if (typeof value !== 'string') addIssue(issues, pathOf(path, key, index), 'invalid_type', 'must be a string');
+  else if (!rule[0](value)) addIssue(issues, pathOf(path, key, index), 'invalid_format', rule[1]);
+  else if (rule[3] && isSha256Hex(value)) addIssue(issues, pathOf(path, key, index), 'looks_hashed', 'must be the raw value, not a SHA-256 digest');
+}
+
+function pathOf(path: string, key: string, index: number): string {
+  return index < 0 ? `${path}.${key}` : `${path}.${key}[${index}]`;
 }
