@@ -49,7 +49,7 @@ export function checkEventId(id: unknown, path: string, issues: Issue[]): void {
   else if (id.trim() === '') addIssue(issues, path, 'empty', 'must not be blank');
   else if (id.length > MAX_EVENT_ID_LENGTH) addIssue(issues, path, 'too_long', `must be at most ${MAX_EVENT_ID_LENGTH} characters`);
   else if (!isWellFormedText(id)) addIssue(issues, path, 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
-  else if (EMAIL_LIKE.test(id)) {
+  else if (id.includes('@') && EMAIL_LIKE.test(id)) {
     addIssue(issues, path, 'invalid_format', 'must not be an e-mail address: the id travels in clear through the pixel, pass an order or lead id instead');
   }
 }

@@ -1,6 +1,7 @@
 /** Rules of `data` and its `contents[]` items (spec §6). */
 import { addIssue } from './errors.js';
-import { checkCount, checkCurrency, checkText, isJsonValue, isPlainObject } from './validate-common.js';
+import { isKnownCurrency } from './currency.js';
+import { checkCount, checkCurrency, checkText, countIssueCode, isJsonValue, isPlainObject, textIssueCode } from './validate-common.js';
 import type { DataShape, Issue } from './types.js';
 
 /** The wire keys of `data` and of a `contents[]` item, in wire order (the builder emits this order). */
@@ -15,13 +16,13 @@ function isForbidden(key: string, shape: DataShape): boolean {
 }
 
 /**
- * Checks `data` at `path` (e.g. `data` or `events[2].data`). `shape` is the shape the event type
- * demands, or undefined when the event type itself is invalid (then `data.type` is trusted).
+ * Checks `data` at the path `p` with a dot after it (`data.` or `events[2].data.`). `shape` is the
+ * shape the event type demands, or undefined when the event type itself is invalid (then
+ * `data.type` is trusted). Paths are built only for an issue: most events have none.
  */
-export function checkData(data: unknown, shape: DataShape | undefined, path: string, issues: Issue[]): void {
-  if (data === undefined) return addIssue(issues, path, 'required', 'is required');
-  if (!isPlainObject(data)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
-  const p = path + '.';
+export function checkData(data: unknown, shape: DataShape | undefined, p: string, issues: Issue[]): void {
+  if (data === undefined) return addIssue(issues, p.slice(0, -1), 'required', 'is required');
+  if (!isPlainObject(data)) return addIssue(issues, p.slice(0, -1), 'invalid_type', 'must be a plain object');
   const type = data.type;
   if (type === undefined) addIssue(issues, p + 'type', 'required', 'is required');
   else if (shape ? type !== shape : !SHAPES.includes(type)) {
@@ -34,33 +35,48 @@ export function checkData(data: unknown, shape: DataShape | undefined, path: str
     } else if (sh !== 'custom') addIssue(issues, p + key, 'unknown_field', `is not a field of ${sh} data`);
     else if (!isJsonValue(data[key])) addIssue(issues, p + key, 'not_json', 'must be a JSON value');
   }
-  checkMoney(data, p, issues, false);
-  if (data.plan_id !== undefined && !isForbidden('plan_id', sh)) checkText(data.plan_id, p + 'plan_id', issues);
+  checkMoney(data, p, -1, issues, false);
+  const plan = data.plan_id;
+  if (plan !== undefined && !isForbidden('plan_id', sh) && textIssueCode(plan)) checkText(plan, p + 'plan_id', issues);
   const contents = data.contents;
   if (contents === undefined || isForbidden('contents', sh)) return;
   if (!Array.isArray(contents)) return addIssue(issues, p + 'contents', 'invalid_type', 'must be an array');
-  for (let i = 0; i < contents.length; i++) checkItem(contents[i], `${p}contents[${i}]`, issues, data.currency !== undefined);
+  for (let i = 0; i < contents.length; i++) checkItem(contents[i], p, i, issues, data.currency !== undefined);
 }
 
-function checkItem(item: unknown, path: string, issues: Issue[], inherited: boolean): void {
-  if (!isPlainObject(item)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
-  const p = path + '.';
-  for (const key of Object.keys(item)) if (!ITEM_KEYS.has(key)) addIssue(issues, p + key, 'unknown_field', 'is not a field of a contents item');
-  for (const key of ITEM_TEXT) if (item[key] !== undefined) checkText(item[key], p + key, issues);
-  if (item.quantity !== undefined) checkCount(item.quantity, p + 'quantity', issues);
-  checkMoney(item, p, issues, inherited);
+/** Checks item `i` of the contents of the data at `p` (`data.`). */
+function checkItem(item: unknown, p: string, i: number, issues: Issue[], inherited: boolean): void {
+  if (!isPlainObject(item)) return addIssue(issues, `${p}contents[${i}]`, 'invalid_type', 'must be a plain object');
+  for (const key of Object.keys(item)) if (!ITEM_KEYS.has(key)) addIssue(issues, itemPath(p, i) + key, 'unknown_field', 'is not a field of a contents item');
+  for (const key of ITEM_TEXT) {
+    const text = item[key];
+    if (text !== undefined && textIssueCode(text)) checkText(text, itemPath(p, i) + key, issues);
+  }
+  const quantity = item.quantity;
+  if (quantity !== undefined && countIssueCode(quantity)) checkCount(quantity, itemPath(p, i) + 'quantity', issues);
+  checkMoney(item, p, i, issues, inherited);
   const variants = item.variant_dict;
   if (variants === undefined) return;
-  if (!isPlainObject(variants)) return addIssue(issues, p + 'variant_dict', 'invalid_type', 'must be a plain object of strings');
+  if (!isPlainObject(variants)) return addIssue(issues, itemPath(p, i) + 'variant_dict', 'invalid_type', 'must be a plain object of strings');
   for (const key of Object.keys(variants)) {
-    if (typeof variants[key] !== 'string') addIssue(issues, `${p}variant_dict.${key}`, 'invalid_type', 'must be a string');
+    if (typeof variants[key] !== 'string') addIssue(issues, `${itemPath(p, i)}variant_dict.${key}`, 'invalid_type', 'must be a string');
   }
 }
 
-/** `amount` (integer minor units) and `currency` (uppercase ISO 4217) of `obj`; `inherited`: the data's currency applies. */
-function checkMoney(obj: Record<string, unknown>, p: string, issues: Issue[], inherited: boolean): void {
+/** The path of item `i` of the contents of the data at `p`, with a dot after it (`data.contents[3].`). */
+function itemPath(p: string, i: number): string {
+  return `${p}contents[${i}].`;
+}
+
+/**
+ * `amount` (integer minor units) and `currency` (uppercase ISO 4217) of the data at `p` (`i` < 0)
+ * or of its item `i`; `inherited`: the data's currency applies.
+ */
+function checkMoney(obj: Record<string, unknown>, p: string, i: number, issues: Issue[], inherited: boolean): void {
   const { amount, currency } = obj;
-  if (amount !== undefined) checkCount(amount, p + 'amount', issues);
-  if (currency !== undefined) checkCurrency(currency, p + 'currency', issues);
-  else if (amount !== undefined && !inherited) addIssue(issues, p + 'currency', 'required', 'is required with amount');
+  const at = i < 0 ? p : undefined;
+  if (amount !== undefined && countIssueCode(amount)) checkCount(amount, (at ?? itemPath(p, i)) + 'amount', issues);
+  if (currency !== undefined) {
+    if (!isKnownCurrency(currency)) checkCurrency(currency, (at ?? itemPath(p, i)) + 'currency', issues);
+  } else if (amount !== undefined && !inherited) addIssue(issues, (at ?? itemPath(p, i)) + 'currency', 'required', 'is required with amount');
 }

@@ -165,5 +165,5 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
     if (checkUser) checkUser(user, prefix + 'user', issues);
     else addIssue(issues, prefix + 'user', 'forbidden_field', 'is not allowed here');
   }
-  checkData(event.data, known ? dataShapeOf(type) : undefined, prefix + 'data', issues);
+  checkData(event.data, known ? dataShapeOf(type) : undefined, prefix + 'data.', issues);
 }
