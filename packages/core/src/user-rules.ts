@@ -123,13 +123,14 @@ export function isValidIp(value: unknown): value is string {
   return typeof value === 'string' && (isIpv4(value) || isIpv6(value));
 }
 
-const IPV4_PART = /^(?:0|[1-9][0-9]{0,2})$/;
+// Each part 0-255 in decimal without a leading zero: 250-255, 200-249, 100-199, 0-99. One regex, not
+// a split and a regex per part: an IP is checked in every event that carries one.
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const IPV6_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /** Dotted-quad IPv4 without leading zeros (which some parsers read as octal). */
 export function isIpv4(value: string): boolean {
-  const parts = value.split('.');
-  return parts.length === 4 && parts.every((p) => IPV4_PART.test(p) && Number(p) <= 255);
+  return IPV4.test(value);
 }
 
 /** IPv6 text form (RFC 4291 §2.2), with optional `::` and trailing dotted IPv4. */
