@@ -50,9 +50,10 @@ export function minorUnitsOf(amount: unknown, exponent: number): number | MinorU
   const digits = int + frac;
   const point = int.length + shift;
   if (/[1-9]/.test(digits.slice(Math.max(point, 0)))) return 'too_precise';
-  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
-  const whole = (point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0').replace(/^0+(?=\d)/, '');
-  return whole.length > 16 || +whole > Number.MAX_SAFE_INTEGER ? 'too_large' : +whole;
+  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped. `+whole`
+  // ignores leading zeros, and is at least 1e16 (above 2^53) once 17 digits are left without them.
+  const whole = +(point > 0 ? digits.slice(0, point).padEnd(Math.min(point, digits.length + 20), '0') : '0');
+  return whole > Number.MAX_SAFE_INTEGER ? 'too_large' : whole;
 }
 
 /**
