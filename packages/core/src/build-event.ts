@@ -6,8 +6,9 @@
 import { addIssue, CapiError, CapiValidationError } from './errors.js';
 import { createEventId } from './ids.js';
 import { didYouMean, toCamel } from './input-hints.js';
-import { isKnownCurrency } from './currency.js';
+import { currencyExponent, isKnownCurrency } from './currency.js';
 import { toMinorUnits } from './money.js';
+import { minorUnitsOf } from './minor-units.js';
 import { dataShapeOf, isEventType } from './schema.js';
 import { hashUser } from './user.js';
 import { isObject, isPlainContainer, isPlainObject, setOwn, type Obj } from './validate-common.js';
@@ -189,36 +190,41 @@ function buildData(data: unknown, shape: string | undefined, issues: Issue[]): u
   if (shape && data.type !== undefined && data.type !== shape) {
     addIssue(issues, 'data.type', 'shape_mismatch', `must be "${shape}" for this event type`);
   }
-  return convert(data, DATA_KEYS, 'data.', issues, undefined, shape);
+  return convert(data, DATA_KEYS, 'data.', -1, issues, undefined, shape);
 }
 
 /**
  * Friendly `data` or `contents` item → wire object, keys in the wire order of `keys`: camelCase
  * keys become snake_case, money goes through {@link money}, `data.type` is the event's `shape`
  * and `contents` items are converted in turn. Unknown keys are reported, except on custom data
- * (`shape` `custom`), which keeps them unchanged.
+ * (`shape` `custom`), which keeps them unchanged. Issue paths start with `prefix` (`data.`), or
+ * for item `index` ≥ 0 with {@link itemPrefix}, built only for an issue.
  */
-function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, issues: Issue[], fallback: unknown, shape?: string): Obj {
+function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: number, issues: Issue[], fallback: unknown, shape?: string): Obj {
   const out: Obj = {};
   const names = inputNamesOf(keys);
-  for (const [wire, name] of names.pairs) {
-    const value = src[name];
+  for (let k = 0; k < names.wires.length; k++) {
+    const wire = names.wires[k] as string;
+    const value = src[names.names[k] as string];
     if (wire === 'type') out.type = shape ?? value ?? 'custom';
-    else if (wire === 'amount') money(src, out, prefix, issues, fallback);
+    else if (wire === 'amount') money(src, out, prefix, index, issues, fallback);
     else if (wire === 'contents' && Array.isArray(value)) {
-      out.contents = value.map((item: unknown, i) =>
-        isPlainObject(item) ? convert(item, ITEM_KEYS, `${prefix}contents[${i}].`, issues, out.currency) : item,
-      );
+      out.contents = value.map((item: unknown, i) => (isPlainObject(item) ? convert(item, ITEM_KEYS, prefix, i, issues, out.currency) : item));
     } else if (value !== undefined && wire !== 'currency') out[wire] = copyJsonLike(value);
   }
   for (const key of Object.keys(src)) {
     if (key === 'value' || names.inputs.has(key)) continue;
     // `plan_id` next to `planId` would silently replace it.
-    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, prefix + key, 'conflict', 'is given twice (camelCase and snake_case)');
+    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPrefix(prefix, index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
     else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
-    else addIssue(issues, prefix + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
+    else addIssue(issues, itemPrefix(prefix, index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
   }
   return out;
+}
+
+/** The issue path prefix of item `index` of the data at `prefix` (`data.contents[3].`), or `prefix` itself for `index` < 0. */
+function itemPrefix(prefix: string, index: number): string {
+  return index < 0 ? prefix : `${prefix}contents[${index}].`;
 }
 
 /**
@@ -238,7 +244,9 @@ function copyJsonLike(value: unknown, depth = 0): unknown {
 
 /** The input (camelCase) names of a set of wire keys, in wire order, and the set of them. */
 interface InputNames {
-  pairs: readonly (readonly [wire: string, input: string])[];
+  wires: readonly string[];
+  /** `names[k]` is the input name of `wires[k]`. */
+  names: readonly string[];
   inputs: ReadonlySet<string>;
 }
 
@@ -249,30 +257,37 @@ const inputNames = new Map<ReadonlySet<string>, InputNames>();
 function inputNamesOf(keys: ReadonlySet<string>): InputNames {
   let names = inputNames.get(keys);
   if (names === undefined) {
-    const pairs = [...keys].map((wire) => [wire, toCamel(wire)] as const);
-    names = { pairs, inputs: new Set(pairs.map(([, input]) => input)) };
+    const wires = [...keys];
+    const inputs = wires.map(toCamel);
+    names = { wires, names: inputs, inputs: new Set(inputs) };
     inputNames.set(keys, names);
   }
   return names;
 }
 
 /** `value` (major units) or `amount` (minor units) of `src` → `out.amount`; currency uppercased. */
-function money(src: Obj, out: Obj, prefix: string, issues: Issue[], fallback: unknown): void {
+function money(src: Obj, out: Obj, prefix: string, index: number, issues: Issue[], fallback: unknown): void {
   const { value, amount } = src;
   const currency = typeof src.currency === 'string' ? src.currency.toUpperCase() : src.currency;
   if (value === undefined || amount !== undefined) {
-    if (value !== undefined) addIssue(issues, prefix + 'value', 'conflict', 'must not be given with amount');
+    if (value !== undefined) addIssue(issues, itemPrefix(prefix, index) + 'value', 'conflict', 'must not be given with amount');
     if (amount !== undefined) out.amount = amount;
   } else if (currency === undefined && fallback === undefined) {
-    addIssue(issues, prefix + 'currency', 'required', 'is required with value');
+    addIssue(issues, itemPrefix(prefix, index) + 'currency', 'required', 'is required with value');
   } else if (isKnownCurrency(currency ?? fallback)) {
-    const before = issues.length;
-    const minor = attempt(issues, prefix + 'value', () => toMinorUnits(value as number, (currency ?? fallback) as string, prefix + 'value'));
-    if (minor !== undefined) out.amount = minor;
-    const issue = issues[before];
-    // 0.1 + 0.2 is 0.30000000000000004: a float total is a rounding error, not more precision.
-    if (typeof value === 'number' && issue?.code === 'too_precise') {
-      issues[before] = { ...issue, message: `${issue.message}: a float total (0.1 + 0.2) is not exact, pass a decimal string ('0.30') or amount in minor units` };
+    const code = (currency ?? fallback) as string;
+    // The rule itself first: the path, the closure and the error below serve only a value it refuses.
+    const minor = minorUnitsOf(value, currencyExponent(code));
+    if (typeof minor === 'number') out.amount = minor;
+    else {
+      const path = itemPrefix(prefix, index) + 'value';
+      const before = issues.length;
+      attempt(issues, path, () => toMinorUnits(value as number, code, path));
+      const issue = issues[before];
+      // 0.1 + 0.2 is 0.30000000000000004: a float total is a rounding error, not more precision.
+      if (typeof value === 'number' && issue?.code === 'too_precise') {
+        issues[before] = { ...issue, message: `${issue.message}: a float total (0.1 + 0.2) is not exact, pass a decimal string ('0.30') or amount in minor units` };
+      }
     }
   } // else the validator reports the unknown currency, once, where it is written
   if (currency !== undefined) out.currency = currency;
