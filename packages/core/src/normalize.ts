@@ -42,7 +42,10 @@ export function normalizeEmail(value: string, field = 'email'): string {
     email.indexOf('@', at + 1) === -1 &&
     !CONTROL_OR_SPACE.test(email) &&
     domain.includes('.') &&
-    domain.split('.').every((label) => label !== '') &&
+    // Every dot-separated label non-empty, without splitting (a split was most of this function).
+    domain[0] !== '.' &&
+    !domain.endsWith('.') &&
+    !domain.includes('..') &&
     local !== '';
   if (!looksLikeEmail) {
     fail(field, 'invalid_format', 'must be an email address: one @ between a non-empty local part and a domain like example.com');
