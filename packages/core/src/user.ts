@@ -211,13 +211,9 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string, onWarning?
   }
   const table = userFields();
   const issues: Issue[] = [];
-  const lists = new Map<ListKey, string[]>();
-  const user: WireUser = {};
-
-  const record = (error: unknown): void => {
-    if (!CapiValidationError.isInstance(error)) throw error;
-    issues.push(...error.issues);
-  };
+  // The value of each wire key, at its index in WIRE_ORDER: the user is then built once, in order
+  // (a Map of lists, a user object in input order and an ordered copy were a third of this function).
+  const slots: (string | string[] | undefined)[] = [];
 
   // Raw fields first, then their `*Sha256` twins, whatever the key order of the input object.
   let keys: string[];
@@ -241,15 +237,16 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string, onWarning?
     }
     if (value === undefined || value === null) continue;
     const field = table[key as keyof UserInput];
+    const slot = WIRE_ORDER.indexOf(field.wire);
 
     if (field.kind === 'scalar') {
       if (typeof value !== 'string') {
         addIssue(issues, path, 'invalid_type', 'must be a string');
       } else if (isNonBlank(value)) {
         try {
-          user[field.wire] = field.convert(value, path);
+          slots[slot] = field.convert(value, path);
         } catch (error) {
-          record(error);
+          record(issues, error);
         }
       }
       continue;
@@ -276,13 +273,13 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string, onWarning?
       try {
         converted = field.convert(item, itemPath, hasher);
       } catch (error) {
-        record(error);
+        record(issues, error);
         continue;
       }
-      const values = lists.get(field.wire);
+      const values = slots[slot] as string[] | undefined;
       if (values === undefined) {
         // A one-value literal: `[]` then `push` would reserve room for 17 values in every queued event.
-        lists.set(field.wire, [converted]);
+        slots[slot] = [converted];
         continue;
       }
       if (values.includes(converted)) continue;
@@ -294,12 +291,23 @@ function hashUserWith(input: UserInput, hasher: Hasher, root: string, onWarning?
     }
   }
 
-  const errors = typeof onWarning === 'function' ? issues.filter((issue) => !isOptional(issue, root)) : issues;
+  const errors = issues.length > 0 && typeof onWarning === 'function' ? issues.filter((issue) => !isOptional(issue, root)) : issues;
   if (errors.length > 0) throw new CapiValidationError(errors);
   if (errors !== issues) for (const issue of issues) if (!errors.includes(issue)) onWarning!(issue);
-  // `slice` keeps exactly the values (a grown array keeps spare room for more, in every queued event).
-  for (const [wire, values] of lists) user[wire] = values.length === 1 ? values : values.slice();
-  return orderKeys(user);
+  // Stable key order (the order of spec §4) so equal users serialize to equal JSON.
+  const user: Record<string, unknown> = {};
+  for (let i = 0; i < WIRE_ORDER.length; i++) {
+    const value = slots[i];
+    // `slice` keeps exactly the values (a grown array keeps spare room for more, in every queued event).
+    if (value !== undefined) user[WIRE_ORDER[i] as string] = typeof value === 'string' || value.length === 1 ? value : value.slice();
+  }
+  return user as WireUser;
+}
+
+/** Adds the issues of a validation error to `issues`; throws any other error on. */
+function record(issues: Issue[], error: unknown): void {
+  if (!CapiValidationError.isInstance(error)) throw error;
+  issues.push(...error.issues);
 }
 
 function isOptional(issue: Issue, root: string): boolean {
@@ -307,7 +315,7 @@ function isOptional(issue: Issue, root: string): boolean {
   return issue.path.startsWith(`${root}.`) && field !== undefined && OPTIONAL_INPUT.test(field) && VALUE_CODE.test(issue.code);
 }
 
-// Stable key order (the order of spec §4) so equal users serialize to equal JSON.
+/** The wire keys in the order of spec §4: the key order of every wire user. */
 const WIRE_ORDER: readonly (keyof WireUser)[] = [
   'emails_sha256',
   'phone_numbers_sha256',
@@ -323,12 +331,6 @@ const WIRE_ORDER: readonly (keyof WireUser)[] = [
   'user_agent',
   'android_advertising_id',
 ];
-
-function orderKeys(user: WireUser): WireUser {
-  const ordered: Record<string, unknown> = {};
-  for (const key of WIRE_ORDER) if (user[key] !== undefined) ordered[key] = user[key];
-  return ordered as WireUser;
-}
 
 /** Each singular pixel user field and the wire list whose first value it takes. Internal. */
 export const PIXEL_USER_FIELDS: ReadonlyArray<readonly [keyof PixelUser, ListKey]> = [
