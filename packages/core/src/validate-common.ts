@@ -43,6 +43,29 @@ export function isWellFormedText(text: string): boolean {
   return native ? native.call(text) : toWellFormedText(text) === text;
 }
 
+/** The key list of the last object that {@link allKnown} passed, for one call site. */
+export interface KeysSeen {
+  last: readonly string[] | undefined;
+}
+
+/**
+ * True when every key of `keys` (an object's own keys) is in `known`. Objects of one shape (the
+ * events a server builds) have the same key list, the same strings in the same order: when it is
+ * the last list that passed at this call site (`seen`), a compare by identity per key replaces a
+ * set lookup per key (those lookups were a third of validating a plain event).
+ */
+export function allKnown(keys: readonly string[], known: ReadonlySet<string>, seen: KeysSeen): boolean {
+  const last = seen.last;
+  if (last !== undefined && last.length === keys.length) {
+    let i = 0;
+    while (i < keys.length && keys[i] === last[i]) i++;
+    if (i === keys.length) return true;
+  }
+  for (const key of keys) if (!known.has(key)) return false;
+  seen.last = keys;
+  return true;
+}
+
 /**
  * Sets `key` on `obj` as an own enumerable data property. Unlike `obj[key] = value`, a `__proto__`
  * key stays an own key (as in the input it came from), never the object's prototype.

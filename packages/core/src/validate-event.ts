@@ -11,7 +11,7 @@ import {
 } from './schema.js';
 import { addIssue } from './errors.js';
 import { checkEventId } from './ids.js';
-import { checkText, isObject, type Obj } from './validate-common.js';
+import { allKnown, checkText, isObject, type KeysSeen, type Obj } from './validate-common.js';
 import { splitIssues, withoutOptional } from './optional-fields.js';
 import { checkData } from './validate-data.js';
 import { checkUser } from './validate-user.js';
@@ -21,6 +21,7 @@ import type { ClockOptions, EventValidationResult, Issue, WireEvent } from './ty
 export type CheckUser = (user: unknown, path: string, issues: Issue[]) => void;
 
 const EVENT_KEYS = new Set(['id', 'type', 'timestamp_ms', 'custom_event_name', 'oppref', 'source_url', 'action_source', 'opt_out', 'user', 'data']);
+const eventKeysSeen: KeysSeen = { last: undefined };
 const HTTP_URL = /^https?:\/\/[^\s/?#]\S*$/i;
 type UrlApi = (new (url: string) => unknown) & { canParse?: (url: string) => boolean };
 
@@ -124,7 +125,8 @@ export function checkEventSafely(event: unknown, now: number, prefix: string, is
 
 function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[], checkUser?: CheckUser): void {
   if (!isObject(event)) return addIssue(issues, prefix.slice(0, -1), 'invalid_type', 'must be an object');
-  for (const key of Object.keys(event)) if (!EVENT_KEYS.has(key)) addIssue(issues, prefix + key, 'unknown_field', 'is not an event field');
+  const keys = Object.keys(event);
+  if (!allKnown(keys, EVENT_KEYS, eventKeysSeen)) for (const key of keys) if (!EVENT_KEYS.has(key)) addIssue(issues, prefix + key, 'unknown_field', 'is not an event field');
   const { id, type, timestamp_ms: ts, custom_event_name: name, source_url: url, action_source: source, oppref, opt_out, user } = event;
 
   if (id === undefined) addIssue(issues, prefix + 'id', 'required', 'is required');
