@@ -91,6 +91,8 @@ export interface ValidateEventOptions extends ClockOptions {
 export function validateEvent(event: unknown, options?: ValidateEventOptions): EventValidationResult {
   const issues: Issue[] = [];
   checkEventSafely(event, clockOf(options, issues), '', issues, checkUser);
+  // Most events have no issue: nothing to split, nothing to copy.
+  if (issues.length === 0) return { ok: true, event: event as WireEvent, warnings: [] };
   const { errors, warnings } = splitIssues(issues, options?.strict !== true);
   if (errors.length) return { ok: false, issues: errors, warnings };
   const valid = warnings.length ? withoutOptional(event as Obj, warnings) : event;

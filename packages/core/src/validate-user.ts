@@ -48,8 +48,11 @@ const RULES = new Map<string, Rule>([
 export function checkUser(user: unknown, path: string, issues: Issue[]): void {
   if (!isPlainObject(user)) return addIssue(issues, path, 'invalid_type', 'must be a plain object');
   // Paths are built only for an issue: most users have none, and a path per value was most of the allocation.
-  for (const key of Object.keys(user)) {
-    const rule = RULES.get(key);
+  const keys = Object.keys(user);
+  const rules = rulesOf(keys);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const rule = rules[k];
     const value = user[key];
     if (rule === undefined) addIssue(issues, `${path}.${key}`, 'unknown_field', 'is not a user field');
     else if (value === undefined) continue;
@@ -65,6 +68,23 @@ export function checkUser(user: unknown, path: string, issues: Issue[]): void {
       }
     }
   }
+}
+
+// The key list of the last user checked and the rule of each of its keys: the users of one
+// server have one or a few key lists, and a compare by identity per key replaces a lookup per key.
+let lastKeys: readonly string[] = [];
+let lastRules: readonly (Rule | undefined)[] = [];
+
+/** The rule of each key of `keys` (undefined for an unknown key). */
+function rulesOf(keys: readonly string[]): readonly (Rule | undefined)[] {
+  if (keys.length === lastKeys.length) {
+    let i = 0;
+    while (i < keys.length && keys[i] === lastKeys[i]) i++;
+    if (i === keys.length) return lastRules;
+  }
+  lastRules = keys.map((key) => RULES.get(key));
+  lastKeys = keys;
+  return lastRules;
 }
 
 /** Checks `value` of `user[key]` (`index` ≥ 0: its entry `index` in a list). */
