@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import vectors from './__fixtures__/vectors.json' with { type: 'json' };
-import { buildEvent } from './build-event.js';
+import { buildEvent, inputNamesOf } from './build-event.js';
+import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
 import { CapiValidationError } from './errors.js';
 import { nobleSha256Hex } from './hash.js';
 import { validateEvent } from './validate.js';
@@ -403,6 +404,19 @@ describe('buildEvent: inputs an audit found mishandled', () => {
         issues = (error as CapiValidationError).issues.map((i) => `${i.path}:${i.code}`);
       }
       expect(issues).toEqual(['options.now:invalid_type']);
+    }
+  });
+});
+
+describe('inputNamesOf', () => {
+  it('reads, for data and for items, exactly the input names of the wire keys, in wire order', () => {
+    for (const keys of [DATA_KEYS, ITEM_KEYS]) {
+      const names = inputNamesOf(keys);
+      const reads: PropertyKey[] = [];
+      const values = names.read(new Proxy({}, { get: (_, key) => (reads.push(key), `v:${String(key)}`) }));
+      expect(reads).toEqual(names.names);
+      expect(values).toEqual(names.names.map((name) => `v:${name}`));
+      expect(names.wires).toEqual([...keys]);
     }
   });
 });
