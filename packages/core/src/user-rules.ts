@@ -4,10 +4,6 @@
  * Every predicate accepts `unknown` and narrows to `string`.
  */
 
-// `+`, not `{64}`: the length is tested first, and V8 runs `{64}` at half the speed (every hashed
-// value of every event passes here).
-const SHA256_HEX = /^[0-9a-fA-F]+$/;
-const LOWER_SHA256_HEX = /^[0-9a-f]+$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const POSTAL_CODE = /^[A-Za-z0-9](?:[A-Za-z0-9 -]{0,30}[A-Za-z0-9])?$/;
 
@@ -65,16 +61,39 @@ export function countryCodes(): readonly string[] {
 }
 
 // The length test first: it settles most values (every raw e-mail, phone or name checked for
-// looking hashed) without running the regex.
+// looking hashed) without walking the chars.
 
 /** A SHA-256 digest as 64 hex chars, either case (`^[0-9a-fA-F]{64}$`). */
 export function isSha256Hex(value: unknown): value is string {
-  return typeof value === 'string' && value.length === 64 && SHA256_HEX.test(value);
+  return isHex64(value, 2);
 }
 
 /** A SHA-256 digest as 64 lowercase hex chars: the form sent on the wire. */
 export function isLowerSha256Hex(value: unknown): value is string {
-  return typeof value === 'string' && value.length === 64 && LOWER_SHA256_HEX.test(value);
+  return isHex64(value, 1);
+}
+
+// Per char code below 128, two flags: 1 on 0-9 and a-f, 2 on 0-9, a-f and A-F (so 0-9 and a-f
+// hold 3, A-F hold 2, anything else 0). Built on first use.
+let hexBits: Uint8Array | undefined;
+
+/**
+ * 64 chars, each with the flag `bit` in `hexBits`. A table walk, not a regex: every hashed value of every
+ * event is checked here, and on this form (digests as hashers build them) it takes about half the
+ * time of `^[0-9a-f]+$`.
+ */
+function isHex64(value: unknown, bit: number): value is string {
+  if (typeof value !== 'string' || value.length !== 64) return false;
+  if (!hexBits) {
+    hexBits = new Uint8Array(128);
+    for (const c of '0123456789abcdefABCDEF') hexBits[c.charCodeAt(0)] = c < 'A' || c > 'F' ? 3 : 2;
+  }
+  let all = bit;
+  for (let i = 0; i < 64; i++) {
+    const code = value.charCodeAt(i);
+    all &= code < 128 ? hexBits[code]! : 0;
+  }
+  return all !== 0;
 }
 
 /** An assigned ISO 3166-1 alpha-2 code in uppercase (`US`); names and lowercase codes are not. */
