@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpResponse } from 'msw';
-import { CapiValidationError, type EventInput } from '@x/openai-capi-core';
+import { buildEvent, CapiValidationError, type EventInput } from '@x/openai-capi-core';
 import { createClient } from './client.js';
 import type { ErrorContext } from './report.js';
 import { baseOptions, fakeClock, manualTimers, memoryLogger, mockApi, NOW, server } from './__tests__/helpers.js';
@@ -32,6 +32,25 @@ describe('track and the queue', () => {
     expect(seen[0]!.body.events[0]!.user).toEqual({
       emails_sha256: ['b5fc85e55755f9e0d030a10ab4429b6b2944855f9a0d60077fe832becbc41d72'],
     });
+  });
+
+  it('sends the events queued behind a full batch (their digests packed while they wait) exactly as built', async () => {
+    const seen = mockApi();
+    const client = createClient({ ...baseOptions(), flushAt: 50, maxBatchEvents: 3 });
+    const inputs = Array.from({ length: 10 }, (_, i) =>
+      lead(`l${i}`, {
+        user: {
+          email: [`u${i}@example.com`, `alt${i}@example.com`],
+          externalId: `c${i}`,
+          ...(i % 2 ? { phone: '+1 415 555 0100', ipAddress: '203.0.113.9', userAgent: 'UA/1' } : { obref: `ob${i}` }),
+        },
+      }),
+    );
+    for (const input of inputs) client.track(input);
+    const report = await client.flush();
+    expect(report.delivered).toHaveLength(10);
+    const sent = seen.flatMap((r) => r.text.slice(r.text.indexOf('[') + 1, r.text.lastIndexOf(']')).split(/,(?=\{"id")/));
+    expect(sent).toEqual(inputs.map((input) => JSON.stringify(buildEvent(input, { now: NOW }))));
   });
 
   it('sends the caller\'s id verbatim, as buildEvent does, and refuses the removed key', () => {

@@ -40,8 +40,10 @@ export class Waiters {
 }
 
 /**
- * The default: a bounded in-memory queue, drained whole by each flush. Queued events hold their
- * hashed identifiers packed (see {@link UserPacker}): less than half the memory per queued event.
+ * The default: a bounded in-memory queue, drained whole by each flush. Events queued behind a full
+ * request's worth (`maxBatchEvents`) hold their hashed identifiers packed (see {@link UserPacker}):
+ * a backlog (the API down, a burst) takes ~30 % less memory per event, while the events of the next
+ * request, which leave soon, cost no packing.
  */
 export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run): Pipeline {
   const queue = new EventQueue(o.maxQueueSize);
@@ -50,7 +52,7 @@ export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run)
   return {
     push(event) {
       const pushed = queue.push(event);
-      if (pushed === 'queued') packer.pack(event);
+      if (pushed === 'queued' && queue.size > o.maxBatchEvents) packer.pack(event);
       return pushed;
     },
     room: () => (queue.size < o.maxQueueSize ? Promise.resolve() : waiters.wait()),
