@@ -75,11 +75,10 @@ async function throughput(server, n, rounds) {
   for (let r = 0; r < rounds; r++) {
     const order = RUNS.map((_, i) => RUNS[(i + r * 3) % RUNS.length]);
     const rates = {};
-    // No forced GC between runs: a full `gc()` before each run made V8 re-optimize the senders' code
-    // every run (668 optimizations in 6 rounds of raw/send/track against 414 without), which no
-    // server sees and which costs an SDK more the more code it runs per event (raw fetch 3.9 → 2.9
-    // µs/event, ours send 9.0 → 5.5). The rotation already spreads one sender's garbage over the others.
-    for (const run of order) rates[run.key] = await one(run, n);
+    for (const run of order) {
+      globalThis.gc?.();
+      rates[run.key] = await one(run, n);
+    }
     perRound.push(rates);
   }
   return perRound;
