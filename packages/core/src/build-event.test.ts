@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import vectors from './__fixtures__/vectors.json' with { type: 'json' };
-import { buildEvent, inputNamesOf } from './build-event.js';
+import { buildEvent, buildEventWithoutUser, inputNamesOf } from './build-event.js';
 import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
 import { CapiValidationError } from './errors.js';
 import { nobleSha256Hex } from './hash.js';
@@ -409,14 +409,44 @@ describe('buildEvent: inputs an audit found mishandled', () => {
 });
 
 describe('inputNamesOf', () => {
-  it('reads, for data and for items, exactly the input names of the wire keys, in wire order', () => {
+  it('gives, for data and for items, the input names of the wire keys, in wire order', () => {
     for (const keys of [DATA_KEYS, ITEM_KEYS]) {
       const names = inputNamesOf(keys);
-      const reads: PropertyKey[] = [];
-      const values = names.read(new Proxy({}, { get: (_, key) => (reads.push(key), `v:${String(key)}`) }));
-      expect(reads).toEqual(names.names);
-      expect(values).toEqual(names.names.map((name) => `v:${name}`));
       expect(names.wires).toEqual([...keys]);
+      expect(names.names).toEqual([...keys].map((wire) => wire.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())));
     }
+  });
+});
+
+describe('reading the input', () => {
+  it('reads data fields in wire order, money where amount sits, items where contents sits', () => {
+    const reads: string[] = [];
+    const spy = <T extends object>(target: T, label: string): T =>
+      new Proxy(target, { get: (t, key) => (typeof key === 'string' && reads.push(`${label}${key}`), Reflect.get(t, key)) });
+    const item = spy({ id: 'sku', value: '1.00' }, 'item.');
+    buildEvent({ type: 'order_created', id: 'o', sourceUrl: 'https://shop.example/', data: spy({ value: '1.00', currency: 'USD', contents: [item] }, 'data.') }, { now: NOW });
+    const fields = new Set(['type', 'amount', 'value', 'currency', 'contents', 'planId']);
+    const dataReads = reads.filter((r) => r.startsWith('data.') && fields.has(r.slice(5)));
+    // As the builder has always read them (money reads value, amount and currency itself).
+    expect(dataReads).toEqual(['data.type', 'data.type', 'data.amount', 'data.value', 'data.amount', 'data.currency', 'data.currency', 'data.currency', 'data.contents', 'data.planId']);
+    // The items are read after contents and before planId.
+    expect(reads.indexOf('item.id')).toBeGreaterThan(reads.indexOf('data.contents'));
+    expect(reads.indexOf('item.id')).toBeLessThan(reads.indexOf('data.planId'));
+  });
+
+  it('keeps the issues of the fields read before a getter that throws', () => {
+    const data = { value: 'abc', currency: 'USD', get planId(): string { throw new Error('boom'); } };
+    try {
+      buildEvent({ type: 'subscription_created', id: 'e1', sourceUrl: 'https://shop.example/', data } as never, { now: NOW });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as CapiValidationError).issues.map((i) => `${i.path}:${i.code}`)).toEqual(['data.value:invalid_format', ':unreadable']);
+    }
+  });
+
+  it('reads options.hasher before anything else, and buildEventWithoutUser never reads it', () => {
+    const thrower = { now: NOW, get hasher(): never { throw new Error('nope'); } };
+    expect(() => buildEvent({ type: 'page_viewed', sourceUrl: 'https://shop.example/' }, thrower)).toThrow('nope');
+    expect(buildEventWithoutUser({ type: 'page_viewed', sourceUrl: 'https://shop.example/' }, thrower as never).type).toBe('page_viewed');
   });
 });

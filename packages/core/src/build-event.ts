@@ -76,7 +76,9 @@ const inputKeysSeen: KeysSeen = { last: undefined };
  *   included); never anything else
  */
 export function buildEvent(input: EventInput, options?: BuildEventOptions): WireEvent {
-  return build(input, options, USER_STEP);
+  // Read first, outside build's guard, as it always was: a throwing `hasher` getter is the caller's bug.
+  const hasher = options?.hasher;
+  return build(input, options, USER_STEP, hasher);
 }
 
 // One step for every call (it was an object and a closure per event, user or not).
@@ -102,7 +104,7 @@ export function buildEventWithoutUser(input: EventInput, options?: BuildOptions)
   return build(input, options);
 }
 
-function build(input: unknown, options: BuildOptions | undefined, user?: UserStep): WireEvent {
+function build(input: unknown, options: BuildOptions | undefined, user?: UserStep, hasher?: Hasher): WireEvent {
   const issues: Issue[] = [];
   const warnings: Issue[] = [];
   const clock = options?.now;
@@ -117,7 +119,7 @@ function build(input: unknown, options: BuildOptions | undefined, user?: UserSte
     // Only reading the input may throw (a hostile getter or proxy). The original exception rides
     // along as `cause` so that a real bug is not hidden behind `unreadable`.
     try {
-      event = assemble(input, now, user, issues, warnings, (options as BuildEventOptions | undefined)?.hasher);
+      event = assemble(input, now, user, issues, warnings, hasher);
     } catch (cause) {
       failure = { cause };
       addIssue(issues, '', 'unreadable', 'could not be read');
@@ -211,10 +213,11 @@ function buildData(data: unknown, shape: string | undefined, issues: Issue[]): u
 function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: number, issues: Issue[], fallback: unknown, shape?: string): Obj {
   const out: Obj = {};
   const names = inputNamesOf(keys);
-  const values = names.read(src);
+  // Each field is read when its turn comes (money reads its own): a getter that throws then ends the
+  // build after the issues of the fields before it, as a caller reading in this order would expect.
   for (let k = 0; k < names.wires.length; k++) {
     const wire = names.wires[k] as string;
-    const value = values[k];
+    const value = src[names.names[k] as string];
     if (wire === 'type') out.type = shape ?? value ?? 'custom';
     else if (wire === 'amount') money(src, out, prefix, index, issues, fallback);
     else if (wire === 'contents' && Array.isArray(value)) {
@@ -262,15 +265,7 @@ interface InputNames {
   /** `inputs` and `value`: the keys the builder reads. */
   known: ReadonlySet<string>;
   seen: KeysSeen;
-  /** The values of `names` in `src`, in order. */
-  read: (src: Obj) => unknown[];
 }
-
-// The values of the input names of DATA_KEYS and ITEM_KEYS, in order, each read by its name: a
-// read by a computed name was a third of convert (most names are absent from an input, and such a
-// read takes the slow path). build-event.test.ts checks that each reads exactly `names`, in order.
-const readData = (s: Obj): unknown[] => [s.type, s.amount, s.currency, s.contents, s.planId];
-const readItem = (s: Obj): unknown[] => [s.id, s.groupId, s.name, s.contentType, s.quantity, s.amount, s.currency, s.variantDict];
 
 // Computed once per key set (there are two): `convert` runs for every event and every item, and a
 // regex replace per key was over half of its time.
@@ -282,8 +277,7 @@ export function inputNamesOf(keys: ReadonlySet<string>): InputNames {
   if (names === undefined) {
     const wires = [...keys];
     const inputs = wires.map(toCamel);
-    const read = keys === DATA_KEYS ? readData : keys === ITEM_KEYS ? readItem : (src: Obj) => inputs.map((name) => src[name]);
-    names = { wires, names: inputs, inputs: new Set(inputs), known: new Set([...inputs, 'value']), seen: { last: undefined }, read };
+    names = { wires, names: inputs, inputs: new Set(inputs), known: new Set([...inputs, 'value']), seen: { last: undefined } };
     inputNames.set(keys, names);
   }
   return names;

@@ -106,8 +106,14 @@ export function countIssueCode(value: unknown): 'invalid_type' | 'not_integer' |
 
 /** An uppercase ISO 4217 code of the pinned table. */
 export const checkCurrency: Check = (value, path, issues) => {
-  if (!isKnownCurrency(value)) addIssue(issues, path, 'unknown_currency', 'must be an uppercase ISO 4217 code');
+  const code = currencyIssueCode(value);
+  if (code) addIssue(issues, path, code, 'must be an uppercase ISO 4217 code');
 };
+
+/** The code of the {@link checkCurrency} rule that `value` breaks, or `undefined`. */
+export function currencyIssueCode(value: unknown): 'unknown_currency' | undefined {
+  return isKnownCurrency(value) ? undefined : 'unknown_currency';
+}
 
 /**
  * True when `JSON.stringify` would keep `value` faithfully and cannot throw on it: strings, finite

@@ -1,7 +1,6 @@
 /** Rules of `data` and its `contents[]` items (spec §6). */
 import { addIssue } from './errors.js';
-import { isKnownCurrency } from './currency.js';
-import { allKnown, type KeysSeen, checkCount, checkCurrency, checkText, countIssueCode, isJsonValue, isPlainObject, textIssueCode } from './validate-common.js';
+import { allKnown, type KeysSeen, checkCount, checkCurrency, checkText, countIssueCode, currencyIssueCode, isJsonValue, isPlainObject, textIssueCode } from './validate-common.js';
 import type { DataShape, Issue } from './types.js';
 
 /** The wire keys of `data` and of a `contents[]` item, in wire order (the builder emits this order). */
@@ -87,6 +86,6 @@ function checkMoney(obj: Record<string, unknown>, p: string, i: number, issues: 
   const at = i < 0 ? p : undefined;
   if (amount !== undefined && countIssueCode(amount)) checkCount(amount, (at ?? itemPath(p, i)) + 'amount', issues);
   if (currency !== undefined) {
-    if (!isKnownCurrency(currency)) checkCurrency(currency, (at ?? itemPath(p, i)) + 'currency', issues);
+    if (currencyIssueCode(currency)) checkCurrency(currency, (at ?? itemPath(p, i)) + 'currency', issues);
   } else if (amount !== undefined && !inherited) addIssue(issues, (at ?? itemPath(p, i)) + 'currency', 'required', 'is required with amount');
 }
