@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINGERPRINT, fingerprint, IDS_PER_GENERATION, RecentIds } from './recent-ids.js';
+import { FINGERPRINT, fingerprint, IDS_PER_GENERATION, RecentIds, Table } from './recent-ids.js';
 
 const SERVER = 1;
 const RELAY = 2;
@@ -102,5 +102,28 @@ describe('RecentIds', () => {
     expect(repeats(first)).toBeLessThan(60);
     expect(repeats(second)).toBeLessThan(60);
     expect(pairs.size).toBe(n);
+  });
+});
+
+describe('ids that land on one slot (crafted by a client of the relay)', () => {
+  it('walk at most 256 slots: past that an id is not remembered, and nothing else is disturbed', () => {
+    const table = new Table(4096);
+    let stored = 0;
+    // Every id with the same slot half: linear probing would chain all 3 000 of them.
+    for (let b = 1; b <= 3000; b++) {
+      const slot = table.find(7, b);
+      if (slot >= 0) throw new Error('a new id was found');
+      if (slot === Number.MIN_SAFE_INTEGER) continue;
+      table.put(-1 - slot, 7, b, 1);
+      stored++;
+    }
+    expect(stored).toBe(257);
+    // Those stored are still found; an unrelated id still goes where it belongs.
+    expect(table.find(7, 1)).toBeGreaterThanOrEqual(0);
+    expect(table.find(7, 257)).toBeGreaterThanOrEqual(0);
+    expect(table.find(7, 258)).toBe(Number.MIN_SAFE_INTEGER);
+    expect(table.find(2000, 1)).toBe(-1 - 2000);
+    // Doubling keeps what fits.
+    expect(table.doubled().count).toBe(257);
   });
 });

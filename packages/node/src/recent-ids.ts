@@ -6,9 +6,19 @@ export const IDS_PER_GENERATION = 50_000;
 const MIN_SLOTS = 64;
 /** Share of a table's slots in use above which it doubles: 50 000 ids fit in 65 536 slots. */
 const MAX_LOAD = 0.78;
+/**
+ * Slots a lookup walks at most. Linear probing at the load above walks ~10 on average and rarely
+ * past 100; ids crafted to land on one slot (a relay takes ids from any browser) would make every
+ * lookup walk all of them. Past this many, an id is not remembered (it counts as new): the coverage
+ * figures may be off under such an attack, `track` stays fast.
+ */
+const MAX_PROBES = 256;
+/** What {@link Table.find} answers when it gave up after {@link MAX_PROBES} slots. */
+const NO_ROOM = Number.MIN_SAFE_INTEGER;
 
 /** One generation: an open-addressing (linear probing) table of 64-bit fingerprints and their source bits. */
-class Table {
+/** @internal Exported for recent-ids.test.ts. */
+export class Table {
   readonly mask: number;
   /** Per slot, the fingerprint's two 32-bit halves: `[2 * slot]` picks the slot, `[2 * slot + 1]` verifies. */
   readonly keys: Int32Array;
@@ -22,12 +32,16 @@ class Table {
     this.bits = new Uint8Array(slots);
   }
 
-  /** The slot holding (`a`, `b`), or `-1 - slot` of the empty slot where it would go. */
+  /**
+   * The slot holding (`a`, `b`), or `-1 - slot` of the empty slot where it would go, or
+   * {@link NO_ROOM} when neither turned up within {@link MAX_PROBES} slots.
+   */
   find(a: number, b: number): number {
     const { keys, bits, mask } = this;
     let slot = a & mask;
-    while (bits[slot] !== 0) {
+    for (let probes = 0; bits[slot] !== 0; probes++) {
       if (keys[2 * slot] === a && keys[2 * slot + 1] === b) return slot;
+      if (probes === MAX_PROBES) return NO_ROOM;
       slot = (slot + 1) & mask;
     }
     return -1 - slot;
@@ -49,7 +63,8 @@ class Table {
       if (bits === 0) continue;
       const a = this.keys[2 * slot]!;
       const b = this.keys[2 * slot + 1]!;
-      next.put(-1 - next.find(a, b), a, b, bits);
+      const free = next.find(a, b);
+      if (free !== NO_ROOM) next.put(-1 - free, a, b, bits);
     }
     return next;
   }
@@ -67,14 +82,27 @@ function fmix(h: number): number {
 export const FINGERPRINT = new Int32Array(2);
 
 /**
+ * A random start for both hashes, drawn once per process: which ids share a slot cannot be worked
+ * out ahead of time (the walk cap above bounds the cost if they are anyway).
+ */
+const SEED = (() => {
+  const seed = new Int32Array(2);
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Int32Array) => Int32Array } }).crypto;
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(seed);
+  else for (let i = 0; i < 2; i++) seed[i] = (Math.random() * 0x100000000) | 0;
+  return seed;
+})();
+
+/**
  * The 64-bit fingerprint of (`name`, `id`) into {@link FINGERPRINT}: two independent 32-bit hashes
- * (FNV-1a and MurmurHash3's mixing, each finished by MurmurHash3's finalizer) in one pass over the
+ * (FNV-1a and MurmurHash3's mixing, each from a random per-process start and finished by
+ * MurmurHash3's finalizer) in one pass over the
  * name's UTF-16 code units, a separator no code unit can equal (so no name and id split the same
  * characters differently into the same sequence) and the id's code units.
  */
 export function fingerprint(name: string, id: string): void {
-  let a = 0x811c9dc5;
-  let b = 0x3c6ef372;
+  let a = 0x811c9dc5 ^ SEED[0]!;
+  let b = 0x3c6ef372 ^ SEED[1]!;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
@@ -109,7 +137,8 @@ export function fingerprint(name: string, id: string): void {
  * **Fingerprints, not ids.** An id is kept as a 64-bit fingerprint of (dedupe name, id)
  * ({@link fingerprint}): two independent 32-bit hashes, one placing it in the table and one
  * verifying it. Two ids with the same fingerprint would count as one; with 100 000 ids remembered
- * the odds that any two of them collide are about 3 in 10¹⁰.
+ * the odds that any two of them collide are about 3 in 10¹⁰. A lookup walks at most 256 slots: ids
+ * crafted to pile onto one slot are then not remembered, instead of slowing every `track` down.
  */
 export class RecentIds implements IdSources {
   private current: Table = new Table(MIN_SLOTS);
@@ -142,7 +171,7 @@ export class RecentIds implements IdSources {
       this.current = table = table.doubled();
       slot = table.find(a, b);
     }
-    table.put(-1 - slot, a, b, before | bits);
+    if (slot !== NO_ROOM) table.put(-1 - slot, a, b, before | bits);
     return before;
   }
 
