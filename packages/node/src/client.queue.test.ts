@@ -16,10 +16,32 @@ const lead = (id: string, extra: Partial<EventInput> = {}): EventInput => ({
   ...extra,
 });
 
+const warnedLead = (id: string, user: Record<string, unknown>) => ({ type: 'lead_created', id, sourceUrl: 'https://shop.example/', user: { email: ['a@example.com'], ...user } }) as EventInput;
+
 /** Lets queued microtasks and msw responses run. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe('track and the queue', () => {
+  it('keeps each warned event its own warnings, with a hook that tracks again and a build that throws', async () => {
+    mockApi();
+    const contexts: ErrorContext[] = [];
+    let nested = 0;
+    const client = createClient({
+      ...baseOptions(),
+      onError: (_e, ctx) => {
+        contexts.push(ctx);
+        if (ctx.reason === 'warning' && nested++ === 0) {
+          expect(() => client.track(warnedLead('bad', { email: ['not-an-email'], city: 'é'.repeat(200) }))).toThrow();
+          client.track(warnedLead('inner', { city: 'y'.repeat(200) }));
+        }
+      },
+    });
+    client.track(warnedLead('outer', { city: 'x'.repeat(200) }));
+    client.track(warnedLead('next', { postalCode: '!!!' }));
+    const warned = contexts.filter((c) => c.reason === 'warning').map((c) => (c as { warnings: Array<{ id: string; warnings: Array<{ path: string }> }> }).warnings.map((w) => [w.id, w.warnings.map((i) => i.path)]));
+    expect(warned).toEqual([[['outer', ['user.city']]], [['inner', ['user.city']]], [['next', ['user.postalCode']]]]);
+    await client.flush();
+  });
   it('builds the event, returns its id and sends nothing before a flush trigger', async () => {
     const seen = mockApi();
     const client = createClient({ ...baseOptions(), flushAt: 3 });

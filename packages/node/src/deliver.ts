@@ -18,6 +18,8 @@ export interface DeliveryContext {
   sleep: Sleep;
   random: () => number;
   now: () => number;
+  /** True for events a caller handed over (`send()`): every batch is serialized before the first request. */
+  serializeAhead?: boolean;
   /** Outer deadline (clock ms) and its signal, e.g. from `shutdown({ timeoutMs })`. */
   outer?: { deadline: number; signal: AbortSignal; reason: DropReason };
   /** A request succeeded. */
@@ -32,19 +34,19 @@ type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
  * Delivers `events` in batches (count and byte caps), one request at a time. Retryable failures
  * are retried with backoff under the batch deadline; a batch refused as a whole (400/422/413) is
  * bisected until the offending events are isolated, so every valid event still gets delivered.
- * Each chunk of `maxEvents` is serialized just before it is sent, so a large delivery holds one
- * request body at a time. Never throws: the outcome is the report.
+ * Never throws: the outcome is the report.
+ *
+ * Events of the queue or the store, which nothing outside the client can reach, are serialized a
+ * chunk of `maxEvents` at a time, just before its request: a large delivery holds one request body,
+ * not all of them. Events a caller handed to `send()` (`ctx.serializeAhead`) are all serialized
+ * before the first request: the caller may change its objects once `send()` awaits, and what is
+ * sent must be what was validated.
  */
 export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext): Promise<SendReport> {
   const report = emptyReport();
-  let authFailure: Failure | undefined;
-  for (let start = 0; start < events.length; start += ctx.limits.maxEvents) {
-    const chunk = events.slice(start, start + ctx.limits.maxEvents);
-    if (authFailure !== undefined) {
-      // The key or the pixel was refused: the remaining events would be refused the same way.
-      rejectFailure(report, ctx, chunk, authFailure);
-      continue;
-    }
+  const chunks: WireEvent[][] = [];
+  for (let start = 0; start < events.length; start += ctx.limits.maxEvents) chunks.push(events.slice(start, start + ctx.limits.maxEvents));
+  const prepare = (chunk: WireEvent[]): Batch[] => {
     const { batches, oversized } = splitSerializable(chunk, ctx, report);
     for (const e of oversized) {
       const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
@@ -55,8 +57,17 @@ export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext
       };
       reject(report, ctx, [e], 'too_large', new CapiValidationError([issue]), { issues: [issue] });
     }
+    return batches;
+  };
+  const prepared = ctx.serializeAhead === true ? chunks.map(prepare) : undefined;
+  let authFailure: Failure | undefined;
+  for (let i = 0; i < chunks.length; i++) {
+    // Still cut after a refused key or pixel: an event too large or not serializable is reported
+    // for what it is (it can never be sent), not as refused.
+    const batches = prepared?.[i] ?? prepare(chunks[i] as WireEvent[]);
     for (const batch of batches) {
       if (authFailure !== undefined) {
+        // The key or the pixel was refused: the remaining batches would be refused the same way.
         rejectFailure(report, ctx, batch.events, authFailure);
         continue;
       }

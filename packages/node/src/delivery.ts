@@ -7,11 +7,13 @@ import type { Reporter } from './reporter.js';
 import { mergeReport, type RejectedEvent, type SendReport } from './report.js';
 
 /**
- * Delivers built events and merges the outcome into a report. With `stored`, the events come from
+ * Delivers built events and merges the outcome into a report. `from` says whose events they are:
+ * `'send'` (the default), a caller's, serialized all before the first request; `'queue'` and
+ * `'store'`, the client's own, serialized a request at a time. With `'store'`, the events come from
  * the client's store: those not delivered for a transient cause are marked `kept` before any hook
  * sees them (they stay in the store and go out again later).
  */
-export type Run = (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport, outer: Lifetime, stored?: boolean) => Promise<SendReport>;
+export type Run = (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport, outer: Lifetime, from?: 'send' | 'queue' | 'store') => Promise<SendReport>;
 
 /** A transient failure: the event stays in a store to be delivered again (network, deadlines, 408/429/5xx). */
 export function isTransient(r: RejectedEvent): boolean {
@@ -31,9 +33,10 @@ export function createDelivery(o: ResolvedOptions, reporter: Reporter): Run {
     return e;
   };
   const transport = { url: o.url, apiKey: o.apiKey, pixelId: o.pixelId, fetch: o.fetch, timeoutMs: o.timeoutMs, now: o.now };
-  const context = (validateOnly: boolean | undefined, outer: Lifetime, stored: boolean): DeliveryContext => ({
+  const context = (validateOnly: boolean | undefined, outer: Lifetime, from: 'send' | 'queue' | 'store'): DeliveryContext => ({
     transport,
     envelope: envelope(validateOnly),
+    serializeAhead: from === 'send',
     limits: { maxEvents: o.maxBatchEvents, maxBytes: o.maxBatchBytes },
     backoff: { initialDelayMs: o.retryInitialDelayMs, maxDelayMs: o.retryMaxDelayMs, retryAfterMaxMs: o.retryAfterMaxMs },
     maxRetries: o.maxRetries,
@@ -44,17 +47,17 @@ export function createDelivery(o: ResolvedOptions, reporter: Reporter): Run {
     outer,
     onDelivered: (events, status, requestId) => reporter.delivered(events, status, requestId, validateOnly === true),
     onRejected: (error, rejected) => {
-      if (stored) for (const r of rejected) if (isTransient(r)) r.kept = true;
+      if (from === 'store') for (const r of rejected) if (isTransient(r)) r.kept = true;
       reporter.rejected(error, rejected);
     },
   });
   const { counters } = reporter;
-  return async (items, validateOnly, report, outer, stored = false) => {
+  return async (items, validateOnly, report, outer, from = 'send') => {
     if (items.length === 0) return report;
     reporter.unattributable(items);
     counters.inFlight += items.length;
     try {
-      const delivered = await deliver(items, context(validateOnly, outer, stored));
+      const delivered = await deliver(items, context(validateOnly, outer, from));
       counters.requests += delivered.requests;
       counters.retries += delivered.retries;
       return mergeReport(report, delivered);

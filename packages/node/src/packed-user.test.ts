@@ -1,7 +1,14 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildEvent, sha256Hex, type WireEvent } from '@x/openai-capi-core';
 import { UserPacker } from './packed-user.js';
+import { memoryPipeline } from './pipeline.js';
+import { resolveOptions } from './options.js';
+import { createReporter } from './reporter.js';
+import { emptyReport } from './report.js';
+import { baseOptions } from './__tests__/helpers.js';
+
+const packedEvent = (i: number, user: unknown) => ({ id: `o${i}`, type: 'order_created', timestamp_ms: 1, data: { type: 'contents' }, user }) as WireEvent;
 
 const hex = (text: string) => sha256Hex(text);
 
@@ -115,5 +122,29 @@ describe('UserPacker', () => {
         expect(JSON.stringify(roundTrip(packer, user, false))).toBe(expected);
       }),
     );
+  });
+});
+
+describe('UserPacker in the queue', () => {
+  it('packs every user, also those whose digests would straddle two chunks', () => {
+    const packer = new UserPacker();
+    // 3 digests = 192 bytes: 341⅓ per 64 KiB chunk, so every 342nd user would straddle.
+    const users = Array.from({ length: 2000 }, (_, i) => ({ emails_sha256: [sha256Hex(`e${i}`)], external_ids_sha256: [sha256Hex(`x${i}`), sha256Hex(`y${i}`)] }));
+    const events = users.map((u, i) => packedEvent(i, u));
+    for (const e of events) packer.pack(e);
+    expect(events.filter((e, i) => e.user === users[i]).map((e) => e.id)).toEqual([]);
+  });
+
+  it('resets the arena at each drain (else it grows with every flush)', async () => {
+    const reset = vi.spyOn(UserPacker.prototype, 'reset');
+    const { options: o } = resolveOptions({ ...baseOptions(), maxBatchEvents: 1 });
+    const reporter = createReporter(o, { error() {}, warn() {}, info() {}, debug() {} });
+    const pipeline = memoryPipeline(o, reporter, async (_items, _v, report) => report);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) pipeline.push(packedEvent(round * 10 + i, { emails_sha256: [sha256Hex(`${round}-${i}`)] }));
+      await pipeline.drain({ outer: { deadline: Infinity, signal: new AbortController().signal, reason: 'timeout' } } as never, emptyReport());
+    }
+    expect(reset).toHaveBeenCalledTimes(3);
+    reset.mockRestore();
   });
 });

@@ -69,7 +69,7 @@ export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run)
       }
       waiters.wake();
       const { fresh } = withoutStale(items, o.now(), report, reporter);
-      return run(fresh, o.validateOnly, report, window.outer);
+      return run(fresh, o.validateOnly, report, window.outer, 'queue');
     },
     close: async () => {
       waiters.wake();

@@ -44,7 +44,7 @@ export function storePipeline(o: ResolvedOptions, reporter: Reporter, run: Run, 
     const refOf = new Map(loaded.map((s) => [s.event, s.ref]));
     const ref = (e: WireEvent) => refOf.get(e) as string;
     const { fresh, stale } = withoutStale(loaded.map((s) => s.event), o.now(), report, reporter);
-    const part = await run(fresh, o.validateOnly, emptyReport(), window.outer, true);
+    const part = await run(fresh, o.validateOnly, emptyReport(), window.outer, 'store');
     const failed = new Set(part.rejected.map((r) => r.event));
     await store.markDelivered(fresh.filter((e) => !failed.has(e)).map(ref));
     await store.markRejected([...stale, ...part.rejected.filter((r) => r.kept !== true).map((r) => r.event)].map(ref));
