@@ -93,7 +93,7 @@ describe('UserPacker', () => {
     expect(packer.holding).toBe(false);
   });
 
-  it('tells shapes apart by key order and value counts, and stops learning shapes after 32', () => {
+  it('tells shapes apart by key order and value counts, and stops learning shapes after 32 until a drain', () => {
     const packer = new UserPacker();
     const a = { emails_sha256: [hex('1')], external_ids_sha256: [hex('2')] };
     const b = { external_ids_sha256: [hex('2')], emails_sha256: [hex('1')] };
@@ -103,6 +103,10 @@ describe('UserPacker', () => {
       const user = { [`k${i}`]: 1, emails_sha256: [hex(String(i))] };
       expect(JSON.stringify(roundTrip(packer, user, i < 29))).toBe(JSON.stringify(user));
     }
+    // A drain forgets the shapes once they ran out: new ones are packed again.
+    packer.reset();
+    const later = { k99: 1, emails_sha256: [hex('99')] };
+    expect(JSON.stringify(roundTrip(packer, later, true))).toBe(JSON.stringify(later));
   });
 
   it('round-trips any user-like object exactly (property)', () => {

@@ -89,6 +89,9 @@ export class UserPacker {
   /** Call once every packed event was unpacked (the queue was drained): the arena is reused from its start. */
   reset(): void {
     this.used = 0;
+    // Nothing packed refers to a layout any more: a queue whose users came in more shapes than
+    // MAX_LAYOUTS learns anew, instead of leaving new shapes unpacked for good.
+    if (this.layouts.length >= MAX_LAYOUTS) this.layouts = [];
     if (this.chunks.length > KEEP_CHUNKS) this.chunks.length = KEEP_CHUNKS;
   }
 
