@@ -57,7 +57,7 @@ describe('RecentIds', () => {
     expect(ids.size).toBeLessThanOrEqual(2 * G);
   });
 
-  it('handles 300 000 distinct ids in bounded space, and the last 50 000 are remembered', () => {
+  it('handles 300 000 distinct ids in bounded space, and the last 50 000 are remembered', { timeout: 60_000 }, () => {
     const ids = new RecentIds();
     const n = 300_000;
     let fresh = 0;
@@ -84,7 +84,7 @@ describe('RecentIds', () => {
     expect(ids.slots).toBe(128); // doubled past 78 % full
   });
 
-  it('fingerprints 400 000 ids with two 32-bit halves that never collide together', () => {
+  it('fingerprints 400 000 ids with two 32-bit halves that never collide together', { timeout: 60_000 }, () => {
     const n = 400_000;
     const first = new Int32Array(n);
     const second = new Int32Array(n);

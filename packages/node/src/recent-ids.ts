@@ -82,27 +82,31 @@ function fmix(h: number): number {
 export const FINGERPRINT = new Int32Array(2);
 
 /**
- * A random start for both hashes, drawn once per process: which ids share a slot cannot be worked
- * out ahead of time (the walk cap above bounds the cost if they are anyway).
+ * A random start for both hashes, drawn once per process at the first fingerprint: which ids share
+ * a slot cannot be worked out ahead of time (the walk cap above bounds the cost if they are anyway).
+ * Drawn lazily: workerd refuses random values at a module's top level, and a client may be created there.
  */
-const SEED = (() => {
-  const seed = new Int32Array(2);
+let seed: Int32Array | undefined;
+
+function drawSeed(): Int32Array {
+  const drawn = new Int32Array(2);
   const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Int32Array) => Int32Array } }).crypto;
-  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(seed);
-  else for (let i = 0; i < 2; i++) seed[i] = (Math.random() * 0x100000000) | 0;
-  return seed;
-})();
+  if (typeof crypto?.getRandomValues === 'function') crypto.getRandomValues(drawn);
+  else for (let i = 0; i < 2; i++) drawn[i] = (Math.random() * 0x100000000) | 0;
+  return drawn;
+}
 
 /**
  * The 64-bit fingerprint of (`name`, `id`) into {@link FINGERPRINT}: two independent 32-bit hashes
  * (FNV-1a and MurmurHash3's mixing, each from a random per-process start and finished by
- * MurmurHash3's finalizer) in one pass over the
- * name's UTF-16 code units, a separator no code unit can equal (so no name and id split the same
- * characters differently into the same sequence) and the id's code units.
+ * MurmurHash3's finalizer) in one pass over the name's UTF-16 code units, a separator no code unit
+ * can equal (so no name and id split the same characters differently into the same sequence) and
+ * the id's code units.
  */
 export function fingerprint(name: string, id: string): void {
-  let a = 0x811c9dc5 ^ SEED[0]!;
-  let b = 0x3c6ef372 ^ SEED[1]!;
+  seed ??= drawSeed();
+  let a = 0x811c9dc5 ^ seed[0]!;
+  let b = 0x3c6ef372 ^ seed[1]!;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
