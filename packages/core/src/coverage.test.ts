@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCoverageTally, MATCH_KEYS, type IdSources, type WireEvent } from '@x/openai-capi-core';
-
-const HASH = 'a'.repeat(64);
-const base: WireEvent = {
-  id: 'e1',
-  type: 'order_created',
-  timestamp_ms: 1_773_892_860_000,
-  action_source: 'web',
-  source_url: 'https://shop.example/',
-  data: { type: 'contents' },
-};
+import { createCoverageTally, MATCH_KEYS, type IdSources } from '@x/openai-capi-core';
+import { BARE_EVENT as base, HASH } from './__fixtures__/events.js';
 
 describe('createCoverageTally', () => {
   it('counts deliveries by source and the share carrying each match key, none included', () => {

@@ -1,5 +1,5 @@
 /** Test helpers for the validation suites (not part of the public API). */
-import type { EventValidationResult, ValidationResult } from '../types.js';
+import type { EventValidationResult, ValidationResult, WireEvent } from '../types.js';
 
 /** The frozen clock of the golden vectors (`vectors.json` `now_ms`). */
 export const NOW = 1_773_892_860_000;
@@ -16,7 +16,19 @@ export function order(): Record<string, unknown> {
   };
 }
 
-/** `path:code` of every issue (empty when valid). */
+/** A SHA-256-shaped value (64 lowercase hex characters) for user lists. */
+export const HASH = 'a'.repeat(64);
+
+/** A valid wire event with no match key at all (no oppref, no user): tests add the keys they count. */
+export const BARE_EVENT: WireEvent = {
+  id: 'e1',
+  type: 'order_created',
+  timestamp_ms: NOW,
+  action_source: 'web',
+  source_url: 'https://shop.example/',
+  data: { type: 'contents' },
+};
+
 /**
  * `path:code` of every rule broken: the issues that reject and the warnings (invalid optional
  * fields, spec §10) alike, so rule tests read the same in strict and lenient mode. Which of them
