@@ -12,7 +12,7 @@ import { minorUnitsOf } from './minor-units.js';
 import { dataShapeOf, isEventType } from './schema.js';
 import { hashUser } from './user.js';
 import { allKnown, isObject, isPlainContainer, isPlainObject, setOwn, type KeysSeen, type Obj } from './validate-common.js';
-import { DATA_KEYS, ITEM_KEYS } from './validate-data.js';
+import { DATA_KEYS, ITEM_KEYS, itemPath } from './validate-data.js';
 import { checkEventSafely, clockOf, type CheckUser } from './validate-event.js';
 import { splitIssues, withoutOptional } from './optional-fields.js';
 import type { ClockOptions, EventInput, Hasher, Issue, UserInput, WireEvent } from './types.js';
@@ -208,7 +208,7 @@ function buildData(data: unknown, shape: string | undefined, issues: Issue[]): u
  * keys become snake_case, money goes through {@link money}, `data.type` is the event's `shape`
  * and `contents` items are converted in turn. Unknown keys are reported, except on custom data
  * (`shape` `custom`), which keeps them unchanged. Issue paths start with `prefix` (`data.`), or
- * for item `index` ≥ 0 with {@link itemPrefix}, built only for an issue.
+ * for item `index` ≥ 0 with {@link itemPath}, built only for an issue.
  */
 function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: number, issues: Issue[], fallback: unknown, shape?: string): Obj {
   const out: Obj = {};
@@ -229,16 +229,11 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: num
   for (const key of own) {
     if (key === 'value' || names.inputs.has(key)) continue;
     // `plan_id` next to `planId` would silently replace it.
-    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPrefix(prefix, index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
+    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPath(prefix, index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
     else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
-    else addIssue(issues, itemPrefix(prefix, index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
+    else addIssue(issues, itemPath(prefix, index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
   }
   return out;
-}
-
-/** The issue path prefix of item `index` of the data at `prefix` (`data.contents[3].`), or `prefix` itself for `index` < 0. */
-function itemPrefix(prefix: string, index: number): string {
-  return index < 0 ? prefix : `${prefix}contents[${index}].`;
 }
 
 /**
@@ -288,17 +283,17 @@ function money(src: Obj, out: Obj, prefix: string, index: number, issues: Issue[
   const { value, amount } = src;
   const currency = typeof src.currency === 'string' ? src.currency.toUpperCase() : src.currency;
   if (value === undefined || amount !== undefined) {
-    if (value !== undefined) addIssue(issues, itemPrefix(prefix, index) + 'value', 'conflict', 'must not be given with amount');
+    if (value !== undefined) addIssue(issues, itemPath(prefix, index) + 'value', 'conflict', 'must not be given with amount');
     if (amount !== undefined) out.amount = amount;
   } else if (currency === undefined && fallback === undefined) {
-    addIssue(issues, itemPrefix(prefix, index) + 'currency', 'required', 'is required with value');
+    addIssue(issues, itemPath(prefix, index) + 'currency', 'required', 'is required with value');
   } else if (isKnownCurrency(currency ?? fallback)) {
     const code = (currency ?? fallback) as string;
     // The rule itself first: the path, the closure and the error below serve only a value it refuses.
     const minor = minorUnitsOf(value, currencyExponent(code));
     if (typeof minor === 'number') out.amount = minor;
     else {
-      const path = itemPrefix(prefix, index) + 'value';
+      const path = itemPath(prefix, index) + 'value';
       const before = issues.length;
       attempt(issues, path, () => toMinorUnits(value as number, code, path));
       const issue = issues[before];

@@ -72,9 +72,12 @@ function checkItemText(value: unknown, p: string, i: number, key: string, issues
   if (value !== undefined && textIssueCode(value)) checkText(value, itemPath(p, i) + key, issues);
 }
 
-/** The path of item `i` of the contents of the data at `p`, with a dot after it (`data.contents[3].`). */
-function itemPath(p: string, i: number): string {
-  return `${p}contents[${i}].`;
+/**
+ * The issue path prefix of item `i` of the contents of the data at `p`, with a dot after it
+ * (`data.contents[3].`), or `p` itself for `i` < 0 (the data). The builder's input paths use it too.
+ */
+export function itemPath(p: string, i: number): string {
+  return i < 0 ? p : `${p}contents[${i}].`;
 }
 
 /**
@@ -83,9 +86,8 @@ function itemPath(p: string, i: number): string {
  */
 function checkMoney(obj: Record<string, unknown>, p: string, i: number, issues: Issue[], inherited: boolean): void {
   const { amount, currency } = obj;
-  const at = i < 0 ? p : undefined;
-  if (amount !== undefined && countIssueCode(amount)) checkCount(amount, (at ?? itemPath(p, i)) + 'amount', issues);
+  if (amount !== undefined && countIssueCode(amount)) checkCount(amount, itemPath(p, i) + 'amount', issues);
   if (currency !== undefined) {
-    if (currencyIssueCode(currency)) checkCurrency(currency, (at ?? itemPath(p, i)) + 'currency', issues);
-  } else if (amount !== undefined && !inherited) addIssue(issues, (at ?? itemPath(p, i)) + 'currency', 'required', 'is required with amount');
+    if (currencyIssueCode(currency)) checkCurrency(currency, itemPath(p, i) + 'currency', issues);
+  } else if (amount !== undefined && !inherited) addIssue(issues, itemPath(p, i) + 'currency', 'required', 'is required with amount');
 }
