@@ -55,14 +55,16 @@ export interface KeysSeen {
  * set lookup per key (those lookups were a third of validating a plain event).
  */
 export function allKnown(keys: readonly string[], known: ReadonlySet<string>, seen: KeysSeen): boolean {
-  const last = seen.last;
-  if (last !== undefined && last.length === keys.length) {
-    let i = 0;
-    while (i < keys.length && keys[i] === last[i]) i++;
-    if (i === keys.length) return true;
-  }
+  if (seen.last !== undefined && sameKeys(keys, seen.last)) return true;
   for (const key of keys) if (!known.has(key)) return false;
   seen.last = keys;
+  return true;
+}
+
+/** True when two key lists hold the same strings in the same order (objects of one shape share them). */
+export function sameKeys(keys: readonly string[], last: readonly string[]): boolean {
+  if (keys.length !== last.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== last[i]) return false;
   return true;
 }
 

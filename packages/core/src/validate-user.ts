@@ -15,7 +15,7 @@ import {
   isValidIp,
 } from './user-rules.js';
 import { addIssue } from './errors.js';
-import { isPlainObject } from './validate-common.js';
+import { isPlainObject, sameKeys } from './validate-common.js';
 import type { Issue } from './types.js';
 
 /** Max values in one user list. */
@@ -54,16 +54,16 @@ export function checkUser(user: unknown, path: string, issues: Issue[]): void {
     const key = keys[k] as string;
     const rule = rules[k];
     const value = user[key];
-    if (rule === undefined) addIssue(issues, `${path}.${key}`, 'unknown_field', 'is not a user field');
+    if (rule === undefined) addIssue(issues, pathOf(path, key, -1), 'unknown_field', 'is not a user field');
     else if (value === undefined) continue;
     else if (!rule[2]) checkValue(value, rule, path, key, -1, issues);
-    else if (!Array.isArray(value)) addIssue(issues, `${path}.${key}`, 'invalid_type', 'must be an array of strings');
-    else if (value.length === 0) addIssue(issues, `${path}.${key}`, 'empty', 'must hold at least 1 value (omit it instead)');
-    else if (value.length > MAX_USER_LIST_VALUES) addIssue(issues, `${path}.${key}`, 'too_many', `must hold at most ${MAX_USER_LIST_VALUES} values`);
+    else if (!Array.isArray(value)) addIssue(issues, pathOf(path, key, -1), 'invalid_type', 'must be an array of strings');
+    else if (value.length === 0) addIssue(issues, pathOf(path, key, -1), 'empty', 'must hold at least 1 value (omit it instead)');
+    else if (value.length > MAX_USER_LIST_VALUES) addIssue(issues, pathOf(path, key, -1), 'too_many', `must hold at most ${MAX_USER_LIST_VALUES} values`);
     else {
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (value.indexOf(v) < i) addIssue(issues, `${path}.${key}[${i}]`, 'duplicate', 'must not repeat an earlier value');
+        if (value.indexOf(v) < i) addIssue(issues, pathOf(path, key, i), 'duplicate', 'must not repeat an earlier value');
         else checkValue(v, rule, path, key, i, issues);
       }
     }
@@ -77,11 +77,7 @@ let lastRules: readonly (Rule | undefined)[] = [];
 
 /** The rule of each key of `keys` (undefined for an unknown key). */
 function rulesOf(keys: readonly string[]): readonly (Rule | undefined)[] {
-  if (keys.length === lastKeys.length) {
-    let i = 0;
-    while (i < keys.length && keys[i] === lastKeys[i]) i++;
-    if (i === keys.length) return lastRules;
-  }
+  if (sameKeys(keys, lastKeys)) return lastRules;
   lastRules = keys.map((key) => RULES.get(key));
   lastKeys = keys;
   return lastRules;
@@ -94,6 +90,7 @@ function checkValue(value: unknown, rule: Rule, path: string, key: string, index
   else if (rule[3] && isSha256Hex(value)) addIssue(issues, pathOf(path, key, index), 'looks_hashed', 'must be the raw value, not a SHA-256 digest');
 }
 
+/** The path of `user[key]` at `path`, or of its entry `index` (≥ 0) in a list. */
 function pathOf(path: string, key: string, index: number): string {
   return index < 0 ? `${path}.${key}` : `${path}.${key}[${index}]`;
 }
