@@ -12,7 +12,6 @@ export class DedupeSet {
     return this.byName.get(dedupeNameOf(event))?.has(event.id) === true;
   }
 
-
   /**
    * Adds the (name, id) pair of `event` unless it is there: true when added, false when it was
    * already there (one name lookup and one set operation).
