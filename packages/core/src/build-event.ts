@@ -34,11 +34,8 @@ export interface BuildEventOptions extends BuildOptions {
   hasher?: Hasher | undefined;
 }
 
-/** The user step of the pipeline: turn `input.user` into a wire user, then check the result. */
-interface UserStep {
-  hash: (user: unknown, issues: Issue[], warnings: Issue[], hasher: Hasher | undefined) => unknown;
-  check: CheckUser;
-}
+/** The user step of the pipeline: `input.user` → a wire user (issues and warnings added to the lists). */
+type UserStep = (user: unknown, issues: Issue[], warnings: Issue[], hasher: Hasher | undefined) => unknown;
 
 const INPUT_KEYS = [
   'type', 'id', 'timestamp', 'customEventName', 'oppref', 'sourceUrl', 'keepSourceUrlQuery', 'actionSource', 'optOut', 'user', 'data',
@@ -82,14 +79,13 @@ export function buildEvent(input: EventInput, options?: BuildEventOptions): Wire
 }
 
 // One step for every call (it was an object and a closure per event, user or not).
-const USER_STEP: UserStep = {
-  hash: (user, issues, warnings, hasher) =>
-    attempt(issues, 'user', () => hashUser(user as UserInput, { ...(hasher ? { hasher } : {}), onWarning: (w) => warnings.push(w) })),
-  // What `hashUser` returns passes `checkUser` by construction: it tests each value with the same
-  // predicates (user-rules.ts), lowercases digests, and dedupes and caps each list at 3
-  // (user.property.test.ts pins it). Checking it again tested each digest a second time.
-  check: () => {},
-};
+const USER_STEP: UserStep = (user, issues, warnings, hasher) =>
+  attempt(issues, 'user', () => hashUser(user as UserInput, { ...(hasher ? { hasher } : {}), onWarning: (w) => warnings.push(w) }));
+
+// What `hashUser` returns passes `checkUser` by construction: it tests each value with the same
+// predicates (user-rules.ts), lowercases digests, and dedupes and caps each list at 3
+// (user.property.test.ts pins it). The validator is told so instead of testing each digest again.
+const USER_BUILT: CheckUser = () => {};
 
 /**
  * {@link buildEvent} without the user step, for code that never sends identities (the browser
@@ -124,7 +120,7 @@ function build(input: unknown, options: BuildOptions | undefined, user?: UserSte
       failure = { cause };
       addIssue(issues, '', 'unreadable', 'could not be read');
     }
-    if (event) checkEventSafely(event, now, '', issues, user?.check);
+    if (event) checkEventSafely(event, now, '', issues, user ? USER_BUILT : undefined);
   }
   // Spec §10: invalid optional fields (wire paths here) are left out and become warnings.
   const split = splitIssues(issues, true);
@@ -169,7 +165,7 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   if (input.user !== undefined) {
     if (!user) addIssue(issues, 'user', 'forbidden_field', 'is not allowed in buildEventWithoutUser: use buildEvent');
     else {
-      const wire = user.hash(input.user, issues, warnings, hasher);
+      const wire = user(input.user, issues, warnings, hasher);
       if (isObject(wire) && Object.keys(wire).length) event.user = wire;
     }
   }
