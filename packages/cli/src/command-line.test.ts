@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAccount, parseCommandLine, UsageError } from './command-line.js';
+import { applyAccount, parseCommandArgs, parseCommandLine, UsageError } from './command-line.js';
 
 function io() {
   const out = { stdout: '', stderr: '' };
@@ -39,5 +39,27 @@ describe('applyAccount', () => {
     const empty: { pixelId?: string; apiKey?: string } = {};
     applyAccount(empty, {}, { OPENAI_CAPI_PIXEL_ID: '', OPENAI_CAPI_API_KEY: undefined });
     expect(empty).toEqual({});
+  });
+});
+
+describe('parseCommandArgs', () => {
+  const own = { since: { type: 'string' }, replay: { type: 'boolean', default: false } } as const;
+
+  it('gives the file and the flags, the common ones with their defaults', () => {
+    expect(parseCommandArgs(['a.csv', '--since', '5', '--pixel-id', 'px'], own, 'missing the file')).toEqual({
+      file: 'a.csv',
+      values: { since: '5', 'pixel-id': 'px', replay: false, emulator: false, help: false },
+    });
+  });
+
+  it("answers 'help' to -h before any other check", () => {
+    expect(parseCommandArgs(['-h'], own, 'missing the file')).toBe('help');
+    expect(parseCommandArgs(['a', 'b', '--help'], own, 'missing the file')).toBe('help');
+  });
+
+  it('throws a UsageError for an unknown flag, no file or more than one', () => {
+    expect(() => parseCommandArgs(['a.csv', '--nope'], own, 'missing the file')).toThrow(UsageError);
+    expect(() => parseCommandArgs([], own, 'missing the file')).toThrow(new UsageError('missing the file'));
+    expect(() => parseCommandArgs(['a', 'b', 'c'], own, 'missing the file')).toThrow(new UsageError('unexpected arguments: b c'));
   });
 });

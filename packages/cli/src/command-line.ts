@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CapiValidationError, createClient, type CapiClient, type ClientOptions } from '@x/openai-capi-node';
 import type { ProgressStream } from './upload/progress.js';
 
@@ -30,6 +31,52 @@ export function parseCommandLine<T extends object>(parse: () => T | 'help', io: 
     return 0;
   }
   return args;
+}
+
+/** node:util's `ParseArgsOptionsConfig`, which @types/node 20 does not export. */
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags every command takes: the account (see {@link applyAccount}), `--emulator` and `--help`. */
+const COMMON_OPTIONS = {
+  'pixel-id': { type: 'string' },
+  'api-key': { type: 'string' },
+  endpoint: { type: 'string' },
+  emulator: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** The `parseArgs` config of a command taking `options` besides {@link COMMON_OPTIONS}. */
+interface CommandConfig<O extends ParseArgsOptionsConfig> {
+  args: string[];
+  allowPositionals: true;
+  options: typeof COMMON_OPTIONS & O;
+}
+
+/** The parsed flags of a command: those of {@link COMMON_OPTIONS} and its own, typed by `parseArgs`. */
+export type CommandValues<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<CommandConfig<O>>>['values'];
+
+/**
+ * Parses `<file> [options]`: the command's own `options` and {@link COMMON_OPTIONS}. `'help'` on
+ * `--help`; throws {@link UsageError} on a flag `parseArgs` refuses, without the file
+ * (`missingFile` is the message) or with more than one.
+ */
+export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(
+  argv: readonly string[],
+  options: O,
+  missingFile: string,
+): { file: string; values: CommandValues<O> } | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs<CommandConfig<O>>({ args: [...argv], allowPositionals: true, options: { ...COMMON_OPTIONS, ...options } });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if ((values as { help: boolean }).help) return 'help';
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError(missingFile);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  return { file, values };
 }
 
 /** The account flags both commands take; the pixel id and the key fall back to the environment. */

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { isEventType } from '@x/openai-capi-core';
 import type { EventType } from '@x/openai-capi-core';
-import { applyAccount, UsageError } from '../command-line.js';
+import { applyAccount, parseCommandArgs, UsageError } from '../command-line.js';
 import { parseOrderMap, type OrderField } from './orders.js';
 
 export const USAGE = `Usage: openai-capi reconcile <orders.csv|orders.ndjson> --ledger <store dir> [options]
@@ -45,34 +44,21 @@ export interface ReconcileArgs {
 
 /** Parses the arguments after `reconcile`; `'help'` when help was asked for. Throws {@link UsageError}. */
 export function parseReconcileArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ReconcileArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ledger: { type: 'string', multiple: true, default: [] },
-        map: { type: 'string', multiple: true, default: [] },
-        type: { type: 'string', multiple: true, default: [] },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        'max-gap': { type: 'string' },
-        replay: { type: 'boolean', default: false },
-        emulator: { type: 'boolean', default: false },
-        'pixel-id': { type: 'string' },
-        'api-key': { type: 'string' },
-        endpoint: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('missing the orders file');
-  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      ledger: { type: 'string', multiple: true, default: [] },
+      map: { type: 'string', multiple: true, default: [] },
+      type: { type: 'string', multiple: true, default: [] },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'max-gap': { type: 'string' },
+      replay: { type: 'boolean', default: false },
+    },
+    'missing the orders file',
+  );
+  if (parsed === 'help') return 'help';
+  const { file, values } = parsed;
   if (values.ledger.length === 0) throw new UsageError('--ledger: the file store directory is needed');
   let map: Map<string, OrderField>;
   try {

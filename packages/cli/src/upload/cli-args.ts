@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { isEventType, ACTION_SOURCES } from '@x/openai-capi-core';
 import type { ActionSource, EventType } from '@x/openai-capi-core';
-import { applyAccount, UsageError } from '../command-line.js';
+import { applyAccount, parseCommandArgs, UsageError } from '../command-line.js';
 import { parseMapArgs, type TargetField } from './mapping.js';
 
 export const USAGE = `Usage: openai-capi upload <file.csv|file.ndjson> [options]
@@ -46,34 +45,21 @@ export interface UploadArgs {
  * Throws {@link UsageError}.
  */
 export function parseUploadArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): UploadArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'pixel-id': { type: 'string' },
-        'api-key': { type: 'string' },
-        endpoint: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        'validate-only': { type: 'boolean', default: false },
-        emulator: { type: 'boolean', default: false },
-        map: { type: 'string', multiple: true, default: [] },
-        type: { type: 'string' },
-        currency: { type: 'string' },
-        'action-source': { type: 'string' },
-        'batch-size': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  const [file, ...extra] = positionals;
-  if (file === undefined) throw new UsageError('missing the file to upload');
-  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  const parsed = parseCommandArgs(
+    argv,
+    {
+      'dry-run': { type: 'boolean', default: false },
+      'validate-only': { type: 'boolean', default: false },
+      map: { type: 'string', multiple: true, default: [] },
+      type: { type: 'string' },
+      currency: { type: 'string' },
+      'action-source': { type: 'string' },
+      'batch-size': { type: 'string' },
+    },
+    'missing the file to upload',
+  );
+  if (parsed === 'help') return 'help';
+  const { file, values } = parsed;
 
   const dryRun = values['dry-run'];
   if (dryRun && (values.emulator || values['validate-only'])) {
