@@ -4,13 +4,17 @@
  * `/v1/sdk/events` in the observed ingestion shape instead of `bzr.openai.com`. A page that loads it
  * (the tracker's `pixelScriptUrl` option) sends nothing off the machine.
  */
+import { INTEGRATION_SOURCES } from './sources.js';
 
 /** Where the emulator serves the stand-in script (the path of OpenAI's `bzrcdn.openai.com/sdk/oaiq.min.js`). */
 export const PIXEL_SCRIPT_PATH = '/sdk/oaiq.min.js';
 /** The pixel's ingestion path (spec §8: `POST /v1/sdk/events?pid=…`). */
 export const PIXEL_EVENTS_PATH = '/v1/sdk/events';
-/** `st` of the stand-in's requests, as the real script sends it; also the recorded `integrationSource`. */
-export const PIXEL_SOURCE_TAG = 'oaiq-web';
+/**
+ * `st` of the stand-in's requests, as the real script sends it; also the recorded
+ * `integrationSource`, which `sourceOf` labels `pixel`: one value, kept in `INTEGRATION_SOURCES`.
+ */
+export const PIXEL_SOURCE_TAG = INTEGRATION_SOURCES.pixel;
 /** `sv` of the stand-in's requests. */
 export const PIXEL_SCRIPT_VERSION = 'emulator-1';
 
