@@ -1,3 +1,4 @@
+import { MAX_PAST_MS } from '@x/openai-capi-core';
 import { createClient, type DeliveryLedger } from '@x/openai-capi-node';
 import { describe, expect, it } from 'vitest';
 import { replayMissing } from './replay.js';
@@ -24,5 +25,14 @@ describe('replayMissing', () => {
     expect(outcome.delivered).toEqual([]);
     expect(outcome.notSent.map((n) => n.id)).toEqual(['old-1']);
     expect(flushes).toBe(1);
+  });
+
+  it('leaves out an order less than a minute inside the window: it would be stale by the time it is sent', async () => {
+    const client = createClient({ pixelId: 'p1', apiKey: 'sk-test-unused', fetch: () => Promise.reject(new Error('no request expected')) });
+    const now = Date.now();
+    const edge = { line: 3, id: 'edge-1', time: now - MAX_PAST_MS + 30_000 };
+    const outcome = await replayMissing([edge], 'order_created', client, undefined, now, () => {});
+    await client.shutdown();
+    expect(outcome).toEqual({ delivered: [], notSent: [{ id: 'edge-1', line: 3, reason: expect.stringContaining('7-day window') }] });
   });
 });

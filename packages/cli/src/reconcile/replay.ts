@@ -1,5 +1,5 @@
 import type { EventType, WireEvent } from '@x/openai-capi-core';
-import { MAX_PAST_MS, buildEvent } from '@x/openai-capi-core';
+import { buildEvent, timestampIssueCode } from '@x/openai-capi-core';
 import type { CapiClient, DeliveryLedger } from '@x/openai-capi-node';
 import type { BackendOrder } from './orders.js';
 
@@ -16,8 +16,8 @@ export interface ReplayOutcome {
   notSent: NotReplayed[];
 }
 
-/** Older than this is past the API's 7-day window (core's `MAX_PAST_MS`, less a minute for the request itself). */
-const WINDOW_MS = MAX_PAST_MS - 60_000;
+/** An order is checked against core's 7-day window as of this much later: the request itself takes time. */
+const REQUEST_MARGIN_MS = 60_000;
 
 /**
  * Sends the missing orders still inside the 7-day window with `client.send()` under their own ids
@@ -38,7 +38,8 @@ export async function replayMissing(
   const events: WireEvent[] = [];
   const lineOf = new Map<string, number>();
   for (const order of missing) {
-    if (order.time < now - WINDOW_MS) {
+    // Core's window rule (as `upload` applies it); an order it finds too old is reported apart.
+    if (timestampIssueCode(order.time, now + REQUEST_MARGIN_MS) === 'too_old') {
       notSent.push({ id: order.id, line: order.line, reason: 'older than the API’s 7-day window: upload it as an offline conversion instead' });
       continue;
     }
