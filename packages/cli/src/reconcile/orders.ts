@@ -1,11 +1,11 @@
-import { parseTimestamp } from '../upload/mapping.js';
+import { normalizeHeader, parseTimestamp } from '../upload/mapping.js';
 import type { SourceTable } from '../upload/records.js';
 
 /** The fields `reconcile` reads from the backend's orders (`--map column=field`). */
 export type OrderField = 'id' | 'time' | 'value' | 'currency' | 'ignore';
 const FIELDS: readonly OrderField[] = ['id', 'time', 'value', 'currency', 'ignore'];
 
-// Common export headers, normalized (lowercase, non-alphanumerics → `_`).
+// Common export headers, as `normalizeHeader` spells them.
 const ALIASES: Readonly<Record<string, OrderField>> = {
   id: 'id', event_id: 'id', order_id: 'id', order_number: 'id', transaction_id: 'id', lead_id: 'id',
   time: 'time', timestamp: 'time', timestamp_ms: 'time', created_at: 'time', date: 'time', ordered_at: 'time', converted_at: 'time',
@@ -28,8 +28,6 @@ export interface UnreadableRow {
   line: number;
   reason: string;
 }
-
-const normalize = (column: string) => column.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 /** Parses `--map column=field` pairs; throws naming the bad pair. */
 export function parseOrderMap(pairs: readonly string[]): Map<string, OrderField> {
@@ -54,7 +52,7 @@ export function resolveOrderColumns(columns: readonly string[], overrides: Reado
   }
   for (const column of columns) {
     if (overrides.has(column)) continue;
-    const field = ALIASES[normalize(column)];
+    const field = ALIASES[normalizeHeader(column)];
     if (field !== undefined && !out.has(field)) out.set(field, column);
   }
   for (const needed of ['id', 'time'] as const) {

@@ -69,7 +69,8 @@ export interface ColumnMapping {
   ignored: string[];
 }
 
-const normalizeHeader = (column: string) => column.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+/** A header as the alias tables spell it: lowercase, runs of non-alphanumerics as one `_`, none at the ends. */
+export const normalizeHeader = (column: string) => column.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 const isTargetField = (value: string): value is TargetField => (TARGET_FIELDS as readonly string[]).includes(value);
 
