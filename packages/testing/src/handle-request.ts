@@ -1,6 +1,6 @@
 import type { AcceptedBody, FaultKind, RecordedRequest, ResponseIssue } from './types.js';
 import { RECORDED_BODY_BUDGET_BYTES, type EmulatorState, type ResolvedOptions } from './state.js';
-import { type CapiOutcome, errorOutcome, jsonOutcome } from './responses.js';
+import { type CapiOutcome, errorOutcome, jsonOutcome, refusals } from './responses.js';
 import { drawFault, drawLatency } from './faults.js';
 import { checkEnvelope } from './envelope.js';
 import { countDuplicates, storeBatch } from './dedupe.js';
@@ -138,19 +138,13 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
     return done(errorOutcome(401, 'invalid_api_key', message, { headers: { 'www-authenticate': 'Bearer' }, param: 'authorization' }), latency);
   }
   if (pixelId === undefined || pixelId === '') {
-    return done(
-      errorOutcome(400, 'missing_pid', 'Missing pid query parameter (the pixel id)', {
-        issues: [{ path: 'pid', code: 'missing_pid', message: 'The pid query parameter is required' }],
-      }),
-      latency,
-    );
+    return done(refusals.missingPid(), latency);
   }
   if (options.pixelIds && !options.pixelIds.has(pixelId)) {
-    // Recorded from the live API: 403 with this message (spec §7b).
-    return done(errorOutcome(403, 'unknown_pid', '403: unknown pid', { param: 'pid' }), latency);
+    return done(refusals.unknownPid(), latency);
   }
   if (bodyBytes > options.maxBodyBytes) {
-    return done(errorOutcome(413, 'request_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`), latency);
+    return done(refusals.tooLarge(bodyBytes, options.maxBodyBytes), latency);
   }
   if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
     return done(errorOutcome(415, 'unsupported_media_type', 'Content-Type must be application/json'), latency);
@@ -160,12 +154,7 @@ export function handleCapiRequest(request: CapiRequest, state: EmulatorState, op
   try {
     body = JSON.parse(request.bodyText);
   } catch {
-    return done(
-      errorOutcome(400, 'invalid_json', 'The request body is not valid JSON', {
-        issues: [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }],
-      }),
-      latency,
-    );
+    return done(refusals.invalidJson(), latency);
   }
   draft.body = body;
   draft.eventCount = peekEventCount(body);

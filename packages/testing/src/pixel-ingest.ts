@@ -8,7 +8,7 @@ import { validateBatch, type WireEvent, type WireUser } from '@x/openai-capi-cor
 import type { CapiRequest } from './handle-request.js';
 import { storeBatch } from './dedupe.js';
 import { toResponseIssue } from './envelope.js';
-import { errorOutcome, type CapiOutcome } from './responses.js';
+import { errorOutcome, refusals, type CapiOutcome } from './responses.js';
 import type { EmulatorState, ResolvedOptions } from './state.js';
 import { PIXEL_EVENTS_PATH, PIXEL_SOURCE_TAG } from './pixel-script.js';
 import type { ResponseIssue } from './types.js';
@@ -105,11 +105,11 @@ export function handlePixelRequest(request: CapiRequest, state: EmulatorState, o
   const receivedAt = options.now();
   const url = new URL(request.url, 'http://emulator.invalid');
   const pixelId = url.searchParams.get('pid') ?? '';
-  if (pixelId === '') return refuse(400, 'missing_pid', 'Missing pid query parameter (the pixel id)', [{ path: 'pid', code: 'missing_pid', message: 'The pid query parameter is required' }]);
+  if (pixelId === '') return refusals.missingPid(CORS);
   // As the live API answers an unknown pixel (spec §7b).
-  if (options.pixelIds && !options.pixelIds.has(pixelId)) return errorOutcome(403, 'unknown_pid', '403: unknown pid', { param: 'pid', headers: CORS });
+  if (options.pixelIds && !options.pixelIds.has(pixelId)) return refusals.unknownPid(CORS);
   const bodyBytes = request.bodyBytes ?? new TextEncoder().encode(request.bodyText).byteLength;
-  if (bodyBytes > options.maxBodyBytes) return refuse(413, 'request_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${options.maxBodyBytes} bytes`);
+  if (bodyBytes > options.maxBodyBytes) return refusals.tooLarge(bodyBytes, options.maxBodyBytes, CORS);
 
   let body: unknown;
   if (method === 'GET') body = noscriptBody(url.searchParams, request.headers['referer'], receivedAt);
@@ -117,7 +117,7 @@ export function handlePixelRequest(request: CapiRequest, state: EmulatorState, o
     try {
       body = JSON.parse(request.bodyText);
     } catch {
-      return refuse(400, 'invalid_json', 'The request body is not valid JSON', [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }]);
+      return refusals.invalidJson(CORS);
     }
   }
   if (!isObject(body) || !Array.isArray(body['events'])) {

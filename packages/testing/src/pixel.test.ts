@@ -110,6 +110,14 @@ describe('pixel ingestion /v1/sdk/events', () => {
     expect(emu.events).toHaveLength(0);
   });
 
+  it('answers a post with no pid like /v1/events does, with CORS so the page can read it', async () => {
+    const emu = await start();
+    const res = await fetch(`${emu.url}${PIXEL_EVENTS_PATH}`, { method: 'POST', body: JSON.stringify({ events: [pixelEvent('x')] }) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await res.json()).toMatchObject({ error: { code: 'missing_pid', message: 'Missing pid query parameter (the pixel id)' } });
+  });
+
   it('takes the <noscript> GET (pid, event, event_id, data[…], oppref) with the Referer as source_url', async () => {
     const emu = await start();
     const res = await fetch(`${emu.url}${PIXEL_EVENTS_PATH}?pid=${PIXEL}&event=lead_created&event_id=l1&oppref=clk_3&data[type]=customer_action`, {

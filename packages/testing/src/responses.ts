@@ -53,3 +53,24 @@ export function errorOutcome(
   if (extra.issues) error.issues = extra.issues;
   return jsonOutcome(status, { error } satisfies ErrorBody, extra.headers);
 }
+
+/**
+ * The refusals both ingestion endpoints answer alike (`/v1/events` and the pixel's
+ * `/v1/sdk/events`), worded once; `headers` adds the endpoint's own (the pixel's CORS).
+ */
+export const refusals = {
+  missingPid: (headers?: Record<string, string>) =>
+    errorOutcome(400, 'missing_pid', 'Missing pid query parameter (the pixel id)', {
+      issues: [{ path: 'pid', code: 'missing_pid', message: 'The pid query parameter is required' }],
+      ...(headers ? { headers } : {}),
+    }),
+  /** Recorded from the live API: 403 with this message (spec §7b). */
+  unknownPid: (headers?: Record<string, string>) => errorOutcome(403, 'unknown_pid', '403: unknown pid', { param: 'pid', ...(headers ? { headers } : {}) }),
+  tooLarge: (bodyBytes: number, limit: number, headers?: Record<string, string>) =>
+    errorOutcome(413, 'request_too_large', `Request body of ${bodyBytes} bytes exceeds the limit of ${limit} bytes`, headers ? { headers } : {}),
+  invalidJson: (headers?: Record<string, string>) =>
+    errorOutcome(400, 'invalid_json', 'The request body is not valid JSON', {
+      issues: [{ path: '', code: 'invalid_json', message: 'The request body is not valid JSON' }],
+      ...(headers ? { headers } : {}),
+    }),
+};
