@@ -79,6 +79,11 @@ export function parseCommandArgs<const O extends ParseArgsOptionsConfig>(
   return { file, values };
 }
 
+/** The pixel id a command's embedded emulator (`--emulator`) is sent as, unless `--pixel-id` names one. */
+export const EMULATOR_PIXEL_ID = 'emulator-pixel';
+/** The key of a command's embedded emulator: it takes this one only. */
+export const EMULATOR_API_KEY = 'emulator-key';
+
 /** The account flags both commands take; the pixel id and the key fall back to the environment. */
 export interface AccountFlags {
   'pixel-id'?: string | undefined;

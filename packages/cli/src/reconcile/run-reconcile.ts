@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { createLedger, LEDGER_FOLDER, readLedger, type LedgerEntry } from '@x/openai-capi-node';
 import { startEmulator } from '@x/openai-capi-testing';
-import { openClient, parseCommandLine } from '../command-line.js';
+import { EMULATOR_API_KEY, EMULATOR_PIXEL_ID, openClient, parseCommandLine } from '../command-line.js';
 import { formatOf, readTable } from '../upload/records.js';
 import type { CliIo } from '../upload/run-upload.js';
 import { parseReconcileArgs, USAGE } from './args.js';
@@ -49,12 +49,12 @@ export async function runReconcile(argv: readonly string[], io: CliIo): Promise<
   io.stdout.write(`${formatReconciliation(result, args.maxGapPercent)}\n`);
   if (!args.replay || result.missing.length === 0) return result.gapPercent > args.maxGapPercent ? 1 : 0;
 
-  const emulator = args.emulator ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: 'emulator-key' }) : undefined;
+  const emulator = args.emulator ? await startEmulator({ port: 0, host: '127.0.0.1', apiKey: EMULATOR_API_KEY }) : undefined;
   const endpoint = emulator?.endpoint ?? args.endpoint;
   const client = await openClient(
     {
-      pixelId: args.pixelId ?? 'emulator-pixel',
-      apiKey: emulator ? 'emulator-key' : (args.apiKey as string),
+      pixelId: args.pixelId ?? EMULATOR_PIXEL_ID,
+      apiKey: emulator ? EMULATOR_API_KEY : (args.apiKey as string),
       ...(endpoint !== undefined ? { endpoint } : {}),
       integrationSource: 'x-openai-capi-reconcile',
       logLevel: 'error',

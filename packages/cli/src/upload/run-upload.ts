@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startEmulator } from '@x/openai-capi-testing';
-import { openClient, parseCommandLine } from '../command-line.js';
+import { EMULATOR_API_KEY, EMULATOR_PIXEL_ID, openClient, parseCommandLine } from '../command-line.js';
 import { USAGE, parseUploadArgs, type UploadArgs } from './cli-args.js';
 import { resolveMapping, type ColumnMapping, type MappingDefaults } from './mapping.js';
 import { createProgressBar, type ProgressStream } from './progress.js';
@@ -20,9 +20,6 @@ export interface CliIo {
   /** Reads the input file as UTF-8 text (default: `fs.readFile`). */
   readFile?: ((path: string) => Promise<string>) | undefined;
 }
-
-const EMULATOR_PIXEL_ID = 'emulator-pixel';
-const EMULATOR_API_KEY = 'emulator-key';
 
 /**
  * `openai-capi upload …` (`argv` is what follows `upload`): reads the file, maps and validates
