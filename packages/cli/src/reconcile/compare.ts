@@ -90,10 +90,15 @@ export function reconcile(
     missing,
     unmatched,
     mismatches,
-    gapPercent: orders.length === 0 ? 0 : (missing.length / orders.length) * 100,
+    gapPercent: gapPercent(missing.length, orders.length),
     missingValue,
     window: { since, until },
   };
+}
+
+/** `missing / orders` in percent, 0 with no order: the figure `--max-gap` is checked against. */
+export function gapPercent(missing: number, orders: number): number {
+  return orders === 0 ? 0 : (missing / orders) * 100;
 }
 
 function minorOrUndefined(value: string, currency: string): number | undefined {

@@ -6,7 +6,7 @@ import { EMULATOR_API_KEY, EMULATOR_PIXEL_ID, openClient, parseCommandLine } fro
 import { formatOf, readTable } from '../upload/records.js';
 import type { CliIo } from '../upload/run-upload.js';
 import { parseReconcileArgs, USAGE } from './args.js';
-import { reconcile } from './compare.js';
+import { gapPercent, reconcile } from './compare.js';
 import { comparisonProgress, formatReconciliation, formatReplay } from './format.js';
 import { readOrders, resolveOrderColumns } from './orders.js';
 import { replayMissing } from './replay.js';
@@ -70,8 +70,7 @@ export async function runReconcile(argv: readonly string[], io: CliIo): Promise<
     const ledger = createLedger(basename(first) === LEDGER_FOLDER ? dirname(first) : first);
     const outcome = await replayMissing(result.missing, args.types[0]!, client, ledger, Date.now(), (m) => io.stderr.write(`${m}\n`));
     io.stdout.write(`${formatReplay(outcome)}\n`);
-    const stillMissing = result.missing.length - outcome.delivered.length;
-    const gap = result.orders === 0 ? 0 : (stillMissing / result.orders) * 100;
+    const gap = gapPercent(result.missing.length - outcome.delivered.length, result.orders);
     io.stdout.write(`Gap after replay: ${gap.toFixed(2)} %\n`);
     return gap > args.maxGapPercent ? 1 : 0;
   } finally {
