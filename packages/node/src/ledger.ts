@@ -2,6 +2,7 @@ import type { WireEvent } from '@x/openai-capi-core';
 import { builtin } from './node-builtins.js';
 import { CapiStoreError } from './store.js';
 import { ledgerEntryOf, parseLedgerLine, type DeliverySource, type LedgerEntry } from './ledger-format.js';
+import { clampInt } from './relay-options.js';
 
 /** Options of the delivery ledger of a file store (`createFileStore({ ledger })`). */
 export interface LedgerOptions {
@@ -42,8 +43,8 @@ export function createLedger(storeDirectory: string, options: LedgerOptions = {}
   const { join } = builtin('path');
   const { appendFile, mkdir, unlink } = builtin('fs/promises');
   const directory = join(storeDirectory, LEDGER_FOLDER);
-  const maxBytes = clamp(options.maxBytes, 64 * 1024 * 1024, 64 * 1024, 4 * 1024 ** 3);
-  const retentionMs = clamp(options.retentionDays, 8, 7, 90) * DAY_MS;
+  const maxBytes = clampInt(options.maxBytes, 64 * 1024 * 1024, 64 * 1024, 4 * 1024 ** 3);
+  const retentionMs = clampInt(options.retentionDays, 8, 7, 90) * DAY_MS;
   const segmentBytes = Math.floor(maxBytes / 16);
   const segments: Segment[] = listSegments(directory);
   let total = segments.reduce((sum, s) => sum + s.size, 0);
@@ -186,9 +187,4 @@ export async function ledgerBytes(directory: string): Promise<number> {
   let sum = 0;
   for (const name of await readdir(dir)) if (SEGMENT.test(name)) sum += (await stat(join(dir, name))).size;
   return sum;
-}
-
-function clamp(value: number | undefined, fallback: number, min: number, max: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) return fallback;
-  return Math.min(max, Math.max(min, Math.floor(value)));
 }
