@@ -1,6 +1,7 @@
 import { buildEvent, CapiError, CapiValidationError, type EventInput, type Issue, type WireEvent } from '@x/openai-capi-core';
 import type { TrackOptions } from './client.js';
 import type { DeliveryRecords } from './reporter.js';
+import { isDeliverySource } from './ledger-format.js';
 import { toRejected } from './deliver.js';
 import type { Flusher } from './flusher.js';
 import type { ResolvedOptions } from './options.js';
@@ -58,7 +59,7 @@ export function createIntake(
   const buildOptions = { now: 0, hasher: o.hasher, onWarning: (w: Issue) => void warnings.push(w) };
   const build = (input: EventInput, options: TrackOptions | undefined): WireEvent => {
     const source = options?.source;
-    if (source !== undefined && source !== 'server' && source !== 'relay') {
+    if (source !== undefined && !isDeliverySource(source)) {
       throw new CapiValidationError([{ path: 'source', code: 'invalid_value', message: "track option source must be 'server' or 'relay'" }]);
     }
     warnings.length = 0;

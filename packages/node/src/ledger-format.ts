@@ -41,13 +41,16 @@ export function ledgerEntryOf(event: WireEvent, src: DeliverySource, at: number)
   return entry;
 }
 
-const SOURCES: ReadonlySet<string> = new Set(['server', 'relay']);
+/** True for a {@link DeliverySource}: `track`'s `source` option and a ledger line's `src` both pass it. */
+export function isDeliverySource(value: unknown): value is DeliverySource {
+  return value === 'server' || value === 'relay';
+}
 
 /** Parses one ledger line; `undefined` for a line that is not a version-1 entry (a torn last line). */
 export function parseLedgerLine(line: string): LedgerEntry | undefined {
   const e = parseJsonObjectLine(line) as Partial<LedgerEntry> | undefined;
   if (e === undefined) return undefined;
   if (e.v !== 1 || typeof e.id !== 'string' || typeof e.type !== 'string' || typeof e.ts !== 'number' || typeof e.at !== 'number') return undefined;
-  if (typeof e.src !== 'string' || !SOURCES.has(e.src) || !Array.isArray(e.keys)) return undefined;
+  if (!isDeliverySource(e.src) || !Array.isArray(e.keys)) return undefined;
   return e as LedgerEntry;
 }
