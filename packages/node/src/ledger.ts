@@ -178,13 +178,3 @@ export async function readLedger(directory: string): Promise<LedgerRead> {
   }
   return { entries, skipped };
 }
-
-/** Total bytes of a ledger's segments (for checks and `stats`). */
-export async function ledgerBytes(directory: string): Promise<number> {
-  const { join } = builtin('path');
-  const { readdir, stat } = builtin('fs/promises');
-  const dir = join(directory, LEDGER_FOLDER);
-  let sum = 0;
-  for (const name of await readdir(dir)) if (SEGMENT.test(name)) sum += (await stat(join(dir, name))).size;
-  return sum;
-}
