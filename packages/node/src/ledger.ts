@@ -153,16 +153,15 @@ export interface LedgerRead {
 export async function readLedger(directory: string): Promise<LedgerRead> {
   const { join } = builtin('path');
   const { readdir, readFile } = builtin('fs/promises');
+  // Names are zero-padded start times: their text order is their time order.
+  const segmentsIn = async (dir: string) => (await readdir(dir)).filter((n) => SEGMENT.test(n)).sort();
   let dir = join(directory, LEDGER_FOLDER);
-  let names: string[];
   let files: string[];
   try {
-    names = await readdir(dir);
-    files = names.filter((n) => SEGMENT.test(n)).sort();
+    files = await segmentsIn(dir);
   } catch {
     dir = directory;
-    names = await readdir(dir);
-    files = names.filter((n) => SEGMENT.test(n)).sort();
+    files = await segmentsIn(dir);
     if (files.length === 0) throw new CapiStoreError(`no delivery ledger in ${directory} (neither a ${LEDGER_FOLDER} folder nor ledger segments)`);
   }
   const entries: LedgerEntry[] = [];
