@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,6 +100,16 @@ describe('delivery ledger', () => {
     expect(parseLedgerLine('{"v":1,"id":"a","type":"order_created","ts":1,"at":2,"src":"server","keys":[]}')).toBeDefined();
     expect(parseLedgerLine('{"v":1,"id":"a","type":"order_created","ts":1,"at":2,"src":"serv')).toBeUndefined();
     expect(parseLedgerLine('{"v":2,"id":"a","type":"order_created","ts":1,"at":2,"src":"server","keys":[]}')).toBeUndefined();
+    // readLedger counts it (the title's claim), rather than only skipping it.
+    const dir = tempDir();
+    const ledger = createLedger(dir);
+    ledger.record([buildEvent({ type: 'page_viewed', id: 'p-1', sourceUrl: 'https://shop.example/' })], () => 'server', () => {});
+    await ledger.flush();
+    const [segment] = readdirSync(join(dir, LEDGER_FOLDER));
+    appendFileSync(join(dir, LEDGER_FOLDER, segment as string), '{"v":1,"id":"p-2","type":"page_vi');
+    const { entries, skipped } = await readLedger(dir);
+    expect(entries.map((e) => e.id)).toEqual(['p-1']);
+    expect(skipped).toBe(1);
   });
 
   it('is off with ledger: false', async () => {
