@@ -89,7 +89,7 @@ export function connectDataLayer(tracker: Tracker, options: DataLayerOptions = {
     const name = opts.dataLayerName ?? 'dataLayer';
     // Development builds check the options (a misspelt `transfrom` would lose a filter): nothing is
     // connected until they are fixed. Production builds leave the check out.
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') checkOptions(tracker, opts);
+    if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production') checkOptions(tracker, opts);
     const names = new Map((opts.events ?? DATA_LAYER_EVENTS).map((event) => [event, ga4EventOf(event)]));
     if (!win) return none;
     const holder = win as unknown as Record<string, unknown>;
@@ -110,7 +110,7 @@ export function connectDataLayer(tracker: Tracker, options: DataLayerOptions = {
         event = opts.transform(event, entry);
         if (event === null) return;
         // Production builds report another result as the TypeError it causes below.
-        if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && typeof event?.type !== 'string') {
+        if ((typeof process == 'object' ? process.env.NODE_ENV : 'production') !== 'production' && typeof event?.type !== 'string') {
           invalid(`options.transform(${String(ga4Name)})`, 'invalid_type', 'must return an event or null');
         }
       }
