@@ -26,7 +26,7 @@ export function createIntake(
   pipeline: Pipeline,
   flusher: Flusher,
   closed: () => boolean,
-  records?: DeliveryRecords,
+  records: DeliveryRecords,
 ): Intake {
   let duplicates: DuplicateEvent[] = [];
   const { counters } = reporter;
@@ -66,11 +66,9 @@ export function createIntake(
     buildOptions.now = o.now();
     const event = buildEvent(input, buildOptions);
     if (warnings.length > 0) reporter.warned([toWarned(event, warnings.splice(0))]);
-    if (records !== undefined) {
-      if (source !== undefined) records.marks.mark(event, source);
-      // What `marks.of(event)` answers for an event just marked, without a WeakMap lookup.
-      records.coverage.seen(event, source ?? records.marks.fallback);
-    }
+    if (source !== undefined) records.marks.mark(event, source);
+    // What `marks.of(event)` answers for an event just marked, without a WeakMap lookup.
+    records.coverage.seen(event, source ?? records.marks.fallback);
     return event;
   };
 
