@@ -101,6 +101,12 @@ describe('fromGa4', () => {
     expect(issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ item_id: 'a', price: 5, quantity: 1.5 }] }))).toEqual([
       expect.objectContaining({ path: 'params.items[0].quantity', code: 'not_integer' }),
     ]);
+    // A negative or unsafe quantity too is not_integer (not core's negative / too_large).
+    for (const quantity of [-1, 2 ** 53]) {
+      expect(issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ item_id: 'a', price: 5, quantity }] }))).toEqual([
+        expect.objectContaining({ path: 'params.items[0].quantity', code: 'not_integer' }),
+      ]);
+    }
     expect(
       issuesOf(() => fromGa4('purchase', { currency: 'USD', items: [{ price: '90071992547409' }, { price: '1', quantity: 2 }] })),
     ).toEqual([expect.objectContaining({ code: 'too_large' })]);
