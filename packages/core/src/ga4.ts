@@ -8,7 +8,7 @@ import { mapParamsWith, own, type AddIssue } from './ga4-params.js';
 import { checkEventId } from './ids.js';
 import { decimalToMinorUnits, exponentOf } from './minor-units.js';
 import { EVENT_NAME, EVENT_NAME_RULE, isCustomEventName, isStandardEventType } from './schema.js';
-import { isObject } from './validate-common.js';
+import { countIssueCode, isObject } from './validate-common.js';
 import type { EventDataInput, EventInput, IssueCode, StandardEventType } from './types.js';
 
 
@@ -150,9 +150,10 @@ function checkDetails(params: Record<string, unknown>, data: EventDataInput, add
         const text = own(item, key);
         if (text !== undefined && typeof text !== 'string') add(`${at}.${key}`, 'invalid_type', 'must be a string');
       }
+      // Core's count rule; GA4 paths report every number that breaks it as not_integer.
       const quantity = own(item, 'quantity');
-      if (quantity !== undefined && typeof quantity !== 'number') add(`${at}.quantity`, 'invalid_type', MUST_BE_COUNT);
-      else if (quantity !== undefined && !(Number.isSafeInteger(quantity) && quantity >= 0)) add(`${at}.quantity`, 'not_integer', MUST_BE_COUNT);
+      const count = quantity === undefined ? undefined : countIssueCode(quantity);
+      if (count) add(`${at}.quantity`, count === 'invalid_type' ? count : 'not_integer', MUST_BE_COUNT);
       const price = own(item, 'price');
       if (price !== undefined) money(price, `${at}.price`);
     });
