@@ -1,12 +1,12 @@
 /**
  * A diagnostic harness (not part of `pnpm bench`): CPU µs per event of consecutive runs of 10 000
- * events in one process, a new client per run as `pnpm bench` does, to show how far a sender is
- * from its steady state. `node [--expose-gc] packages/node/bench/steady.mjs <senders> [gc]`, e.g.
+ * events in one process, each sender's long-lived client as in `pnpm bench`, to show how far a
+ * sender is from its steady state. `node [--expose-gc] packages/node/bench/steady.mjs <senders> [gc]`, e.g.
  * `raw,trackOff,send` (names of senders.mjs); with `gc` (and `--expose-gc`) a full GC runs before
  * each run, as in `pnpm bench`. Prints one line per sender: the CPU µs/event of each of 12 runs.
  */
 import { startServer } from './server.mjs';
-import { plainInput, prebuilt, SENDERS } from './senders.mjs';
+import { closeSenders, plainInput, prebuilt, SENDERS } from './senders.mjs';
 
 const n = 10_000;
 const [list = 'raw,trackOff', mode] = process.argv.slice(2);
@@ -28,6 +28,7 @@ for (let run = 0; run < 12; run++) {
     perRun[key].push(((used.user + used.system) / n).toFixed(1));
   }
 }
+await closeSenders();
 server.close();
 for (const key of keys) console.log(`${key.padEnd(10)} ${perRun[key].join(' ')}`);
 process.exit(0);

@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateEvent } from '@x/openai-capi-core';
 import { startServer } from './server.mjs';
-import { CLIENTS, CLOSE, ENQUEUE, hashedInput, plainInput, prebuilt, SENDERS } from './senders.mjs';
+import { CLIENTS, CLOSE, closeSenders, ENQUEUE, hashedInput, plainInput, prebuilt, SENDERS } from './senders.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const median = (xs) => {
@@ -81,6 +81,7 @@ async function throughput(server, n, rounds) {
     }
     perRound.push(rates);
   }
+  await closeSenders();
   return perRound;
 }
 
