@@ -47,14 +47,23 @@ describe('createRedisStore', () => {
   });
 
   it('lets another consumer claim a batch left unsettled past claimTimeoutMs (a crashed process)', async () => {
-    // 1 s: the first load must come well within it even on a loaded machine.
-    const crashed = createRedisStore({ client: redis, key, consumer: 'crashed', claimTimeoutMs: 1000 });
-    const survivor = createRedisStore({ client: redis, key, consumer: 'survivor', claimTimeoutMs: 1000 });
+    // Redis measures how long an entry has been idle; the test sets that idle time (XCLAIM … IDLE, the
+    // crashed owner kept) instead of sleeping through it. With a real 1 s timeout and a real sleep, a
+    // stall of the test process over 1 s between the two loads let the survivor claim too early.
+    const claimTimeoutMs = 60_000;
+    const crashed = createRedisStore({ client: redis, key, consumer: 'crashed', claimTimeoutMs });
+    const survivor = createRedisStore({ client: redis, key, consumer: 'survivor', claimTimeoutMs });
+    const idleFor = (refs: string[], ms: number) =>
+      redis.sendCommand(['XCLAIM', key, 'openai-capi', 'crashed', '0', ...refs, 'IDLE', String(ms), 'JUSTID']);
     await crashed.open();
     await crashed.append([event('c1'), event('c2')]);
-    expect((await crashed.load(10)).map((s) => s.event.id)).toEqual(['c1', 'c2']);
-    expect(await survivor.load(10)).toEqual([]); // owned, not idle long enough
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const held = await crashed.load(10);
+    expect(held.map((s) => s.event.id)).toEqual(['c1', 'c2']);
+    const refs = held.map((s) => s.ref);
+    expect(await survivor.load(10)).toEqual([]); // owned, idle for far less than claimTimeoutMs
+    await idleFor(refs, claimTimeoutMs - 5_000);
+    expect(await survivor.load(10)).toEqual([]); // still under claimTimeoutMs
+    await idleFor(refs, claimTimeoutMs);
     const claimed = await survivor.load(10);
     expect(claimed.map((s) => s.event.id)).toEqual(['c1', 'c2']);
     await survivor.markDelivered(claimed.map((s) => s.ref));
