@@ -130,7 +130,8 @@ describe('dist/index.js in a <script type="module"> (no bundler, no process) in 
       (window as unknown as { gtag: (...a: unknown[]) => void }).gtag('consent', 'update', { ad_storage: 'granted' });
       await tracker.flush();
     });
-    await expect.poll(() => posts.length).toBe(1);
+    // sendBeacon: flush() resolves once the browser has queued the POST, not once it arrived.
+    await expect.poll(() => posts.length, { timeout: 10_000 }).toBe(1);
     const body = JSON.parse(posts[0]!) as { v: number; consent: string; events: Record<string, unknown>[] };
     expect(body).toMatchObject({ v: 2, consent: 'granted', events: [{ type: 'order_created', id: 'order_1', oppref: 'click_1', sourceUrl: `${origin}/landing` }] });
     await page.waitForFunction(() => Array.isArray((window as unknown as { __pixelCalls?: unknown[] }).__pixelCalls));

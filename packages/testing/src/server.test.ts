@@ -98,22 +98,22 @@ describe('startEmulator: the events endpoint over real HTTP', () => {
     const emu = await start({ faults: { latencyMs: 60_000 } });
     const controller = new AbortController();
     const pending = post(emu, { events: [order('o1')] }, { signal: controller.signal });
-    await expect.poll(() => emu.requests.length).toBe(1);
+    await expect.poll(() => emu.requests.length, { timeout: 10_000 }).toBe(1);
     controller.abort();
     await expect(pending).rejects.toThrow();
     expect(emu.events).toHaveLength(1);
     emu.setFaults({});
     expect(await (await post(emu, { events: [order('o1')] })).json()).toMatchObject({ duplicates: 1 });
-  });
+  }, 20_000);
 
   it('close() drops answers still delayed and is idempotent', async () => {
     const emu = await start({ faults: { latencyMs: 60_000 } });
     const pending = post(emu, { events: [order('o1')] });
-    await expect.poll(() => emu.requests.length).toBe(1);
+    await expect.poll(() => emu.requests.length, { timeout: 10_000 }).toBe(1);
     await Promise.all([emu.close(), emu.close()]);
     await expect(pending).rejects.toThrow();
     await expect(fetch(emu.url)).rejects.toThrow();
-  });
+  }, 20_000);
 
   it('reset() forgets events, requests and duplicates but keeps the arrays live', async () => {
     const emu = await start();
