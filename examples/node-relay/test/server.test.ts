@@ -35,9 +35,13 @@ const confirm = (orderId: unknown, consent: string, headers: Record<string, stri
     body: JSON.stringify({ orderId, consent }),
   });
 
-async function until(check: () => boolean, what: string) {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
+/** Polls `check` against a deadline (not a count of short sleeps, which a loaded machine outlasts). */
+async function until(check: () => boolean, what: string, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('demo shop server', () => {
@@ -81,7 +85,7 @@ describe('demo shop server', () => {
       user: { emails_sha256: [sha256Hex('demo.buyer@example.com')], user_agent: 'DemoTest/1.0' },
     });
     expect(demo.emulator?.duplicates[0]?.key.id).toBe('ORD-T1');
-  });
+  }, 20_000);
 
   it('does not send the server twin without consent, nor with Sec-GPC', async () => {
     expect(await (await confirm('ORD-T2', 'denied')).json()).toEqual({ orderId: 'ORD-T2', serverTwin: 'not sent (no consent)' });
