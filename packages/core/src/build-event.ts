@@ -106,7 +106,7 @@ function build(input: unknown, options: BuildOptions | undefined, user?: UserSte
   const clock = options?.now;
   const onWarning = options?.onWarning;
   if (onWarning !== undefined && typeof onWarning !== 'function') addIssue(issues, 'options.onWarning', 'invalid_type', 'must be a function');
-  const now = clockOf(clock === undefined ? undefined : { now: clock }, issues);
+  const now = clockOf(clock, issues);
   let event: Obj | undefined;
   let failure: { cause: unknown } | undefined;
   if (typeof input === 'string') addIssue(issues, '', 'invalid_type', WRONG_SHAPE);
@@ -121,6 +121,11 @@ function build(input: unknown, options: BuildOptions | undefined, user?: UserSte
       addIssue(issues, '', 'unreadable', 'could not be read');
     }
     if (event) checkEventSafely(event, now, '', issues, user ? USER_BUILT : undefined);
+  }
+  // Most events have no issue: then there is nothing to split and nothing to leave out.
+  if (issues.length === 0 && event) {
+    if (onWarning) for (const warning of warnings) onWarning(warning);
+    return event as unknown as WireEvent;
   }
   // Spec §10: invalid optional fields (wire paths here) are left out and become warnings.
   const split = splitIssues(issues, true);

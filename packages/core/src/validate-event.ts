@@ -90,7 +90,7 @@ export interface ValidateEventOptions extends ClockOptions {
  */
 export function validateEvent(event: unknown, options?: ValidateEventOptions): EventValidationResult {
   const issues: Issue[] = [];
-  checkEventSafely(event, clockOf(options, issues), '', issues, checkUser);
+  checkEventSafely(event, clockOf(options?.now, issues), '', issues, checkUser);
   // Most events have no issue: nothing to split, nothing to copy.
   if (issues.length === 0) return { ok: true, event: event as WireEvent, warnings: [] };
   const { errors, warnings } = splitIssues(issues, options?.strict !== true);
@@ -100,11 +100,11 @@ export function validateEvent(event: unknown, options?: ValidateEventOptions): E
 }
 
 /**
- * `options.now` (Unix ms; a valid `Date` is read as its time), or `Date.now()` when absent or `null`.
- * Anything else is an `options.now` issue: compared with NaN, every timestamp would pass the window check.
+ * `now`, the value of an `options.now` (Unix ms; a valid `Date` is read as its time), or `Date.now()`
+ * when absent or `null`. Anything else is an `options.now` issue: compared with NaN, every timestamp
+ * would pass the window check. It takes the value, not the options: `buildEvent` has read it already.
  */
-export function clockOf(options: ClockOptions | undefined, issues: Issue[]): number {
-  const now: unknown = options?.now;
+export function clockOf(now: unknown, issues: Issue[]): number {
   if (now === undefined || now === null) return Date.now();
   if (now instanceof Date && Number.isFinite(now.getTime())) return now.getTime();
   if (typeof now === 'number' && Number.isFinite(now)) return now;

@@ -26,7 +26,7 @@ export function validateBatch(events: unknown, options?: ClockOptions): Validati
   else if (events.length === 0) addIssue(issues, 'events', 'empty', 'must hold at least 1 event');
   else if (events.length > MAX_BATCH_EVENTS) addIssue(issues, 'events', 'too_many', `must hold at most ${MAX_BATCH_EVENTS} events`);
   else {
-    const now = clockOf(options, issues);
+    const now = clockOf(options?.now, issues);
     try {
       checkEvents(events, now, issues);
     } catch {
