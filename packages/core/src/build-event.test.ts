@@ -418,6 +418,16 @@ describe('inputNamesOf', () => {
   });
 });
 
+describe('inputNamesOf positions', () => {
+  it('gives each input name of both key sets its own position among the 13 cases of readField', () => {
+    const data = inputNamesOf(DATA_KEYS);
+    const item = inputNamesOf(ITEM_KEYS);
+    const positions = [...data.names.map((_, k) => data.at + k), ...item.names.map((_, k) => item.at + k)];
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(Math.max(...positions)).toBeLessThan(13);
+  });
+});
+
 describe('reading the input', () => {
   it('reads data fields in wire order, money where amount sits, items where contents sits', () => {
     const reads: string[] = [];
