@@ -48,21 +48,21 @@ export function minorUnitsOf(amount: unknown, exponent: number): number | MinorU
   while (text[end]! <= '9') end++;
   const shift = +text.slice(end + 1) + exponent; // '' (no exponent) is 0
   if (!Number.isSafeInteger(shift)) return 'too_large';
-  // The decimal point moves `shift` places right (into minor units), to after digit `point`; every
-  // digit after it must be 0. The digits before it are summed exactly while below 2^53; once above,
-  // the sum stays above (each step rounds to the nearest double): too_large, as the exact value is.
+  // The decimal point moves `shift` places right (into minor units): `point` digits stay before it
+  // (counted down as they are read), and every digit after it must be 0. The digits before it are
+  // summed exactly while below 2^53; once above, the sum stays above (each step rounds to the
+  // nearest double): too_large, as the exact value is.
   const dot = text.indexOf('.');
-  const point = (dot < 0 ? end : dot) + shift;
+  let point = (dot < 0 ? end : dot) + shift;
   let whole = 0;
-  let count = 0;
   for (let i = 0; i < end; i++) {
     if (i === dot) continue;
     const digit = +text[i]!;
-    if (count++ < point) whole = whole * 10 + digit;
+    if (point-- > 0) whole = whole * 10 + digit;
     else if (digit) return 'too_precise';
   }
-  // Past 20 appended zeros any non-zero digit is far beyond 2^53, so the padding is capped.
-  for (let zeros = 20; count++ < point && zeros--; ) whole *= 10;
+  // Then zeros up to the point; past 20 any non-zero digit is far beyond 2^53, so they are capped.
+  for (let zeros = 20; point-- > 0 && zeros--; ) whole *= 10;
   return whole > Number.MAX_SAFE_INTEGER ? 'too_large' : whole;
 }
 
