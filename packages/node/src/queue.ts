@@ -1,4 +1,5 @@
 import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
+import { FirstIds } from './first-ids.js';
 
 /**
  * A set of (dedupe name, id) pairs within one client (one pixel id, spec §7: core's name and the
@@ -42,7 +43,8 @@ export type PushResult = 'queued' | 'duplicate' | 'full';
  */
 export class EventQueue {
   private items: WireEvent[] = [];
-  private keys = new DedupeSet();
+  // Index in `items` of each queued (name, id): no key kept per event, the table reused across drains.
+  private readonly keys = new FirstIds();
 
   constructor(private readonly capacity: number) {}
 
@@ -53,8 +55,8 @@ export class EventQueue {
 
   /** Queues `event`, unless it is a duplicate or the queue is full. */
   push(event: WireEvent): PushResult {
-    if (this.items.length >= this.capacity) return this.keys.has(event) ? 'duplicate' : 'full';
-    if (!this.keys.addNew(event)) return 'duplicate';
+    if (this.items.length >= this.capacity) return this.keys.indexOf(this.items, event) >= 0 ? 'duplicate' : 'full';
+    if (!this.keys.addNew(this.items, event, this.items.length)) return 'duplicate';
     this.items.push(event);
     return 'queued';
   }
@@ -63,7 +65,7 @@ export class EventQueue {
   drain(): WireEvent[] {
     const out = this.items;
     this.items = [];
-    this.keys = new DedupeSet();
+    this.keys.clear();
     return out;
   }
 }

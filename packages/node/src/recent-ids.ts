@@ -88,6 +88,11 @@ export const FINGERPRINT = new Int32Array(2);
  */
 let seed: Int32Array | undefined;
 
+/** The per-process random start of {@link fingerprint} (drawn at the first call); also seeds `FirstIds`. */
+export function hashSeed(): Int32Array {
+  return (seed ??= drawSeed());
+}
+
 function drawSeed(): Int32Array {
   const drawn = new Int32Array(2);
   const crypto = (globalThis as { crypto?: { getRandomValues?: (array: Int32Array) => Int32Array } }).crypto;
@@ -104,7 +109,7 @@ function drawSeed(): Int32Array {
  * the id's code units.
  */
 export function fingerprint(name: string, id: string): void {
-  seed ??= drawSeed();
+  const seed = hashSeed();
   let a = 0x811c9dc5 ^ seed[0]!;
   let b = 0x3c6ef372 ^ seed[1]!;
   for (let i = 0; i < name.length; i++) {
