@@ -3,7 +3,7 @@
  * OpenAI deduplicates) and the share of deliveries carrying each match key. One tally behind the
  * Node client's `stats().coverage` and the emulator's `coverageOf`.
  */
-import { MATCH_KEYS, matchKeysOf, type MatchKey } from './match-keys.js';
+import { MATCH_KEYS, matchKeyBits, type MatchKey } from './match-keys.js';
 import type { WireEvent } from './types.js';
 
 /** Where a copy of an event came from: your server code, or the relay (browser events). */
@@ -110,9 +110,9 @@ export function createCoverageTally(ids: IdSources = everyId()): CoverageTally {
     delivered(name, event, source) {
       const c = counts(name);
       c[source]++;
-      const present = matchKeysOf(event).present;
-      if (present.length === 0) c.keys.none++;
-      for (const k of present) c.keys[k]++;
+      const bits = matchKeyBits(event);
+      if (bits === 0) c.keys.none++;
+      else for (let i = 0; i < MATCH_KEYS.length; i++) if ((bits & (1 << i)) !== 0) c.keys[MATCH_KEYS[i]!]++;
     },
     of(name) {
       const c = byType.get(name);

@@ -19,22 +19,38 @@ export interface MatchKeys {
   likelyAttributable: boolean;
 }
 
-const STRONG: ReadonlySet<MatchKey> = new Set(['oppref', 'obref', 'email', 'external_id']);
+/** The keys that make an event likely to be attributed (spec §4); IP + user agent and phone alone rarely match. */
+const STRONG: readonly MatchKey[] = ['oppref', 'obref', 'email', 'external_id'];
+/** {@link STRONG} as bits of {@link matchKeyBits}. */
+const STRONG_BITS = STRONG.reduce((bits, key) => bits | (1 << MATCH_KEYS.indexOf(key)), 0);
+
+/**
+ * The match keys a wire event carries as bits: bit `i` set when `MATCH_KEYS[i]` is present (empty
+ * strings and empty lists do not count). The one implementation of the rule behind
+ * {@link matchKeysOf} and {@link hasMatchKey}; the coverage tally counts from it without building
+ * a list per event. Reads only presence, never values.
+ */
+export function matchKeyBits(event: WireEvent): number {
+  // Bits in MATCH_KEYS order: oppref 1, obref 2, email 4, external_id 8, phone 16, ip_user_agent 32.
+  let bits = event.oppref ? 1 : 0;
+  const user = event.user;
+  if (!user) return bits;
+  if (user.obref) bits |= 2;
+  if (user.emails_sha256?.length) bits |= 4;
+  if (user.external_ids_sha256?.length) bits |= 8;
+  if (user.phone_numbers_sha256?.length) bits |= 16;
+  if (user.ip_address && user.user_agent) bits |= 32;
+  return bits;
+}
 
 /**
  * Lists the match keys a wire event carries (empty strings and empty lists do not count), and
  * whether any strong one is present (see {@link hasMatchKey}). Reads only presence, never values.
  */
 export function matchKeysOf(event: WireEvent): MatchKeys {
-  const user = event.user ?? {};
-  const present: MatchKey[] = [];
-  if (event.oppref) present.push('oppref');
-  if (user.obref) present.push('obref');
-  if (user.emails_sha256?.length) present.push('email');
-  if (user.external_ids_sha256?.length) present.push('external_id');
-  if (user.phone_numbers_sha256?.length) present.push('phone');
-  if (user.ip_address && user.user_agent) present.push('ip_user_agent');
-  return { present, likelyAttributable: present.some((key) => STRONG.has(key)) };
+  const bits = matchKeyBits(event);
+  const present = MATCH_KEYS.filter((_, i) => (bits & (1 << i)) !== 0);
+  return { present, likelyAttributable: (bits & STRONG_BITS) !== 0 };
 }
 
 /**
@@ -43,5 +59,5 @@ export function matchKeysOf(event: WireEvent): MatchKeys {
  * (the Node client logs a `debug` line; the emulator's live page flags it).
  */
 export function hasMatchKey(event: WireEvent): boolean {
-  return matchKeysOf(event).likelyAttributable;
+  return (matchKeyBits(event) & STRONG_BITS) !== 0;
 }

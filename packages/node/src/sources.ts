@@ -17,11 +17,15 @@ export interface SourceMarks {
 export function createSourceMarks(integrationSource: string | undefined): SourceMarks {
   const fallback: DeliverySource = integrationSource === 'x-openai-capi-relay' ? 'relay' : 'server';
   const marks = new WeakMap<WireEvent, DeliverySource>();
+  // Most clients never mark an event (one source only): no WeakMap lookup per delivered event then.
+  let marked = false;
   return {
     fallback,
     mark(event, source) {
-      if (source !== fallback) marks.set(event, source);
+      if (source === fallback) return;
+      marks.set(event, source);
+      marked = true;
     },
-    of: (event) => marks.get(event) ?? fallback,
+    of: (event) => (marked ? (marks.get(event) ?? fallback) : fallback),
   };
 }
