@@ -22,7 +22,8 @@ export interface MatchKeys {
 /** The keys that make an event likely to be attributed (spec §4); IP + user agent and phone alone rarely match. */
 const STRONG: readonly MatchKey[] = ['oppref', 'obref', 'email', 'external_id'];
 /** {@link STRONG} as bits of {@link matchKeyBits}. */
-const STRONG_BITS = STRONG.reduce((bits, key) => bits | (1 << MATCH_KEYS.indexOf(key)), 0);
+// Marked pure: browser bundles that never use match keys must be able to drop it (and the lists).
+const STRONG_BITS = /* @__PURE__ */ STRONG.reduce((bits, key) => bits | (1 << MATCH_KEYS.indexOf(key)), 0);
 
 /**
  * The match keys a wire event carries as bits: bit `i` set when `MATCH_KEYS[i]` is present (empty
