@@ -1,5 +1,5 @@
 import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
-import { hashSeed } from './recent-ids.js';
+import { fmix, hashSeed } from './recent-ids.js';
 
 /** Slots of a new table; it doubles when more than 3/4 full (linear probing stays short at that load). */
 const MIN_SLOTS = 64;
@@ -27,10 +27,7 @@ function seededHash(name: string, id: string): number {
   }
   let h = lastNameHash;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  h ^= id.length;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
+  return fmix(h ^ id.length);
 }
 
 /**

@@ -72,7 +72,7 @@ export class Table {
 
 const rotl = (x: number, r: number) => (x << r) | (x >>> (32 - r));
 /** MurmurHash3's finalizer: every input bit reaches every output bit. */
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
