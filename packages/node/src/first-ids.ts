@@ -1,5 +1,5 @@
 import { dedupeNameOf, type WireEvent } from '@x/openai-capi-core';
-import { fmix, hashSeed } from './recent-ids.js';
+import { pairHash } from './recent-ids.js';
 
 /** Slots of a new table; it doubles when more than 3/4 full (linear probing stays short at that load). */
 const MIN_SLOTS = 64;
@@ -12,23 +12,6 @@ const KEEP_SLOTS = 1 << 15;
 
 /** The 32-bit hash of (`name`, `id`), from the per-process random start (see `hashSeed`). */
 export type PairHash = (name: string, id: string) => number;
-
-let lastName: string | undefined;
-let lastNameHash = 0;
-
-/** FNV-1a over the name's code units then the id's, finished by MurmurHash3's finalizer. */
-function seededHash(name: string, id: string): number {
-  // Most events of a call share a few names: the name's part is reused while it repeats.
-  if (name !== lastName) {
-    let h = 0x811c9dc5 ^ hashSeed()[0]!;
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-    lastNameHash = Math.imul(h ^ (0x10000 + name.length), 0x01000193);
-    lastName = name;
-  }
-  let h = lastNameHash;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return fmix(h ^ id.length);
-}
 
 /**
  * Where in a list of events the first one with each (dedupe name, id) pair is: the dedupe of one
@@ -52,7 +35,7 @@ export class FirstIds {
   private count = 0;
 
   /** `hash`: tests pass a poor one to make every pair collide. */
-  constructor(private readonly hash: PairHash = seededHash) {}
+  constructor(private readonly hash: PairHash = pairHash) {}
 
   /** Pairs recorded since the last {@link clear}. */
   get size(): number {

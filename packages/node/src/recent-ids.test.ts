@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINGERPRINT, fingerprint, IDS_PER_GENERATION, RecentIds, Table } from './recent-ids.js';
+import { FINGERPRINT, fingerprint, IDS_PER_GENERATION, pairHash, RecentIds, Table } from './recent-ids.js';
 
 const SERVER = 1;
 const RELAY = 2;
@@ -102,6 +102,32 @@ describe('RecentIds', () => {
     expect(repeats(first)).toBeLessThan(60);
     expect(repeats(second)).toBeLessThan(60);
     expect(pairs.size).toBe(n);
+  });
+});
+
+describe('pairHash', () => {
+  // The queue's dedupe takes the hash of a pair both from the fingerprint `track` just took and
+  // afresh: a pair hashed two ways would be queued twice.
+  it('is the first half of the fingerprint, whether the pair was fingerprinted last or not', () => {
+    const names = ['order_created', 'quote_requested', 'o', ''];
+    const ids = ['o1', 'o12', '', 'x'.repeat(40), 'é€😀', '1'];
+    const fresh = new Map<string, number>();
+    for (const name of names) for (const id of ids) fresh.set(`${name}\n${id}`, pairHash(name, id));
+    for (const name of names) {
+      for (const id of ids) {
+        fingerprint(name, id);
+        expect(FINGERPRINT[0]).toBe(fresh.get(`${name}\n${id}`));
+        expect(pairHash(name, id)).toBe(FINGERPRINT[0]);
+        // A fresh string with the same characters hashes the same.
+        expect(pairHash(`${name}`, [...id].join(''))).toBe(FINGERPRINT[0]);
+      }
+    }
+    // The name's cached part is per name: a second name does not reuse the first one's.
+    fingerprint('order_created', 'o1');
+    const a = FINGERPRINT[0];
+    fingerprint('order_createe', 'o1');
+    expect(FINGERPRINT[0]).not.toBe(a);
+    expect(pairHash('order_created', 'o1')).toBe(a);
   });
 });
 

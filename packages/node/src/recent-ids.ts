@@ -101,14 +101,19 @@ function drawSeed(): Int32Array {
   return drawn;
 }
 
-/**
- * The 64-bit fingerprint of (`name`, `id`) into {@link FINGERPRINT}: two independent 32-bit hashes
- * (FNV-1a and MurmurHash3's mixing, each from a random per-process start and finished by
- * MurmurHash3's finalizer) in one pass over the name's UTF-16 code units, a separator no code unit
- * can equal (so no name and id split the same characters differently into the same sequence) and
- * the id's code units.
- */
-export function fingerprint(name: string, id: string): void {
+// The state of both hashes after a name and the separator: most events share a few names, so the
+// name's part is reused while it repeats (it depends on the name and the seed only).
+let lastName: string | undefined;
+let nameA = 0;
+let nameB = 0;
+// The last pair fingerprinted and its first half: `track` fingerprints a pair for the coverage
+// counters, then the queue asks for the first half again ({@link pairHash}).
+let lastId: string | undefined;
+let lastPairName: string | undefined;
+let lastA = 0;
+
+/** The state of both hashes after `name` and the separator, into `nameA` and `nameB`. */
+function hashName(name: string): void {
   const seed = hashSeed();
   let a = 0x811c9dc5 ^ seed[0]!;
   let b = 0x3c6ef372 ^ seed[1]!;
@@ -119,17 +124,45 @@ export function fingerprint(name: string, id: string): void {
     b = (Math.imul(rotl(b, 13), 5) + 0xe6546b64) | 0;
   }
   const separator = 0x10000 + name.length;
-  a = Math.imul(a ^ separator, 0x01000193);
+  nameA = Math.imul(a ^ separator, 0x01000193);
   b = Math.imul(rotl(Math.imul(separator, 0xcc9e2d51), 15), 0x1b873593) ^ b;
-  b = (Math.imul(rotl(b, 13), 5) + 0xe6546b64) | 0;
+  nameB = (Math.imul(rotl(b, 13), 5) + 0xe6546b64) | 0;
+  lastName = name;
+}
+
+/**
+ * The 64-bit fingerprint of (`name`, `id`) into {@link FINGERPRINT}: two independent 32-bit hashes
+ * (FNV-1a and MurmurHash3's mixing, each from a random per-process start and finished by
+ * MurmurHash3's finalizer) in one pass over the name's UTF-16 code units, a separator no code unit
+ * can equal (so no name and id split the same characters differently into the same sequence) and
+ * the id's code units. The first half is {@link pairHash}.
+ */
+export function fingerprint(name: string, id: string): void {
+  if (name !== lastName) hashName(name);
+  let a = nameA;
+  let b = nameB;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(rotl(Math.imul(c, 0xcc9e2d51), 15), 0x1b873593) ^ b;
     b = (Math.imul(rotl(b, 13), 5) + 0xe6546b64) | 0;
   }
-  FINGERPRINT[0] = fmix(a);
+  FINGERPRINT[0] = lastA = fmix(a ^ id.length);
   FINGERPRINT[1] = fmix(b ^ (name.length + id.length));
+  lastPairName = name;
+  lastId = id;
+}
+
+/**
+ * The first half of {@link fingerprint} alone (FNV-1a), the hash `FirstIds` places pairs with: the
+ * pair fingerprinted last is not hashed again.
+ */
+export function pairHash(name: string, id: string): number {
+  if (id === lastId && name === lastPairName) return lastA;
+  if (name !== lastName) hashName(name);
+  let a = nameA;
+  for (let i = 0; i < id.length; i++) a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
+  return fmix(a ^ id.length);
 }
 
 /**
