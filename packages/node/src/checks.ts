@@ -90,18 +90,22 @@ function readField(candidate: unknown, key: 'id' | 'type' | 'custom_event_name')
 /**
  * Splits queued events into the fresh ones and those whose timestamp left the accepted window
  * while they waited (checked at send time with core's rule, `timestampIssueCode`); the stale ones
- * are reported (`stale`, with the event) and returned apart so a store can settle them.
+ * are reported (`stale`, with the event) and returned apart so a store can settle them. With none
+ * stale (the usual case), `fresh` is `items` itself: no copy of the batch.
  */
-export function withoutStale(items: readonly WireEvent[], now: number, report: SendReport, reporter: Reporter): { fresh: WireEvent[]; stale: WireEvent[] } {
-  const fresh: WireEvent[] = [];
+export function withoutStale(items: readonly WireEvent[], now: number, report: SendReport, reporter: Reporter): { fresh: readonly WireEvent[]; stale: WireEvent[] } {
+  // Filled from the first stale event on (with the fresh ones before it).
+  let fresh: WireEvent[] | undefined;
   const stale: RejectedEvent[] = [];
   const staleEvents: WireEvent[] = [];
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const code = timestampIssueCode(item.timestamp_ms, now);
     if (code === undefined) {
-      fresh.push(item);
+      fresh?.push(item);
       continue;
     }
+    fresh ??= items.slice(0, i);
     const issue: Issue = code === 'in_future'
       ? { path: 'timestamp_ms', code, message: 'must be at most 10 minutes in the future when sent' }
       : { path: 'timestamp_ms', code: 'too_old', message: 'must be at most 7 days in the past when sent (the event waited too long)' };
@@ -110,5 +114,5 @@ export function withoutStale(items: readonly WireEvent[], now: number, report: S
   }
   for (const r of stale) report.rejected.push(r);
   if (stale[0] !== undefined) reporter.rejected(stale[0].error, stale);
-  return { fresh, stale: staleEvents };
+  return { fresh: fresh ?? items, stale: staleEvents };
 }
