@@ -34,7 +34,7 @@ type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
  * Delivers `events` in batches (count and byte caps), one request at a time. Retryable failures
  * are retried with backoff under the batch deadline; a batch refused as a whole (400/422/413) is
  * bisected until the offending events are isolated, so every valid event still gets delivered.
- * Never throws: the outcome is the report.
+ * Never throws: the outcome is added to `report` (a new one by default), which is returned.
  *
  * Events of the queue or the store, which nothing outside the client can reach, are serialized a
  * chunk of `maxEvents` at a time, just before its request: a large delivery holds one request body,
@@ -42,11 +42,10 @@ type Failure = Exclude<AttemptResult, { kind: 'ok' }>;
  * before the first request: the caller may change its objects once `send()` awaits, and what is
  * sent must be what was validated.
  */
-export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext): Promise<SendReport> {
-  const report = emptyReport();
-  const chunks: WireEvent[][] = [];
+export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext, report: SendReport = emptyReport()): Promise<SendReport> {
+  const chunks: Array<readonly WireEvent[]> = [];
   for (let start = 0; start < events.length; start += ctx.limits.maxEvents) chunks.push(events.slice(start, start + ctx.limits.maxEvents));
-  const prepare = (chunk: WireEvent[]): Batch[] => {
+  const prepare = (chunk: readonly WireEvent[]): Batch[] => {
     const { batches, oversized } = splitSerializable(chunk, ctx, report);
     for (const e of oversized) {
       const bytes = ctx.envelope.overhead + utf8Length(JSON.stringify(e));
@@ -64,7 +63,7 @@ export async function deliver(events: readonly WireEvent[], ctx: DeliveryContext
   for (let i = 0; i < chunks.length; i++) {
     // Still cut after a refused key or pixel: an event too large or not serializable is reported
     // for what it is (it can never be sent), not as refused.
-    const batches = prepared?.[i] ?? prepare(chunks[i] as WireEvent[]);
+    const batches = prepared?.[i] ?? prepare(chunks[i]!);
     for (const batch of batches) {
       if (authFailure !== undefined) {
         // The key or the pixel was refused: the remaining batches would be refused the same way.

@@ -4,16 +4,16 @@ import type { Lifetime } from './deadline.js';
 import { deliver, type DeliveryContext } from './deliver.js';
 import type { ResolvedOptions } from './options.js';
 import type { Reporter } from './reporter.js';
-import { mergeReport, type RejectedEvent, type SendReport } from './report.js';
+import type { RejectedEvent, SendReport } from './report.js';
 
 /**
- * Delivers built events and merges the outcome into a report. `from` says whose events they are:
+ * Delivers built events, adding the outcome to a report. `from` says whose events they are:
  * `'send'` (the default), a caller's, serialized all before the first request; `'queue'` and
  * `'store'`, the client's own, serialized a request at a time. With `'store'`, the events come from
  * the client's store: those not delivered for a transient cause are marked `kept` before any hook
  * sees them (they stay in the store and go out again later).
  */
-export type Run = (items: WireEvent[], validateOnly: boolean | undefined, report: SendReport, outer: Lifetime, from?: 'send' | 'queue' | 'store') => Promise<SendReport>;
+export type Run = (items: readonly WireEvent[], validateOnly: boolean | undefined, report: SendReport, outer: Lifetime, from?: 'send' | 'queue' | 'store') => Promise<SendReport>;
 
 /** A transient failure: the event stays in a store to be delivered again (network, deadlines, 408/429/5xx). */
 export function isTransient(r: RejectedEvent): boolean {
@@ -57,10 +57,12 @@ export function createDelivery(o: ResolvedOptions, reporter: Reporter): Run {
     reporter.unattributable(items);
     counters.inFlight += items.length;
     try {
-      const delivered = await deliver(items, context(validateOnly, outer, from));
-      counters.requests += delivered.requests;
-      counters.retries += delivered.retries;
-      return mergeReport(report, delivered);
+      // Delivered into the caller's report: the ids are not copied from a report of their own.
+      const { requests, retries } = report;
+      await deliver(items, context(validateOnly, outer, from), report);
+      counters.requests += report.requests - requests;
+      counters.retries += report.retries - retries;
+      return report;
     } finally {
       counters.inFlight -= items.length;
     }
