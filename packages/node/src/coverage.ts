@@ -35,10 +35,12 @@ export function createCoverage(o: CoverageOptions): Coverage {
     },
     delivered(events, sourceOf, warn) {
       const touched = new Set<string>();
+      // A batch is mostly runs of one name: the set is asked once per run, not once per event.
+      let last: string | undefined;
       for (const event of events) {
         const name = dedupeNameOf(event);
         tally.delivered(name, event, sourceOf(event));
-        touched.add(name);
+        if (name !== last) touched.add((last = name));
       }
       const now = o.now();
       for (const name of touched) {
