@@ -95,6 +95,40 @@ describe('createClient(...).send (properties)', () => {
     );
   });
 
+  it('send() delivers the first valid copy of each (name, id) in order, and lists every later one in duplicates', async () => {
+    // A simple model: a Map of the (name, id) pairs seen, over the valid events only.
+    const names = ['lead_created', 'quote', 'other'];
+    const item = fc.record({ name: fc.nat(2), id: fc.nat(5), stale: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(item, { maxLength: 40 }), async (items) => {
+        const { client, bodies } = setup([200]);
+        const events = items.map(({ name, id, stale }) => {
+          const ts = stale ? NOW - 8 * 86_400_000 : NOW;
+          return name === 0 ? wireEvent(`o${id}`, ts) : wireEvent(`o${id}`, ts, { type: 'custom', custom_event_name: names[name]!, data: { type: 'custom' } });
+        });
+        const firsts = new Set<string>();
+        const sent: string[] = [];
+        const repeats: string[] = [];
+        for (const { name, id, stale } of items) {
+          if (stale) continue;
+          const key = `${names[name]} o${id}`;
+          (firsts.has(key) ? repeats : sent).push(key);
+          firsts.add(key);
+        }
+        const report = await client.send(events);
+        const keyOf = (e: { type: string; custom_event_name?: string; customEventName?: string; id: string }) =>
+          `${e.type === 'custom' ? (e.custom_event_name ?? e.customEventName) : e.type} ${e.id}`;
+        const wire = bodies.flatMap((b) => (JSON.parse(b) as { events: WireEvent[] }).events);
+        expect(wire.map(keyOf)).toEqual(sent);
+        expect(report.delivered).toEqual(sent.map((k) => k.split(' ')[1]));
+        expect(report.duplicates.map(keyOf)).toEqual(repeats);
+        expect(report.rejected.map((r) => r.reason)).toEqual(items.filter((i) => i.stale).map(() => 'stale'));
+        expect(client.stats()).toMatchObject({ delivered: sent.length, deduplicated: repeats.length });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('rejects (throws CapiValidationError) only for a non-array argument', async () => {
     await fc.assert(
       fc.asyncProperty(anything, async (value) => {
