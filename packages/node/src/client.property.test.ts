@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { CapiError, CapiValidationError, type EventInput, type WireEvent } from '@x/openai-capi-core';
+import { CapiError, CapiValidationError, timestampIssueCode, type EventInput, type WireEvent } from '@x/openai-capi-core';
 // The core suites' generators: friendly events, and personal values carrying a marker.
 import { friendlyEvent, leaks, markedUser } from '../../core/src/__fixtures__/arbitraries.js';
 import { createClient, type CapiClient } from './client.js';
@@ -124,6 +124,32 @@ describe('createClient(...).send (properties)', () => {
         expect(report.duplicates.map(keyOf)).toEqual(repeats);
         expect(report.rejected.map((r) => r.reason)).toEqual(items.filter((i) => i.stale).map(() => 'stale'));
         expect(client.stats()).toMatchObject({ delivered: sent.length, deduplicated: repeats.length });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('flush() leaves out exactly the queued events that went stale while they waited (core rule, per event)', async () => {
+    const DAY = 86_400_000;
+    const offset = fc.integer({ min: -7 * DAY + 1, max: 10 * 60_000 }); // accepted at track time
+    const advance = fc.oneof(fc.integer({ min: -2 * 3_600_000, max: 8 * DAY }), fc.constantFrom(0, 1, -1, 7 * DAY, -600_001));
+    await fc.assert(
+      fc.asyncProperty(fc.array(offset, { minLength: 1, maxLength: 30 }), advance, async (offsets, by) => {
+        const clock = fakeClock();
+        const bodies: string[] = [];
+        const fetch: FetchLike = async (_url, init) => {
+          bodies.push(init.body);
+          return new Response('{}', { status: 200 });
+        };
+        const client = createClient({ pixelId: 'px', apiKey: API_KEY, fetch, now: clock.now, sleep: clock.sleep, timers: manualTimers(), logLevel: 'error' });
+        offsets.forEach((o, i) => client.track({ type: 'lead_created', id: `l${i}`, timestamp: NOW + o, sourceUrl: 'https://shop.example/' }));
+        clock.t += by;
+        const report = await client.flush();
+        const stale = offsets.map((o, i) => [`l${i}`, timestampIssueCode(NOW + o, clock.t)] as const).filter(([, code]) => code !== undefined);
+        expect(report.rejected.map((r) => [r.id, r.reason, r.issues?.[0]?.code])).toEqual(stale.map(([id, code]) => [id, 'stale', code]));
+        const sent = bodies.flatMap((b) => (JSON.parse(b) as { events: WireEvent[] }).events.map((e) => e.id));
+        expect(sent).toEqual(offsets.map((_, i) => `l${i}`).filter((id) => !stale.some(([s]) => s === id)));
+        expect(report.delivered).toEqual(sent);
       }),
       { numRuns: 300 },
     );
