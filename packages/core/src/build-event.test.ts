@@ -429,7 +429,7 @@ describe('inputNamesOf positions', () => {
 });
 
 describe('reading the input', () => {
-  it('reads data fields in wire order, money where amount sits, items where contents sits', () => {
+  it('reads each data and item field once, in wire order with value just before amount, items where contents sits', () => {
     const reads: string[] = [];
     const spy = <T extends object>(target: T, label: string): T =>
       new Proxy(target, { get: (t, key) => (typeof key === 'string' && reads.push(`${label}${key}`), Reflect.get(t, key)) });
@@ -437,11 +437,20 @@ describe('reading the input', () => {
     buildEvent({ type: 'order_created', id: 'o', sourceUrl: 'https://shop.example/', data: spy({ value: '1.00', currency: 'USD', contents: [item] }, 'data.') }, { now: NOW });
     const fields = new Set(['type', 'amount', 'value', 'currency', 'contents', 'planId']);
     const dataReads = reads.filter((r) => r.startsWith('data.') && fields.has(r.slice(5)));
-    // As the builder has always read them (money reads value, amount and currency itself).
-    expect(dataReads).toEqual(['data.type', 'data.type', 'data.amount', 'data.value', 'data.amount', 'data.currency', 'data.currency', 'data.currency', 'data.contents', 'data.planId']);
+    // One read per field (it was ten reads: type twice, amount twice, currency three times).
+    expect(dataReads).toEqual(['data.type', 'data.value', 'data.amount', 'data.currency', 'data.contents', 'data.planId']);
+    const itemFields = ['id', 'groupId', 'name', 'contentType', 'quantity', 'value', 'amount', 'currency', 'variantDict'];
+    expect(reads.filter((r) => r.startsWith('item.') && itemFields.includes(r.slice(5)))).toEqual(itemFields.map((f) => `item.${f}`));
     // The items are read after contents and before planId.
     expect(reads.indexOf('item.id')).toBeGreaterThan(reads.indexOf('data.contents'));
     expect(reads.indexOf('item.id')).toBeLessThan(reads.indexOf('data.planId'));
+  });
+
+  it('has currency right after amount in both key sets (convert reads them together)', () => {
+    for (const keys of [DATA_KEYS, ITEM_KEYS]) {
+      const wires = [...keys];
+      expect(wires[wires.indexOf('amount') + 1]).toBe('currency');
+    }
   });
 
   it('keeps the issues of the fields read before a getter that throws', () => {

@@ -6,7 +6,7 @@
 import { addIssue, CapiError, CapiValidationError } from './errors.js';
 import { createEventId } from './ids.js';
 import { didYouMean, toCamel } from './input-hints.js';
-import { currencyExponent, isKnownCurrency } from './currency.js';
+import { knownExponent } from './currency.js';
 import { toMinorUnits } from './money.js';
 import { minorUnitsOf } from './minor-units.js';
 import { dataShapeOf, isEventType } from './schema.js';
@@ -198,32 +198,39 @@ function buildData(data: unknown, shape: string | undefined, issues: Issue[]): u
   if (data === undefined) return { type: shape ?? 'custom' };
   // A Map or a class instance is left as it is, for the validator to refuse (its entries would be lost).
   if (!isPlainObject(data)) return data;
-  if (shape && data.type !== undefined && data.type !== shape) {
+  const type = data.type;
+  if (shape && type !== undefined && type !== shape) {
     addIssue(issues, 'data.type', 'shape_mismatch', `must be "${shape}" for this event type`);
   }
-  return convert(data, DATA_KEYS, 'data.', -1, issues, undefined, shape);
+  return convert(data, dataNames(), 'data.', -1, issues, undefined, shape ?? type ?? 'custom', shape);
 }
 
 /**
- * Friendly `data` or `contents` item → wire object, keys in the wire order of `keys`: camelCase
- * keys become snake_case, money goes through {@link money}, `data.type` is the event's `shape`
- * and `contents` items are converted in turn. Unknown keys are reported, except on custom data
- * (`shape` `custom`), which keeps them unchanged. Issue paths start with `prefix` (`data.`), or
- * for item `index` ≥ 0 with {@link itemPath}, built only for an issue.
+ * Friendly `data` or `contents` item → wire object, keys in the wire order of `names`: camelCase
+ * keys become snake_case, money goes through {@link money}, `data.type` is `type` (the event's
+ * shape, else the caller's, read once by {@link buildData}) and `contents` items are converted in
+ * turn. Unknown keys are reported, except on custom data (`shape` `custom`), which keeps them
+ * unchanged. Issue paths start with `prefix` (`data.`), or for item `index` ≥ 0 with
+ * {@link itemPath}, built only for an issue.
  */
-function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: number, issues: Issue[], fallback: unknown, shape?: string): Obj {
+function convert(src: Obj, names: InputNames, prefix: string, index: number, issues: Issue[], fallback: unknown, type?: unknown, shape?: string): Obj {
   const out: Obj = {};
-  const names = inputNamesOf(keys);
-  // Each field is read when its turn comes (money reads its own): a getter that throws then ends the
-  // build after the issues of the fields before it, as a caller reading in this order would expect.
+  // Each field is read once, when its turn in wire order comes, `value` just before `amount` (the
+  // order build-event.test.ts pins): a getter that throws then ends the build after the issues of
+  // the fields before it, as a caller reading in this order would expect. `type` was read before.
   for (let k = 0; k < names.wires.length; k++) {
     const wire = names.wires[k] as string;
-    const value = readField(src, names.at + k);
-    if (wire === 'type') out.type = shape ?? value ?? 'custom';
-    else if (wire === 'amount') money(src, out, prefix, index, issues, fallback);
-    else if (wire === 'contents' && Array.isArray(value)) {
-      out.contents = value.map((item: unknown, i) => (isPlainObject(item) ? convert(item, ITEM_KEYS, prefix, i, issues, out.currency) : item));
-    } else if (value !== undefined && wire !== 'currency') out[wire] = copyJsonLike(value);
+    if (wire === 'type') out.type = type;
+    else if (wire === 'amount') {
+      const value = src.value;
+      money(value, readField(src, names.at + k), readField(src, names.at + k + 1), out, prefix, index, issues, fallback);
+      k++; // `currency` follows `amount` in both key sets (see inputNamesOf) and was just read
+    } else {
+      const value = readField(src, names.at + k);
+      if (value === undefined) continue;
+      if (wire === 'contents' && Array.isArray(value)) out.contents = convertItems(value, prefix, issues, out.currency);
+      else out[wire] = copyJsonLike(value);
+    }
   }
   const own = Object.keys(src);
   if (allKnown(own, names.known, names.seen)) return out;
@@ -233,6 +240,16 @@ function convert(src: Obj, keys: ReadonlySet<string>, prefix: string, index: num
     if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPath(prefix, index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
     else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
     else addIssue(issues, itemPath(prefix, index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
+  }
+  return out;
+}
+
+/** The `contents` items, each plain object converted (the rest as it is, for the validator to refuse). */
+function convertItems(items: readonly unknown[], prefix: string, issues: Issue[], currency: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    out.push(isPlainObject(item) ? convert(item, itemNames(), prefix, i, issues, currency) : item);
   }
   return out;
 }
@@ -270,6 +287,12 @@ interface InputNames {
 const inputNames = new Map<ReadonlySet<string>, InputNames>();
 // The input names of every key set `inputNamesOf` has seen, one after the other (13 in all).
 const FIELDS: string[] = [];
+// The two that `convert` uses, at hand without a lookup per call (computed on first use: a bundle
+// that uses no builder drops them).
+let DATA_NAMES: InputNames | undefined;
+let ITEM_NAMES: InputNames | undefined;
+const dataNames = (): InputNames => (DATA_NAMES ??= inputNamesOf(DATA_KEYS));
+const itemNames = (): InputNames => (ITEM_NAMES ??= inputNamesOf(ITEM_KEYS));
 
 /** @internal Exported for build-event.test.ts. */
 export function inputNamesOf(keys: ReadonlySet<string>): InputNames {
@@ -311,31 +334,33 @@ function readField(src: Obj, at: number): unknown {
   }
 }
 
-/** `value` (major units) or `amount` (minor units) of `src` → `out.amount`; currency uppercased. */
-function money(src: Obj, out: Obj, prefix: string, index: number, issues: Issue[], fallback: unknown): void {
-  const { value, amount } = src;
-  const currency = typeof src.currency === 'string' ? src.currency.toUpperCase() : src.currency;
+/** `value` (major units) or `amount` (minor units), read by the caller → `out.amount`; `currency` uppercased. */
+function money(value: unknown, amount: unknown, given: unknown, out: Obj, prefix: string, index: number, issues: Issue[], fallback: unknown): void {
+  const currency = typeof given === 'string' ? given.toUpperCase() : given;
   if (value === undefined || amount !== undefined) {
     if (value !== undefined) addIssue(issues, itemPath(prefix, index) + 'value', 'conflict', 'must not be given with amount');
     if (amount !== undefined) out.amount = amount;
   } else if (currency === undefined && fallback === undefined) {
     addIssue(issues, itemPath(prefix, index) + 'currency', 'required', 'is required with value');
-  } else if (isKnownCurrency(currency ?? fallback)) {
-    const code = (currency ?? fallback) as string;
+  } else {
+    const code = currency ?? fallback;
+    // One lookup: the exponent of a known code. An unknown one the validator reports, once, where
+    // it is written.
+    const exponent = knownExponent(code);
     // The rule itself first: the path, the closure and the error below serve only a value it refuses.
-    const minor = minorUnitsOf(value, currencyExponent(code));
+    const minor = exponent === undefined ? undefined : minorUnitsOf(value, exponent);
     if (typeof minor === 'number') out.amount = minor;
-    else {
+    else if (minor !== undefined) {
       const path = itemPath(prefix, index) + 'value';
       const before = issues.length;
-      attempt(issues, path, () => toMinorUnits(value as number, code, path));
+      attempt(issues, path, () => toMinorUnits(value as number, code as string, path));
       const issue = issues[before];
       // 0.1 + 0.2 is 0.30000000000000004: a float total is a rounding error, not more precision.
       if (typeof value === 'number' && issue?.code === 'too_precise') {
         issues[before] = { ...issue, message: `${issue.message}: a float total (0.1 + 0.2) is not exact, pass a decimal string ('0.30') or amount in minor units` };
       }
     }
-  } // else the validator reports the unknown currency, once, where it is written
+  }
   if (currency !== undefined) out.currency = currency;
 }
 

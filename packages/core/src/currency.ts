@@ -43,7 +43,15 @@ export function knownCurrencies(): readonly string[] {
  * Lowercase codes are not accepted here: callers that accept them uppercase first.
  */
 export function isKnownCurrency(code: unknown): code is string {
-  return exponents().has(code as string);
+  return knownExponent(code) !== undefined;
+}
+
+/**
+ * The exponent of `code` when it is a known currency ({@link isKnownCurrency}), else `undefined`:
+ * one lookup where a test and then {@link currencyExponent} would be two.
+ */
+export function knownExponent(code: unknown): number | undefined {
+  return exponents().get(code as string);
 }
 
 /**
