@@ -202,54 +202,75 @@ function buildData(data: unknown, shape: string | undefined, issues: Issue[]): u
   if (shape && type !== undefined && type !== shape) {
     addIssue(issues, 'data.type', 'shape_mismatch', `must be "${shape}" for this event type`);
   }
-  return convert(data, dataNames(), 'data.', -1, issues, undefined, shape ?? type ?? 'custom', shape);
+  return convertData(data, shape ?? type ?? 'custom', shape, issues);
+}
+
+// The two converters below read each field once, by name, in wire order (DATA_KEYS, ITEM_KEYS),
+// `value` just before `amount`: a getter that throws then ends the build after the issues of the
+// fields before it, as a caller reading in this order would expect (build-event.test.ts pins the
+// order and that every wire key is written). One named read per field, rather than a loop over
+// the names: each read site then sees one name and one or two object shapes, which V8 reads, or
+// finds absent, from its cache; a keyed read per name was the biggest part of `buildEvent`.
+
+/**
+ * Friendly `data` → wire data: `type` is the event's shape (else the caller's, read once by
+ * {@link buildData}), money goes through {@link money}, `contents` items through
+ * {@link convertItem}, `planId` becomes `plan_id`; then {@link extraKeys}.
+ */
+function convertData(src: Obj, type: unknown, shape: string | undefined, issues: Issue[]): Obj {
+  const out: Obj = { type };
+  money(src.value, src.amount, src.currency, out, -1, issues, undefined);
+  const contents = src.contents;
+  if (Array.isArray(contents)) out.contents = convertItems(contents, issues, out.currency);
+  else if (contents !== undefined) out.contents = copyJsonLike(contents);
+  const plan = src.planId;
+  if (plan !== undefined) out.plan_id = copyJsonLike(plan);
+  return extraKeys(src, out, dataNames(), -1, issues, shape);
+}
+
+/** The `contents` items, each plain object converted (the rest as it is, for the validator to refuse). */
+function convertItems(items: readonly unknown[], issues: Issue[], currency: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    out.push(isPlainObject(item) ? convertItem(item, i, issues, currency) : item);
+  }
+  return out;
+}
+
+/** Friendly `contents` item `index` → wire item: camelCase keys become snake_case, money as in data. */
+function convertItem(src: Obj, index: number, issues: Issue[], fallback: unknown): Obj {
+  const out: Obj = {};
+  const id = src.id;
+  if (id !== undefined) out.id = copyJsonLike(id);
+  const group = src.groupId;
+  if (group !== undefined) out.group_id = copyJsonLike(group);
+  const name = src.name;
+  if (name !== undefined) out.name = copyJsonLike(name);
+  const contentType = src.contentType;
+  if (contentType !== undefined) out.content_type = copyJsonLike(contentType);
+  const quantity = src.quantity;
+  if (quantity !== undefined) out.quantity = copyJsonLike(quantity);
+  money(src.value, src.amount, src.currency, out, index, issues, fallback);
+  const variants = src.variantDict;
+  if (variants !== undefined) out.variant_dict = copyJsonLike(variants);
+  return extraKeys(src, out, itemNames(), index, issues);
 }
 
 /**
- * Friendly `data` or `contents` item → wire object, keys in the wire order of `names`: camelCase
- * keys become snake_case, money goes through {@link money}, `data.type` is `type` (the event's
- * shape, else the caller's, read once by {@link buildData}) and `contents` items are converted in
- * turn. Unknown keys are reported, except on custom data (`shape` `custom`), which keeps them
- * unchanged. Issue paths start with `prefix` (`data.`), or for item `index` ≥ 0 with
- * {@link itemPath}, built only for an issue.
+ * `out`, after the own keys of `src` that are not input names (`names`): reported as unknown
+ * (issue paths with {@link itemPath}: `data.` for `index` < 0, else `data.contents[3].`), except on
+ * custom data (`shape` `custom`), which keeps them unchanged.
  */
-function convert(src: Obj, names: InputNames, prefix: string, index: number, issues: Issue[], fallback: unknown, type?: unknown, shape?: string): Obj {
-  const out: Obj = {};
-  // Each field is read once, when its turn in wire order comes, `value` just before `amount` (the
-  // order build-event.test.ts pins): a getter that throws then ends the build after the issues of
-  // the fields before it, as a caller reading in this order would expect. `type` was read before.
-  for (let k = 0; k < names.wires.length; k++) {
-    const wire = names.wires[k] as string;
-    if (wire === 'type') out.type = type;
-    else if (wire === 'amount') {
-      const value = src.value;
-      money(value, readField(src, names.at + k), readField(src, names.at + k + 1), out, prefix, index, issues, fallback);
-      k++; // `currency` follows `amount` in both key sets (see inputNamesOf) and was just read
-    } else {
-      const value = readField(src, names.at + k);
-      if (value === undefined) continue;
-      if (wire === 'contents' && Array.isArray(value)) out.contents = convertItems(value, prefix, issues, out.currency);
-      else out[wire] = copyJsonLike(value);
-    }
-  }
+function extraKeys(src: Obj, out: Obj, names: InputNames, index: number, issues: Issue[], shape?: string): Obj {
   const own = Object.keys(src);
   if (allKnown(own, names.known, names.seen)) return out;
   for (const key of own) {
     if (key === 'value' || names.inputs.has(key)) continue;
     // `plan_id` next to `planId` would silently replace it.
-    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPath(prefix, index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
+    if (shape === 'custom' && Object.prototype.hasOwnProperty.call(out, key)) addIssue(issues, itemPath('data.', index) + key, 'conflict', 'is given twice (camelCase and snake_case)');
     else if (shape === 'custom') setOwn(out, key, copyJsonLike(src[key]));
-    else addIssue(issues, itemPath(prefix, index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
-  }
-  return out;
-}
-
-/** The `contents` items, each plain object converted (the rest as it is, for the validator to refuse). */
-function convertItems(items: readonly unknown[], prefix: string, issues: Issue[], currency: unknown): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    out.push(isPlainObject(item) ? convert(item, itemNames(), prefix, i, issues, currency) : item);
+    else addIssue(issues, itemPath('data.', index) + key, 'unknown_field', `is not an input field${didYouMean(key, [...names.inputs, 'value'])} (extra data keys: custom events only)`);
   }
   return out;
 }
@@ -271,24 +292,17 @@ function copyJsonLike(value: unknown, depth = 0): unknown {
 
 /** The input (camelCase) names of a set of wire keys, in wire order, and the set of them. */
 interface InputNames {
-  wires: readonly string[];
-  /** `names[k]` is the input name of `wires[k]`. */
+  /** `names[k]` is the input name of the `k`th wire key. */
   names: readonly string[];
-  /** `names[k]` is `FIELDS[at + k]` (see {@link readField}). */
-  at: number;
   inputs: ReadonlySet<string>;
   /** `inputs` and `value`: the keys the builder reads. */
   known: ReadonlySet<string>;
   seen: KeysSeen;
 }
 
-// Computed once per key set (there are two): `convert` runs for every event and every item, and a
-// regex replace per key was over half of its time.
-const inputNames = new Map<ReadonlySet<string>, InputNames>();
-// The input names of every key set `inputNamesOf` has seen, one after the other (13 in all).
-const FIELDS: string[] = [];
-// The two that `convert` uses, at hand without a lookup per call (computed on first use: a bundle
-// that uses no builder drops them).
+// Computed once per key set, on first use (a bundle that uses no builder drops them): the
+// converters run for every event and every item, and a regex replace per key was over half of
+// their time.
 let DATA_NAMES: InputNames | undefined;
 let ITEM_NAMES: InputNames | undefined;
 const dataNames = (): InputNames => (DATA_NAMES ??= inputNamesOf(DATA_KEYS));
@@ -296,52 +310,18 @@ const itemNames = (): InputNames => (ITEM_NAMES ??= inputNamesOf(ITEM_KEYS));
 
 /** @internal Exported for build-event.test.ts. */
 export function inputNamesOf(keys: ReadonlySet<string>): InputNames {
-  let names = inputNames.get(keys);
-  if (names === undefined) {
-    const wires = [...keys];
-    const inputs = wires.map(toCamel);
-    const at = FIELDS.push(...inputs) - inputs.length;
-    names = { wires, names: inputs, at, inputs: new Set(inputs), known: new Set([...inputs, 'value']), seen: { last: undefined } };
-    inputNames.set(keys, names);
-  }
-  return names;
-}
-
-/**
- * `src[FIELDS[at]]`, read by one property access per position of {@link FIELDS}. V8 caches how to
- * read a property per access site, for one name: the one access of a loop over the names saw them
- * all, and looked each up in the object and then in `Object.prototype` (most fields are absent),
- * a tenth of `buildEvent`'s time. An access that sees one name and one or two object shapes reads
- * a field, or its absence, from its cache. Each call is the same one read as before, so getters and
- * proxies see the same reads in the same order; positions past the cases share the generic access.
- */
-function readField(src: Obj, at: number): unknown {
-  switch (at) {
-    case 0: return src[FIELDS[0]!];
-    case 1: return src[FIELDS[1]!];
-    case 2: return src[FIELDS[2]!];
-    case 3: return src[FIELDS[3]!];
-    case 4: return src[FIELDS[4]!];
-    case 5: return src[FIELDS[5]!];
-    case 6: return src[FIELDS[6]!];
-    case 7: return src[FIELDS[7]!];
-    case 8: return src[FIELDS[8]!];
-    case 9: return src[FIELDS[9]!];
-    case 10: return src[FIELDS[10]!];
-    case 11: return src[FIELDS[11]!];
-    case 12: return src[FIELDS[12]!];
-    default: return src[FIELDS[at]!];
-  }
+  const names = [...keys].map(toCamel);
+  return { names, inputs: new Set(names), known: new Set([...names, 'value']), seen: { last: undefined } };
 }
 
 /** `value` (major units) or `amount` (minor units), read by the caller → `out.amount`; `currency` uppercased. */
-function money(value: unknown, amount: unknown, given: unknown, out: Obj, prefix: string, index: number, issues: Issue[], fallback: unknown): void {
+function money(value: unknown, amount: unknown, given: unknown, out: Obj, index: number, issues: Issue[], fallback: unknown): void {
   const currency = typeof given === 'string' ? given.toUpperCase() : given;
   if (value === undefined || amount !== undefined) {
-    if (value !== undefined) addIssue(issues, itemPath(prefix, index) + 'value', 'conflict', 'must not be given with amount');
+    if (value !== undefined) addIssue(issues, itemPath('data.', index) + 'value', 'conflict', 'must not be given with amount');
     if (amount !== undefined) out.amount = amount;
   } else if (currency === undefined && fallback === undefined) {
-    addIssue(issues, itemPath(prefix, index) + 'currency', 'required', 'is required with value');
+    addIssue(issues, itemPath('data.', index) + 'currency', 'required', 'is required with value');
   } else {
     const code = currency ?? fallback;
     // One lookup: the exponent of a known code. An unknown one the validator reports, once, where
@@ -351,7 +331,7 @@ function money(value: unknown, amount: unknown, given: unknown, out: Obj, prefix
     const minor = exponent === undefined ? undefined : minorUnitsOf(value, exponent);
     if (typeof minor === 'number') out.amount = minor;
     else if (minor !== undefined) {
-      const path = itemPath(prefix, index) + 'value';
+      const path = itemPath('data.', index) + 'value';
       const before = issues.length;
       attempt(issues, path, () => toMinorUnits(value as number, code as string, path));
       const issue = issues[before];
