@@ -418,6 +418,13 @@ describe('inputNamesOf', () => {
 });
 
 describe('converting data and items', () => {
+  it('uppercases the currency of each event, one event after another', () => {
+    const currencies = ['usd', 'eur', 'usd', 'USD', 'jpy', 'Eur', 'eur'];
+    const built = currencies.map((currency, i) => buildEvent({ type: 'order_created', id: `o${i}`, sourceUrl: 'https://shop.example/', data: { value: '12', currency } }, { now: NOW }).data);
+    expect(built.map((data) => (data as { currency: string }).currency)).toEqual(['USD', 'EUR', 'USD', 'USD', 'JPY', 'EUR', 'EUR']);
+    expect(built.map((data) => (data as { amount: number }).amount)).toEqual([1200, 1200, 1200, 1200, 12, 1200, 1200]);
+  });
+
   it('writes every wire key of DATA_KEYS and ITEM_KEYS, in their order, from its input name', () => {
     // One value per input name (money as amount), so a key added to the sets and not to the converters fails here.
     const fill = (keys: ReadonlySet<string>, skip: string[]): Record<string, unknown> =>
