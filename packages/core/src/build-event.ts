@@ -79,8 +79,15 @@ export function buildEvent(input: EventInput, options?: BuildEventOptions): Wire
 }
 
 // One step for every call (it was an object and a closure per event, user or not).
-const USER_STEP: UserStep = (user, issues, warnings, hasher) =>
-  attempt(issues, 'user', () => hashUser(user as UserInput, { ...(hasher ? { hasher } : {}), onWarning: (w) => warnings.push(w) }));
+// No `attempt` closure and no spread: one options object (a falsy `hasher` is the default one, as it
+// always was) and the warnings closure.
+const USER_STEP: UserStep = (user, issues, warnings, hasher) => {
+  try {
+    return hashUser(user as UserInput, { hasher: hasher || undefined, onWarning: (w) => warnings.push(w) });
+  } catch (error) {
+    return failed(issues, 'user', error);
+  }
+};
 
 // What `hashUser` returns passes `checkUser` by construction: it tests each value with the same
 // predicates (user-rules.ts), lowercases digests, and dedupes and caps each list at 3
@@ -363,13 +370,18 @@ function upperCase(code: string): string {
   return lastUpper;
 }
 
-/** Runs `step`; a thrown error becomes issues (its own for a validation error, else one at `path`). */
+/** Runs `step`; a thrown error becomes issues (see {@link failed}). */
 function attempt<T>(issues: Issue[], path: string, step: () => T): T | undefined {
   try {
     return step();
   } catch (error) {
-    if (CapiValidationError.isInstance(error)) issues.push(...error.issues);
-    else addIssue(issues, path, 'failed', CapiError.isInstance(error) ? `could not be computed: ${error.message}` : 'could not be computed');
-    return undefined;
+    return failed(issues, path, error);
   }
+}
+
+/** Records a thrown `error` as issues: its own for a validation error, else one at `path`. */
+function failed(issues: Issue[], path: string, error: unknown): undefined {
+  if (CapiValidationError.isInstance(error)) issues.push(...error.issues);
+  else addIssue(issues, path, 'failed', CapiError.isInstance(error) ? `could not be computed: ${error.message}` : 'could not be computed');
+  return undefined;
 }
