@@ -242,12 +242,8 @@ function convertData(src: Obj, type: unknown, shape: string | undefined, issues:
 
 /** The `contents` items, each plain object converted (the rest as it is, for the validator to refuse). */
 function convertItems(items: readonly unknown[], issues: Issue[], currency: unknown): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    out.push(isPlainObject(item) ? convertItem(item, i, issues, currency) : item);
-  }
-  return out;
+  // `map`, closure and all: V8 inlines it and sizes the result; `push` onto `[]` reserved 17 slots.
+  return items.map((item, i) => (isPlainObject(item) ? convertItem(item, i, issues, currency) : item));
 }
 
 /** Friendly `contents` item `index` → wire item: camelCase keys become snake_case, money as in data. */
