@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CapiValidationError } from './errors.js';
-import { currencyExponent, isKnownCurrency, ISO_4217_EDITION, knownCurrencies } from './currency.js';
+import { currencyExponent, isKnownCurrency, ISO_4217_EDITION, knownCurrencies, knownExponent } from './currency.js';
 
 describe('currencyExponent', () => {
   it.each([
@@ -74,5 +75,21 @@ describe('the pinned table', () => {
     const recent = ['VED', 'XCG', 'ZWG', 'SLE'];
     const missing = knownCurrencies().filter((c) => !runtime.has(c));
     expect(missing.filter((c) => !funds.includes(c) && !recent.includes(c))).toEqual([]);
+  });
+});
+
+describe('knownExponent', () => {
+  it('answers each code of a sequence, known or not, as the table does (the last answer is kept)', () => {
+    const known = knownCurrencies();
+    const code = fc.oneof(fc.constantFrom('USD', 'usd', 'JPY', 'KWD', 'XXX', '', 'USD '), fc.constantFrom(...known), fc.string({ maxLength: 4 }), fc.anything());
+    fc.assert(
+      fc.property(fc.array(code, { maxLength: 12 }), (codes) => {
+        for (const c of codes) {
+          const expected = typeof c === 'string' && known.includes(c) ? currencyExponent(c) : undefined;
+          expect(knownExponent(c)).toBe(expected);
+          expect(isKnownCurrency(c)).toBe(expected !== undefined);
+        }
+      }),
+    );
   });
 });

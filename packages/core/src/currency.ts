@@ -51,8 +51,17 @@ export function isKnownCurrency(code: unknown): code is string {
  * one lookup where a test and then {@link currencyExponent} would be two.
  */
 export function knownExponent(code: unknown): number | undefined {
-  return exponents().get(code as string);
+  // Most events of a server carry one currency, which the builder and then the validator look up:
+  // the last code's answer is kept.
+  if (code !== lastCode) {
+    lastExponent = exponents().get(code as string);
+    lastCode = typeof code === 'string' ? code : undefined; // keeps no object alive
+  }
+  return lastExponent;
 }
+
+let lastCode: unknown;
+let lastExponent: number | undefined;
 
 /**
  * The number of decimals of `code`'s minor unit (`USD` → 2, `JPY` → 0, `KWD` → 3, `CLF` → 4).
