@@ -458,6 +458,17 @@ describe('reading the input', () => {
     expect(reads.indexOf('item.id')).toBeLessThan(reads.indexOf('data.planId'));
   });
 
+  it('reads each top-level input field once, in a fixed order', () => {
+    const reads: string[] = [];
+    const input = new Proxy(
+      { type: 'order_created', id: 'o', timestamp: NOW, sourceUrl: 'https://shop.example/?q=1', keepSourceUrlQuery: false, oppref: 'op', actionSource: 'web', optOut: false, user: { email: 'a@example.com' }, data: { amount: 100, currency: 'USD' } },
+      { get: (t, key) => (typeof key === 'string' && reads.push(key), Reflect.get(t, key)) },
+    );
+    buildEvent(input as EventInput, { now: NOW });
+    const fields = ['type', 'customEventName', 'timestamp', 'sourceUrl', 'keepSourceUrlQuery', 'id', 'oppref', 'actionSource', 'optOut', 'user', 'data'];
+    expect(reads.filter((key) => fields.includes(key))).toEqual(fields);
+  });
+
   it('keeps the issues of the fields read before a getter that throws', () => {
     const data = { value: 'abc', currency: 'USD', get planId(): string { throw new Error('boom'); } };
     try {

@@ -165,23 +165,29 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   if (!allKnown(keys, INPUT_KEY_SET, inputKeysSeen)) {
     for (const key of keys) if (!INPUT_KEY_SET.has(key)) addIssue(issues, key, 'unknown_field', `is not an input field${didYouMean(key, INPUT_KEYS)}`);
   }
-  const { type, customEventName: name, timestamp: ts, sourceUrl: url, keepSourceUrlQuery: keep } = input;
+  // Each input field is read once, in this order (getters and proxies see one read per field).
+  const { type, customEventName: name, timestamp: ts, sourceUrl: url, keepSourceUrlQuery: keep, id } = input;
   // `{}` and then each key: V8 gives an empty literal 4 in-object slots, `{ id, type }` only its 2,
   // and every key past them goes to a property array, allocated and then grown (garbage and time).
   const event: Obj = {};
-  event.id = eventId(input, issues);
+  // After a recorded failure the id is a placeholder: the event is rejected with that issue anyway.
+  event.id = id !== undefined ? id : (attempt(issues, 'id', createEventId) ?? '-');
   event.type = type;
   if (name !== undefined) event.custom_event_name = name;
   event.timestamp_ms = ts === undefined ? now : ts instanceof Date ? ts.getTime() : ts;
-  if (input.oppref !== undefined) event.oppref = input.oppref;
+  const oppref = input.oppref;
+  if (oppref !== undefined) event.oppref = oppref;
   if (keep !== undefined && typeof keep !== 'boolean') addIssue(issues, 'keepSourceUrlQuery', 'invalid_type', 'must be a boolean');
   if (url !== undefined) event.source_url = typeof url === 'string' ? cleanSourceUrl(url, keep === true) : url;
-  event.action_source = input.actionSource === undefined ? 'web' : input.actionSource;
-  if (input.optOut !== undefined) event.opt_out = input.optOut;
-  if (input.user !== undefined) {
+  const source = input.actionSource;
+  event.action_source = source === undefined ? 'web' : source;
+  const optOut = input.optOut;
+  if (optOut !== undefined) event.opt_out = optOut;
+  const userInput = input.user;
+  if (userInput !== undefined) {
     if (!user) addIssue(issues, 'user', 'forbidden_field', 'is not allowed in buildEventWithoutUser: use buildEvent');
     else {
-      const wire = user(input.user, issues, warnings, hasher);
+      const wire = user(userInput, issues, warnings, hasher);
       if (isObject(wire) && Object.keys(wire).length) event.user = wire;
     }
   }
@@ -189,10 +195,6 @@ function assemble(input: Obj, now: number, user: UserStep | undefined, issues: I
   return event;
 }
 
-// After a recorded failure the id is a placeholder: the event is rejected with that issue anyway.
-function eventId(input: Obj, issues: Issue[]): unknown {
-  return input.id !== undefined ? input.id : attempt(issues, 'id', createEventId) ?? '-';
-}
 
 /**
  * `url` without credentials (`user:pw@`, up to the authority's last `@`, as URL parsers read it)
