@@ -356,14 +356,14 @@ function money(value: unknown, amount: unknown, given: unknown, out: Obj, index:
 
 // Most events of a server carry one currency: the last one uppercased is not uppercased again
 // (`toUpperCase` made a new string each time, a fifth of `money`).
-let lastCode = '';
+let lastGiven = '';
 let lastUpper = '';
 
 /** `code.toUpperCase()`, remembered for the last code. */
 function upperCase(code: string): string {
-  if (code !== lastCode) {
+  if (code !== lastGiven) {
     lastUpper = code.toUpperCase();
-    lastCode = code;
+    lastGiven = code;
   }
   return lastUpper;
 }
