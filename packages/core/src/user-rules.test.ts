@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   countryCodes,
@@ -24,6 +25,27 @@ describe('isSha256Hex / isLowerSha256Hex', () => {
   it.each([HEX.slice(1), HEX + '0', HEX.slice(1) + 'g', ` ${HEX}`, '', 42, null])('rejects %j', (value) => {
     expect(isSha256Hex(value)).toBe(false);
     expect(isLowerSha256Hex(value)).toBe(false);
+  });
+  // The table is read by a char's low 7 bits: a char ≥ 128 over a hex digit (á is 0xE1, over 'a') must still fail.
+  it('rejects a char ≥ 128 whose low 7 bits are a hex digit, at any position', () => {
+    for (const c of ['\u00e1', '\u00b0', '\u0130', '\u0161', '\uff41']) {
+      for (let i = 0; i < 64; i++) {
+        const value = HEX.slice(0, i) + c + HEX.slice(i + 1);
+        expect(isSha256Hex(value), `${c} at ${i}`).toBe(false);
+        expect(isLowerSha256Hex(value), `${c} at ${i}`).toBe(false);
+      }
+    }
+  });
+  it('agrees with the regexes of the rule on 64-char strings near a digest', () => {
+    const near = fc.constantFrom(...'0123456789abcdefABCDEFgG/:@`\u00e1\u00c1\u0100\u0161 ');
+    const value = fc.array(fc.oneof(fc.constantFrom(...'0123456789abcdef'), near), { minLength: 64, maxLength: 64 }).map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(isSha256Hex(v)).toBe(/^[0-9a-fA-F]{64}$/.test(v));
+        expect(isLowerSha256Hex(v)).toBe(/^[0-9a-f]{64}$/.test(v));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
