@@ -71,6 +71,18 @@ describe('checkEventId: the one id rule', () => {
     expect(issuesOf(id)).toEqual([expect.objectContaining({ path: 'id', code })]);
   });
 
+  // The blank test skips trim() for ids starting with a printable ASCII char: every first char
+  // (alone, and before a non-blank rest) must still be judged as trim() judges it.
+  it('finds an id blank exactly when trim() leaves nothing, whatever its first char', () => {
+    for (let code = 0; code < 0x10000; code++) {
+      const c = String.fromCharCode(code);
+      for (const id of [c, c + '\u2003', c + 'x']) {
+        const blank = issuesOf(id).some((issue) => issue.code === 'empty');
+        if (blank !== (id.trim() === '')) expect.fail(`U+${code.toString(16)} in ${JSON.stringify(id)}: blank ${blank}`);
+      }
+    }
+  });
+
   it('tells the user to pass an order or lead id instead of an e-mail, without quoting it', () => {
     const [issue] = issuesOf('secret.person@example.com');
     expect(issue?.message).toMatch(/order or lead id/);

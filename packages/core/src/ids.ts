@@ -46,10 +46,19 @@ const EMAIL_LIKE = /^\s*[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+\s*$/;
  */
 export function checkEventId(id: unknown, path: string, issues: Issue[]): void {
   if (typeof id !== 'string') addIssue(issues, path, 'invalid_type', 'must be a string (your order or lead id, sent as given)');
-  else if (id.trim() === '') addIssue(issues, path, 'empty', 'must not be blank');
+  else if (!startsPrintable(id) && id.trim() === '') addIssue(issues, path, 'empty', 'must not be blank');
   else if (id.length > MAX_EVENT_ID_LENGTH) addIssue(issues, path, 'too_long', `must be at most ${MAX_EVENT_ID_LENGTH} characters`);
   else if (!isWellFormedText(id)) addIssue(issues, path, 'invalid_format', 'must be well-formed Unicode (a lone surrogate has no UTF-8 form)');
   else if (id.includes('@') && EMAIL_LIKE.test(id)) {
     addIssue(issues, path, 'invalid_format', 'must not be an e-mail address: the id travels in clear through the pixel, pass an order or lead id instead');
   }
+}
+
+/**
+ * True when `text` starts with a printable ASCII char other than space (`!` to `~`): then it is not
+ * blank, and the copy `trim()` may make is not needed. Order and lead ids nearly all start so.
+ */
+function startsPrintable(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return first > 32 && first < 127;
 }
