@@ -15,7 +15,7 @@ import { allKnown, checkText, isObject, type KeysSeen, type Obj } from './valida
 import { splitIssues, withoutOptional } from './optional-fields.js';
 import { checkData } from './validate-data.js';
 import { checkUser } from './validate-user.js';
-import type { ClockOptions, EventValidationResult, Issue, WireEvent } from './types.js';
+import type { ClockOptions, DataShape, EventValidationResult, Issue, WireEvent } from './types.js';
 
 /** Checks a wire `user` at `path`, appending to `issues` (see `validate-user.ts`). */
 export type CheckUser = (user: unknown, path: string, issues: Issue[]) => void;
@@ -134,7 +134,8 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
   if (id === undefined) addIssue(issues, prefix + 'id', 'required', 'is required');
   else checkEventId(id, prefix + 'id', issues);
 
-  const known = isEventType(type);
+  const shape = shapeOfType(type);
+  const known = shape !== undefined;
   if (type === undefined) addIssue(issues, prefix + 'type', 'required', 'is required');
   else if (!known) addIssue(issues, prefix + 'type', 'invalid_value', 'must be a known event type');
 
@@ -169,5 +170,20 @@ function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[]
     if (checkUser) checkUser(user, prefix + 'user', issues);
     else addIssue(issues, prefix + 'user', 'forbidden_field', 'is not allowed here');
   }
-  checkData(event.data, known ? dataShapeOf(type) : undefined, prefix + 'data.', issues);
+  checkData(event.data, shape, prefix + 'data.', issues);
+}
+
+// The last event type found and its data shape: a server sends one or a few types, and a compare
+// (by identity, for the same string) is cheaper than the own-key lookup and the shape lookup. Starts
+// as a valid pair, so no state means "nothing found yet".
+let lastType: unknown = 'custom';
+let lastShape: DataShape = 'custom';
+
+/** The data shape `type` demands, or `undefined` when it is not an event type ({@link isEventType}). */
+function shapeOfType(type: unknown): DataShape | undefined {
+  if (type === lastType) return lastShape;
+  if (!isEventType(type)) return undefined;
+  lastType = type;
+  lastShape = dataShapeOf(type);
+  return lastShape;
 }
