@@ -22,6 +22,20 @@ describe('validateEvent: event fields', () => {
     expect(codes(validateEvent(event, { now: NOW }))).toEqual(expected);
   });
 
+  // checkEvent remembers the last type found and its shape: each event must still get its own.
+  it('judges each event by its own type and shape, whatever type came before', () => {
+    const typed = (type: unknown, dataType: string) => check({ type, data: { type: dataType } });
+    for (let round = 0; round < 2; round++) {
+      expect(typed('order_created', 'contents')).toEqual([]);
+      expect(typed('lead_created', 'contents')).toEqual(['data.type:shape_mismatch']);
+      expect(typed('lead_created', 'customer_action')).toEqual([]);
+      expect(typed('order_created', 'customer_action')).toEqual(['data.type:shape_mismatch']);
+      expect(typed('toString', 'custom')).toEqual(['type:invalid_value']);
+      expect(typed(new String('custom'), 'custom')).toEqual(['type:invalid_value']);
+      expect(typed('subscription_created', 'plan_enrollment')).toEqual([]);
+    }
+  });
+
   it('rejects unknown top-level fields, including typos and __proto__', () => {
     expect(check({ sourceUrl: 'https://a.example' })).toEqual(['sourceUrl:unknown_field']);
     const evil = JSON.parse('{"__proto__": {"x": 1}, "constructor": 1}') as Record<string, unknown>;
