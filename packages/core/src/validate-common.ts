@@ -61,6 +61,25 @@ export function allKnown(keys: readonly string[], known: ReadonlySet<string>, se
   return true;
 }
 
+/**
+ * True when the keys of `obj`, as `for…in` lists them, are the key list that last passed
+ * {@link allKnown} at this call site (`seen`): then every own key of `obj` is known, found without
+ * the array `Object.keys` allocates (this takes about half the time of `Object.keys` and
+ * {@link sameKeys}). `for…in` also lists inherited enumerable keys: they can only make it false, and
+ * a trap of a proxy that throws makes it false too; the caller then reads `Object.keys` as before.
+ */
+export function sameKeysAsLast(obj: object, seen: KeysSeen): boolean {
+  const last = seen.last;
+  if (last === undefined) return false;
+  let i = 0;
+  try {
+    for (const key in obj) if (key !== last[i++]) return false;
+  } catch {
+    return false;
+  }
+  return i === last.length;
+}
+
 /** True when two key lists hold the same strings in the same order (objects of one shape share them). */
 export function sameKeys(keys: readonly string[], last: readonly string[]): boolean {
   if (keys.length !== last.length) return false;

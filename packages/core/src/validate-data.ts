@@ -1,6 +1,6 @@
 /** Rules of `data` and its `contents[]` items (spec §6). */
 import { addIssue } from './errors.js';
-import { allKnown, type KeysSeen, checkCount, checkCurrency, checkText, countIssueCode, currencyIssueCode, isJsonValue, isPlainObject, textIssueCode } from './validate-common.js';
+import { allKnown, type KeysSeen, checkCount, checkCurrency, checkText, countIssueCode, currencyIssueCode, isJsonValue, isPlainObject, sameKeysAsLast, textIssueCode } from './validate-common.js';
 import type { DataShape, Issue } from './types.js';
 
 /** The wire keys of `data` and of a `contents[]` item, in wire order (the builder emits this order). */
@@ -13,6 +13,12 @@ const SHAPES: readonly unknown[] = ['contents', 'customer_action', 'plan_enrollm
 /** True when `key` (a known data key) is not allowed in data of shape `shape`. */
 function isForbidden(key: string, shape: DataShape): boolean {
   return key === 'contents' ? shape === 'customer_action' : key === 'plan_id' && (shape === 'contents' || shape === 'customer_action');
+}
+
+/** True when a key of `keys` is not allowed in data of shape `shape`. */
+function someForbidden(keys: readonly string[], shape: DataShape): boolean {
+  for (const key of keys) if (isForbidden(key, shape)) return true;
+  return false;
 }
 
 /**
@@ -29,13 +35,16 @@ export function checkData(data: unknown, shape: DataShape | undefined, p: string
     addIssue(issues, p + 'type', 'shape_mismatch', shape ? `must be "${shape}" for this event type` : `must be one of ${SHAPES.join(', ')}`);
   }
   const sh = shape ?? (SHAPES.includes(type) ? (type as DataShape) : 'custom');
-  const keys = Object.keys(data);
-  const known = allKnown(keys, DATA_KEYS, dataKeysSeen);
-  for (const key of keys) {
-    if (known || DATA_KEYS.has(key)) {
-      if (isForbidden(key, sh)) addIssue(issues, p + key, 'forbidden_field', `is not allowed in ${sh} data`);
-    } else if (sh !== 'custom') addIssue(issues, p + key, 'unknown_field', `is not a field of ${sh} data`);
-    else if (!isJsonValue(data[key])) addIssue(issues, p + key, 'not_json', 'must be a JSON value');
+  // The keys of the last data that passed, none forbidden here: no key can be unknown or forbidden.
+  if (!sameKeysAsLast(data, dataKeysSeen) || someForbidden(dataKeysSeen.last!, sh)) {
+    const keys = Object.keys(data);
+    const known = allKnown(keys, DATA_KEYS, dataKeysSeen);
+    for (const key of keys) {
+      if (known || DATA_KEYS.has(key)) {
+        if (isForbidden(key, sh)) addIssue(issues, p + key, 'forbidden_field', `is not allowed in ${sh} data`);
+      } else if (sh !== 'custom') addIssue(issues, p + key, 'unknown_field', `is not a field of ${sh} data`);
+      else if (!isJsonValue(data[key])) addIssue(issues, p + key, 'not_json', 'must be a JSON value');
+    }
   }
   checkMoney(data, p, -1, issues, false);
   const plan = data.plan_id;
@@ -49,8 +58,10 @@ export function checkData(data: unknown, shape: DataShape | undefined, p: string
 /** Checks item `i` of the contents of the data at `p` (`data.`). */
 function checkItem(item: unknown, p: string, i: number, issues: Issue[], inherited: boolean): void {
   if (!isPlainObject(item)) return addIssue(issues, `${p}contents[${i}]`, 'invalid_type', 'must be a plain object');
-  const keys = Object.keys(item);
-  if (!allKnown(keys, ITEM_KEYS, itemKeysSeen)) for (const key of keys) if (!ITEM_KEYS.has(key)) addIssue(issues, itemPath(p, i) + key, 'unknown_field', 'is not a field of a contents item');
+  if (!sameKeysAsLast(item, itemKeysSeen)) {
+    const keys = Object.keys(item);
+    if (!allKnown(keys, ITEM_KEYS, itemKeysSeen)) for (const key of keys) if (!ITEM_KEYS.has(key)) addIssue(issues, itemPath(p, i) + key, 'unknown_field', 'is not a field of a contents item');
+  }
   // One named read each (a loop over the names was a keyed read per name, a third of this function).
   checkItemText(item.id, p, i, 'id', issues);
   checkItemText(item.group_id, p, i, 'group_id', issues);

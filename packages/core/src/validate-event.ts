@@ -11,7 +11,7 @@ import {
 } from './schema.js';
 import { addIssue } from './errors.js';
 import { checkEventId } from './ids.js';
-import { allKnown, checkText, isObject, type KeysSeen, type Obj } from './validate-common.js';
+import { allKnown, checkText, isObject, type KeysSeen, type Obj, sameKeysAsLast } from './validate-common.js';
 import { splitIssues, withoutOptional } from './optional-fields.js';
 import { checkData } from './validate-data.js';
 import { checkUser } from './validate-user.js';
@@ -127,8 +127,10 @@ export function checkEventSafely(event: unknown, now: number, prefix: string, is
 
 function checkEvent(event: unknown, now: number, prefix: string, issues: Issue[], checkUser?: CheckUser): void {
   if (!isObject(event)) return addIssue(issues, prefix.slice(0, -1), 'invalid_type', 'must be an object');
-  const keys = Object.keys(event);
-  if (!allKnown(keys, EVENT_KEYS, eventKeysSeen)) for (const key of keys) if (!EVENT_KEYS.has(key)) addIssue(issues, prefix + key, 'unknown_field', 'is not an event field');
+  if (!sameKeysAsLast(event, eventKeysSeen)) {
+    const keys = Object.keys(event);
+    if (!allKnown(keys, EVENT_KEYS, eventKeysSeen)) for (const key of keys) if (!EVENT_KEYS.has(key)) addIssue(issues, prefix + key, 'unknown_field', 'is not an event field');
+  }
   const { id, type, timestamp_ms: ts, custom_event_name: name, source_url: url, action_source: source, oppref, opt_out, user } = event;
 
   if (id === undefined) addIssue(issues, prefix + 'id', 'required', 'is required');
