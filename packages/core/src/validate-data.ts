@@ -15,10 +15,19 @@ function isForbidden(key: string, shape: DataShape): boolean {
   return key === 'contents' ? shape === 'customer_action' : key === 'plan_id' && (shape === 'contents' || shape === 'customer_action');
 }
 
+// The last answer of someForbidden and what it was asked: one key list and shape per server, mostly.
+let forbiddenKeys: readonly string[] = [];
+let forbiddenShape: DataShape | undefined;
+let forbiddenFound = false;
+
 /** True when a key of `keys` is not allowed in data of shape `shape`. */
 function someForbidden(keys: readonly string[], shape: DataShape): boolean {
-  for (const key of keys) if (isForbidden(key, shape)) return true;
-  return false;
+  if (keys === forbiddenKeys && shape === forbiddenShape) return forbiddenFound;
+  forbiddenFound = false;
+  for (const key of keys) if (isForbidden(key, shape)) forbiddenFound = true;
+  forbiddenKeys = keys;
+  forbiddenShape = shape;
+  return forbiddenFound;
 }
 
 /**
