@@ -24,6 +24,19 @@ describe('validateEvent: data', () => {
     expect(result.ok ? [] : result.issues.map((i) => i.message)).toEqual(['must be "contents" for this event type']);
   });
 
+  // checkData remembers the last key list that passed and whether it holds a key forbidden for the
+  // shape: the same keys under another shape must be judged again.
+  it('judges the same data keys by the shape of each event, in any order of events', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(withData('order_created', { type: 'contents', contents: [] })).toEqual([]);
+      expect(withData('lead_created', { type: 'contents', contents: [] })).toEqual(['data.type:shape_mismatch', 'data.contents:forbidden_field']);
+      expect(withData('custom', { type: 'custom', contents: [] }, { custom_event_name: 'my_event' })).toEqual([]);
+      expect(withData('order_created', { type: 'contents', plan_id: 'p' })).toEqual(['data.plan_id:forbidden_field']);
+      expect(withData('subscription_created', { type: 'contents', plan_id: 'p' })).toEqual(['data.type:shape_mismatch']);
+      expect(withData('lead_created', { type: 'contents', plan_id: 'p' })).toEqual(['data.type:shape_mismatch', 'data.plan_id:forbidden_field']);
+    }
+  });
+
   it('checks data.type against the known shapes when the event type is invalid', () => {
     expect(withData('nope', { type: 'contents', contents: [{ bad: 1 }] })).toEqual([
       'type:invalid_value',
