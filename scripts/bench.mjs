@@ -6,7 +6,8 @@
  *   (`benchCore()` in packages/core/src/core.bench.ts);
  * - node: our `track`/`send` → HTTP, posthog-node, @segment/analytics-node and a raw-fetch baseline
  *   against one loopback server, alternating, as ratios (median and spread over rounds); requests
- *   for 10 000 events, bytes per event on the wire, heap per queued event per SDK
+ *   for 10 000 events, bytes per event on the wire, heap per queued event per SDK, the client's own
+ *   CPU per event with a fetch that answers at once (parts.mjs)
  *   (`benchNodeThroughput()` in packages/node/bench/throughput.mjs, which imports the built `dist/`);
  * - stores: `track` → HTTP with no store, the file store (`batched` and `always`) and the Redis store
  *   (a real redis-server started for the run), and `await enqueue()` one at a time with each
@@ -19,7 +20,7 @@
  * is the Node section's own. The rows are also written to `bench-results.json` (gitignored).
  *
  * Usage: `pnpm bench` (builds first), or `node scripts/bench.mjs` when `dist/` is up to date.
- * `BENCH_QUICK=1` runs a shorter node section (10 000 events × 3 rounds instead of 20 000 × 9).
+ * `BENCH_QUICK=1` runs a shorter node section (5 000 events × 5 rounds instead of 10 000 × 15).
  * `node scripts/bench.mjs --section core|node|stores|browser` runs one section and prints its rows as JSON.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

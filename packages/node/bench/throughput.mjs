@@ -14,7 +14,8 @@
  *
  * Also: HTTP requests for 10 000 events (a burst, and a trickle of 20 events every 10 ms) per SDK,
  * with each SDK's defaults and with 1000 per batch; bytes per event on the wire (and before gzip);
- * heap (plus ArrayBuffer) bytes per queued event per SDK (memory.mjs, one fresh process each).
+ * heap (plus ArrayBuffer) bytes per queued event per SDK (memory.mjs, one fresh process each); the
+ * client's own CPU per event with a fetch that answers at once (parts.mjs).
  *
  * Imports the built package (`dist/`): `pnpm -F @x/openai-capi-node build` first. Alone:
  * `node --expose-gc packages/node/bench/throughput.mjs`. `BENCH_QUICK=1`: fewer events and rounds.
@@ -22,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateEvent } from '@x/openai-capi-core';
+import { benchNodeParts } from './parts.mjs';
 import { startServer } from './server.mjs';
 import { CLIENTS, CLOSE, closeSenders, ENQUEUE, hashedInput, plainInput, prebuilt, SENDERS } from './senders.mjs';
 
@@ -122,18 +123,6 @@ function memoryPerEvent(sdk, variant, n) {
   return JSON.parse(child.stdout.trim().split('\n').pop()).bytesPerEvent;
 }
 
-/** µs per event of `validateEvent` on a built hashing-off event (the rule the SDK runs once per event). */
-function validationMicros(n) {
-  const events = prebuilt(1000, plainInput);
-  let best = Number.POSITIVE_INFINITY;
-  for (let round = 0; round < 5; round++) {
-    const start = performance.now();
-    for (let i = 0; i < n; i++) validateEvent(events[i % 1000]);
-    best = Math.min(best, ((performance.now() - start) * 1000) / n);
-  }
-  return best;
-}
-
 /**
  * Runs the Node benchmark.
  * @param {{ quick?: boolean }} [options] - `quick` (or `BENCH_QUICK=1`): 5 000 events × 5 rounds
@@ -164,7 +153,7 @@ export async function benchNodeThroughput(options = {}) {
   } finally {
     server.close();
   }
-  rows.push({ name: 'validateEvent of one hashing-off event', value: r2(validationMicros(200_000)), unit: 'µs' });
+  rows.push(...(await benchNodeParts(quick ? { n: 5_000, rounds: 15 } : {})));
 
   const counts = {};
   for (const [mode, batch, trickle] of [['burst, defaults', null, false], ['burst, 1000/batch', 1000, false], ['trickle, defaults', null, true], ['trickle, 1000/batch', 1000, true]]) {
