@@ -117,10 +117,31 @@ describe('identify', () => {
 
   it('a slower digest of an older call never replaces a newer user', async () => {
     const { page, tracker } = setup({ consent: 'granted', pixelId: 'p1' });
-    const first = identify(tracker, { email: 'old@example.com' });
-    const second = identify(tracker, { email: 'new@example.com' });
-    await Promise.all([first, second]);
-    expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'new@example.com' }) }]);
+    // The older call's digest is held until the newer call has finished: its answer comes last.
+    const subtle = globalThis.crypto.subtle;
+    const realDigest = subtle.digest.bind(subtle);
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const digest = vi.spyOn(subtle, 'digest').mockImplementation(async (algorithm, data) => {
+      const older = calls++ === 0;
+      const answer = await realDigest(algorithm, data);
+      if (older) await held;
+      return answer;
+    });
+    try {
+      const first = identify(tracker, { email: 'old@example.com' });
+      const second = identify(tracker, { email: 'new@example.com' });
+      await second;
+      expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'new@example.com' }) }]);
+      release();
+      await first;
+      expect(digest).toHaveBeenCalledTimes(2);
+      expect(page.oaiqCalls().at(-1)).toEqual(['init', { pixelId: 'p1', user: toPixelUser({ email: 'new@example.com' }) }]);
+      expect(JSON.stringify(page.oaiqCalls())).not.toContain(toPixelUser({ email: 'old@example.com' }).email_sha256 as string);
+    } finally {
+      digest.mockRestore();
+    }
   });
 
   it('production: only what the normalizers refuse is reported; the rest is hashed as core would', async () => {
