@@ -122,21 +122,3 @@ export function withoutStale(items: readonly WireEvent[], now: number, report: S
   if (stale[0] !== undefined) reporter.rejected(stale[0].error, stale);
   return { fresh: fresh ?? items, stale: staleEvents };
 }
-
-/**
- * {@link withoutStale} for a batch whose smallest and largest `timestamp_ms` are known (the queue
- * notes them as events come in): when both ends are inside the accepted window (core's rule,
- * `timestampIssueCode`), every event between them is too (the window is one interval, and built
- * events carry integer timestamps), so the batch is returned as it is without reading each event.
- * Otherwise each event is checked.
- */
-export function withoutStaleIn(
-  items: readonly WireEvent[],
-  span: { oldest: number; newest: number },
-  now: number,
-  report: SendReport,
-  reporter: Reporter,
-): readonly WireEvent[] {
-  if (items.length > 0 && timestampIssueCode(span.oldest, now) === undefined && timestampIssueCode(span.newest, now) === undefined) return items;
-  return withoutStale(items, now, report, reporter).fresh;
-}

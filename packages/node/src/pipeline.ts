@@ -1,5 +1,5 @@
 import type { WireEvent } from '@x/openai-capi-core';
-import { withoutStaleIn } from './checks.js';
+import { withoutStale } from './checks.js';
 import type { DeadlineWindow } from './deadline.js';
 import type { Run } from './delivery.js';
 import type { ResolvedOptions } from './options.js';
@@ -62,14 +62,13 @@ export function memoryPipeline(o: ResolvedOptions, reporter: Reporter, run: Run)
     },
     polls: false,
     drain(window, report) {
-      const span = queue.span;
       const items = queue.drain();
       if (packer.holding) {
         for (const event of items) packer.unpack(event);
         packer.reset();
       }
       waiters.wake();
-      const fresh = withoutStaleIn(items, span, o.now(), report, reporter);
+      const { fresh } = withoutStale(items, o.now(), report, reporter);
       return run(fresh, o.validateOnly, report, window.outer, 'queue');
     },
     close: async () => {

@@ -45,8 +45,6 @@ export class EventQueue {
   private items: WireEvent[] = [];
   // Index in `items` of each queued (name, id): no key kept per event, the table reused across drains.
   private readonly keys = new FirstIds();
-  private oldest = Number.POSITIVE_INFINITY;
-  private newest = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly capacity: number) {}
 
@@ -55,23 +53,11 @@ export class EventQueue {
     return this.items.length;
   }
 
-  /**
-   * The smallest and largest `timestamp_ms` of the queued events (±Infinity when empty): noted as
-   * each event is queued, while it is in the CPU cache, so that the send-time stale check can judge
-   * a whole drained batch by its two ends instead of reading every event again.
-   */
-  get span(): { oldest: number; newest: number } {
-    return { oldest: this.oldest, newest: this.newest };
-  }
-
   /** Queues `event`, unless it is a duplicate or the queue is full. */
   push(event: WireEvent): PushResult {
     if (this.items.length >= this.capacity) return this.keys.indexOf(this.items, event) >= 0 ? 'duplicate' : 'full';
     if (!this.keys.addNew(this.items, event, this.items.length)) return 'duplicate';
     this.items.push(event);
-    const ts = event.timestamp_ms;
-    if (ts < this.oldest) this.oldest = ts;
-    if (ts > this.newest) this.newest = ts;
     return 'queued';
   }
 
@@ -80,8 +66,6 @@ export class EventQueue {
     const out = this.items;
     this.items = [];
     this.keys.clear();
-    this.oldest = Number.POSITIVE_INFINITY;
-    this.newest = Number.NEGATIVE_INFINITY;
     return out;
   }
 }
