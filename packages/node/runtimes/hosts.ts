@@ -89,7 +89,9 @@ export function denoLauncher(): string {
 async function spawnServer(name: string, command: string, args: string[], env: Record<string, string>, cleanup: () => Promise<void>): Promise<RuntimeHost> {
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: here, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A process group of its own: Deno's npm launcher runs the deno binary as a child of its own
+    // and does not pass signals on, so killing the launcher alone left the server running.
+    child = spawn(command, args, { cwd: here, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   } catch (error) {
     await cleanup();
     throw new Error(`${name} could not start: ${(error as Error).message}`);
@@ -116,19 +118,45 @@ async function spawnServer(name: string, command: string, args: string[], env: R
       reject(new Error(`${name} exited (${code ?? signal}) before listening. Output:\n${output}`));
     });
   }).catch(async (error: unknown) => {
-    child.kill('SIGKILL');
+    killGroup(child, 'SIGKILL');
+    await groupGone(name, child);
     await cleanup();
     throw error;
   });
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    killGroup(child, 'SIGTERM');
+    await groupGone(name, child);
     await cleanup();
   };
   return { url: `http://127.0.0.1:${port}`, waitUntil: false, close };
+}
+
+/** Sends `signal` to every process of `child`'s group (the child and what it started). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+/** Waits until no process of `child`'s group is left; a server outliving its test fails the run. */
+async function groupGone(name: string, child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return; // ESRCH: none left
+    }
+    if (Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`${name}: processes of the server's group still ran 10 s after SIGTERM (killed now)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Bun, importing the package from dist/. */
