@@ -4,6 +4,8 @@ type Fs = typeof import('node:fs');
 type FsPromises = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
 type Os = typeof import('node:os');
+type Http = typeof import('node:http');
+type Https = typeof import('node:https');
 
 /** The Node built-ins the stores use, by name. */
 interface Builtins {
@@ -11,6 +13,8 @@ interface Builtins {
   'fs/promises': FsPromises;
   path: Path;
   os: Os;
+  http: Http;
+  https: Https;
 }
 
 /**
@@ -19,8 +23,13 @@ interface Builtins {
  * (which need a file system or a socket) cannot work, and say so.
  */
 export function builtin<K extends keyof Builtins>(name: K): Builtins[K] {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const module = typeof get === 'function' ? (get(`node:${name}`) as Builtins[K] | undefined) : undefined;
+  const module = builtinIfAny(name);
   if (module === undefined) throw new CapiStoreError(`this runtime has no node:${name} (process.getBuiltinModule): the stores need Node 20.16+, Bun or Deno`);
   return module;
+}
+
+/** A Node built-in through `process.getBuiltinModule`, or `undefined` where the runtime has none. */
+export function builtinIfAny<K extends keyof Builtins>(name: K): Builtins[K] | undefined {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  return typeof get === 'function' ? (get(`node:${name}`) as Builtins[K] | undefined) : undefined;
 }

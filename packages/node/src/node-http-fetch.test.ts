@@ -1,0 +1,264 @@
+/**
+ * The `node:http` / `node:https` transport, against real servers on 127.0.0.1 started here (TLS
+ * with a self-signed certificate made for these tests, `__tests__/tls/`), and the rule that picks
+ * it over the global `fetch`.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createClient } from './client.js';
+import { defaultFetch } from './default-fetch.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
+import type { FetchLike } from './platform.js';
+import { API_KEY, NOW, wireEvent } from './__tests__/helpers.js';
+
+const TLS = {
+  cert: readFileSync(new URL('./__tests__/tls/localhost-cert.pem', import.meta.url)),
+  key: readFileSync(new URL('./__tests__/tls/localhost-key.pem', import.meta.url)),
+};
+
+/** One request as the server saw it. */
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+  remotePort: number;
+}
+
+type Answer = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
+
+const open: Array<{ close(): void; sockets: Set<Socket> }> = [];
+
+/** A server on 127.0.0.1 that records each request, then answers with `answer` (default 200 `{}`). */
+async function startServer(answer: Answer = (_req, res) => res.end('{}'), tls = false) {
+  const seen: Seen[] = [];
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, bytes: Buffer.concat(chunks), remotePort: req.socket.remotePort! });
+      answer(req, res, seen.length - 1);
+    });
+  };
+  const server = tls ? https.createServer(TLS, handler) : http.createServer(handler);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const entry = {
+    sockets,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  };
+  open.push(entry);
+  return { seen, sockets, origin: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, tlsOrigin: `https://localhost:${port}` };
+}
+
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+const viaNodeHttp = nodeHttpFetch(http, https);
+const post = (fetch: FetchLike, url: string, body: string, signal = new AbortController().signal) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal, redirect: 'manual' });
+
+function client(origin: string, extra: Record<string, unknown> = {}) {
+  return createClient({ pixelId: 'px', apiKey: API_KEY, endpoint: `${origin}/v1/events`, logLevel: 'off', maxRetries: 0, now: () => NOW, ...extra });
+}
+
+describe('the transport createClient picks when no fetch is given', () => {
+  it('is node:http on Node: the server sees none of the headers undici adds', async () => {
+    expect(defaultFetch()).not.toBe(globalThis.fetch);
+    const api = await startServer();
+    const report = await client(api.origin).send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+    const [request] = api.seen;
+    expect(request!.headers['sec-fetch-mode']).toBeUndefined(); // undici's fetch always sends it
+    expect(request!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(request!.headers['content-type']).toBe('application/json');
+    expect(request!.headers.accept).toBe('application/json');
+    expect(Number(request!.headers['content-length'])).toBe(request!.bytes.length);
+    expect(JSON.parse(request!.bytes.toString('utf8')).events[0].id).toBe('a');
+  });
+
+  it('is the global fetch once a test (or anything) has replaced it', async () => {
+    const calls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      calls.push(url);
+      return new Response('{}', { status: 200 });
+    });
+    expect(defaultFetch()).toBe(globalThis.fetch);
+    const report = await client('http://127.0.0.1:9').send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+    expect(calls).toEqual(['http://127.0.0.1:9/v1/events?pid=px']);
+  });
+
+  it("is the global fetch when undici's global dispatcher is not its default Agent (a proxy)", () => {
+    const key = Symbol.for('undici.globalDispatcher.1');
+    const g = globalThis as Record<symbol, unknown>;
+    const before = g[key];
+    try {
+      g[key] = new (class ProxyAgent {})();
+      expect(defaultFetch()).toBe(globalThis.fetch);
+      g[key] = new (class Agent {})();
+      expect(defaultFetch()).not.toBe(globalThis.fetch);
+    } finally {
+      g[key] = before;
+    }
+  });
+
+  it('is the global fetch on Bun and Deno, which answer to process.release too', () => {
+    vi.stubGlobal('Bun', {});
+    expect(defaultFetch()).toBe(globalThis.fetch);
+    vi.unstubAllGlobals();
+    vi.stubGlobal('Deno', {});
+    expect(defaultFetch()).toBe(globalThis.fetch);
+  });
+
+  it('calls http.request as it is at each request: a library patching it later (msw, nock) sees the request', async () => {
+    const api = await startServer();
+    const c = client(api.origin);
+    const spy = vi.spyOn(http, 'request');
+    expect((await c.send([wireEvent('a')])).delivered).toEqual(['a']);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('nodeHttpFetch', () => {
+  it('sends the same bytes as fetch, non-ASCII and lone surrogates included (U+FFFD, as fetch does)', async () => {
+    const api = await startServer();
+    const body = JSON.stringify({ name: 'Zoë 🛒 \ud800 end' }).replace('\\ud800', '\ud800');
+    await (await post(viaNodeHttp, api.origin, body)).text();
+    await (await fetch(api.origin, { method: 'POST', body })).text();
+    const [mine, theirs] = api.seen;
+    expect(mine!.bytes.equals(theirs!.bytes)).toBe(true);
+    expect(mine!.bytes.toString('utf8')).toContain('\ufffd');
+    expect(Number(mine!.headers['content-length'])).toBe(mine!.bytes.length);
+  });
+
+  it('answers with the status, headers by any case (repeated ones joined) and the body', async () => {
+    const api = await startServer((_req, res) => {
+      res.writeHead(429, [['Retry-After', '7'], ['X-Request-Id', 'req_1'], ['X-Many', 'a'], ['X-Many', 'b']]);
+      res.end('{"error":"slow down"}');
+    });
+    const response = await post(viaNodeHttp, api.origin, '{}');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(response.headers.get('X-REQUEST-ID')).toBe('req_1');
+    expect(response.headers.get('x-many')).toBe('a, b');
+    expect(response.headers.get('x-absent')).toBeNull();
+    expect(await response.text()).toBe('{"error":"slow down"}');
+  });
+
+  it('keeps the first 65 536 characters of a huge body, reads the rest, and reuses the socket', async () => {
+    const api = await startServer((_req, res, n) => res.end(n === 0 ? 'x'.repeat(3_000_000) : '{}'));
+    const first = await post(viaNodeHttp, api.origin, '{}');
+    expect((await first.text()).length).toBe(65_536);
+    await (await post(viaNodeHttp, api.origin, '{}')).text();
+    expect(api.seen[1]!.remotePort).toBe(api.seen[0]!.remotePort);
+  });
+
+  it('never follows a redirect itself', async () => {
+    const api = await startServer((_req, res) => {
+      res.writeHead(301, { location: '/elsewhere' });
+      res.end();
+    });
+    const response = await post(viaNodeHttp, `${api.origin}/v1/events`, '{}');
+    expect(response.status).toBe(301);
+    expect(response.headers.get('location')).toBe('/elsewhere');
+    expect(api.seen.map((s) => s.url)).toEqual(['/v1/events']);
+  });
+
+  it('aborts on the signal while waiting for the answer and while reading the body, closing the socket', async () => {
+    const api = await startServer((_req, res, n) => {
+      if (n === 1) res.writeHead(200, { 'content-length': '100' }).write('{"partial":');
+      // n === 0: never answers
+    });
+    for (const _ of [0, 1]) {
+      const controller = new AbortController();
+      const response = post(viaNodeHttp, api.origin, '{}', controller.signal);
+      await vi.waitFor(() => expect(api.seen.length).toBe(_ + 1));
+      controller.abort();
+      await expect(response).rejects.toThrow();
+    }
+    await vi.waitFor(() => expect(api.sockets.size).toBe(0));
+  });
+
+  it('rejects a body cut off by the server, and an unsupported protocol', async () => {
+    const api = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' }).write('{"cut":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    await expect(post(viaNodeHttp, api.origin, '{}')).rejects.toThrow();
+    await expect(post(viaNodeHttp, 'ftp://127.0.0.1/', '{}')).rejects.toThrow(/unsupported protocol ftp:/);
+  });
+});
+
+describe('the client on node:http', () => {
+  it('follows a same-origin 307 with the same body', async () => {
+    const api = await startServer((_req, res, n) => {
+      if (n === 0) res.writeHead(307, { location: '/v2/events' }).end();
+      else res.end('{}');
+    });
+    const report = await client(api.origin).send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+    expect(api.seen.map((s) => s.url)).toEqual(['/v1/events?pid=px', '/v2/events']);
+    expect(api.seen[1]!.bytes.equals(api.seen[0]!.bytes)).toBe(true);
+  });
+
+  it('reports a timeout when the server never answers, and a network error for a cut-off body', async () => {
+    const silent = await startServer(() => {});
+    const timedOut = await client(silent.origin, { timeoutMs: 300 }).send([wireEvent('a')]);
+    expect(timedOut.rejected.map((r) => r.reason)).toEqual(['timeout']);
+
+    const cut = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' }).write('{');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const cutOff = await client(cut.origin).send([wireEvent('b')]);
+    expect(cutOff.rejected.map((r) => r.reason)).toEqual(['network']);
+    expect(cutOff.delivered).toEqual([]);
+  });
+
+  it('reports a refused connection as a network error that does not carry the key', async () => {
+    const api = await startServer();
+    const origin = api.origin;
+    open.pop()!.close();
+    await new Promise((r) => setTimeout(r, 20));
+    const report = await client(origin).send([wireEvent('a')]);
+    expect(report.rejected.map((r) => r.reason)).toEqual(['network']);
+    expect(report.rejected[0]!.error.message).toMatch(/ECONNREFUSED/);
+    expect(report.rejected[0]!.error.message).not.toContain(API_KEY);
+  });
+
+  it('verifies TLS certificates: an untrusted one is refused, one the global agent trusts is accepted', async () => {
+    const api = await startServer(undefined, true);
+    const refused = await client(api.tlsOrigin).send([wireEvent('a')]);
+    expect(refused.rejected.map((r) => r.reason)).toEqual(['network']);
+    expect(refused.rejected[0]!.error.message).toMatch(/self[- ]signed/i);
+    expect(api.seen).toEqual([]);
+
+    // What a user configures on https.globalAgent (a CA, a proxy library's agent) applies.
+    const options = https.globalAgent.options as { ca?: unknown };
+    const before = options.ca;
+    options.ca = TLS.cert;
+    try {
+      const report = await client(api.tlsOrigin).send([wireEvent('b')]);
+      expect(report.delivered).toEqual(['b']);
+      expect(api.seen[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    } finally {
+      options.ca = before;
+      https.globalAgent.destroy();
+    }
+  });
+});
