@@ -3,9 +3,11 @@
  * with a self-signed certificate made for these tests, `__tests__/tls/`), and the rule that picks
  * it over the global `fetch`.
  */
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client.js';
@@ -44,6 +46,8 @@ async function startServer(answer: Answer = (_req, res) => res.end('{}'), tls = 
     });
   };
   const server = tls ? https.createServer(TLS, handler) : http.createServer(handler);
+  // Idle connections stay open until the client closes them (Node's default closes them after 5 s).
+  server.keepAliveTimeout = 120_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -229,6 +233,25 @@ describe('the client on node:http', () => {
     expect(cutOff.rejected.map((r) => r.reason)).toEqual(['network']);
     expect(cutOff.delivered).toEqual([]);
   });
+
+  it('leaves no socket holding the process open: a script that sent its events exits at once', async () => {
+    const api = await startServer();
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', fileURLToPath(new URL('./__tests__/resolve-core-from-src.mjs', import.meta.url)), fileURLToPath(new URL('./__tests__/send-then-exit.ts', import.meta.url)), api.origin],
+      { cwd: fileURLToPath(new URL('../../../', import.meta.url)) },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The server keeps the idle connection open (keep-alive): only the child can end it, by exiting.
+    await vi.waitFor(() => expect(api.seen.length).toBe(1), { timeout: 20_000 });
+    const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+    child.kill();
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ delivered: ['exit-http'] });
+    expect(api.sockets.size).toBe(0);
+  }, 40_000);
 
   it('reports a refused connection as a network error that does not carry the key', async () => {
     const api = await startServer();

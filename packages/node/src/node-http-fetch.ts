@@ -31,12 +31,15 @@ export function nodeHttpFetch(http: Http, https: Https): FetchLike {
         reject(new TypeError(`unsupported protocol ${target.protocol} (only http: and https:)`));
         return;
       }
-      const headers = { ...init.headers, 'content-length': String(Buffer.byteLength(init.body, 'utf8')) };
+      // Encoded once here (a lone surrogate becomes U+FFFD, as fetch sends it): the socket writes the
+      // bytes as they are, where a string would be measured, then encoded again on its way out.
+      const bytes = Buffer.from(init.body, 'utf8');
+      const headers = { ...init.headers, 'content-length': String(bytes.length) };
       const request = module.request(target, { method: init.method, headers, signal: init.signal }, (response) =>
         readResponse(response, resolve, reject),
       );
       request.on('error', reject);
-      request.end(init.body, 'utf8');
+      request.end(bytes);
     });
 }
 
