@@ -23,6 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { benchNodeParts } from './parts.mjs';
 import { startServer } from './server.mjs';
 import { CLIENTS, CLOSE, closeSenders, ENQUEUE, hashedInput, plainInput, prebuilt, SENDERS } from './senders.mjs';
@@ -59,6 +60,15 @@ const RATIOS = [
 ];
 
 async function throughput(server, n, rounds) {
+  // Each run starts from a forced full GC (a clean heap for every sender), so a round makes seven
+  // old-space collections. V8 keeps a hidden class that optimized code relies on for 2 such
+  // collections after its last object died (`--retain-maps-for-n-gc=2`): between one run of a sender
+  // and its next, none of its objects is alive (its queue was delivered), so the classes of its
+  // events died and all of its optimized code was thrown away ("weak objects" under
+  // `--trace-deopt`: ~150 deopts in 25 runs of our track) and re-optimized in the measured run: runs
+  // at 2-3 × their steady CPU, for every SDK. A server with traffic always holds such objects and
+  // collects old space minutes apart; this keeps the classes, for every sender alike.
+  setFlagsFromString('--retain-maps-for-n-gc=1000000');
   const prebuiltBy = new Map([[plainInput, prebuilt(n, plainInput)], [hashedInput, prebuilt(n, hashedInput)]]);
   const one = async (run, count) => {
     await server.take();
