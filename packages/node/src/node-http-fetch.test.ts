@@ -129,6 +129,26 @@ describe('the transport createClient picks when no fetch is given', () => {
     expect(defaultFetch()).toBe(globalThis.fetch);
   });
 
+  it('is node:http when msw was listening before the package loaded, and msw answers it (capiHandlers)', async () => {
+    const { setupServer } = await import('msw/node');
+    const { capiHandlers } = await import('@x/openai-capi-testing/msw');
+    const capi = capiHandlers({ apiKey: API_KEY, pixelIds: ['px'] });
+    const mocked = setupServer(...capi.handlers);
+    mocked.listen({ onUnhandledRequest: 'error' });
+    try {
+      vi.resetModules(); // the client's modules load again, with msw's fetch already in place
+      const fresh = await import('./default-fetch.js');
+      const { createClient: create } = await import('./client.js');
+      expect(fresh.defaultFetch()).not.toBe(globalThis.fetch);
+      const c = create({ pixelId: 'px', apiKey: API_KEY, logLevel: 'off', maxRetries: 0 });
+      const report = await c.send([wireEvent('msw-1', Date.now())]); // the emulator judges timestamps by the real clock
+      expect(report.delivered).toEqual(['msw-1']);
+      expect(capi.events.map((e) => e.event.id)).toEqual(['msw-1']);
+    } finally {
+      mocked.close();
+    }
+  });
+
   it('calls http.request as it is at each request: a library patching it later (msw, nock) sees the request', async () => {
     const api = await startServer();
     const c = client(api.origin);
