@@ -10,29 +10,28 @@ type Globals = {
   Deno?: unknown;
 };
 
-/** The global `fetch` when this module was loaded: one replaced since (a test's stub, msw) is the caller's choice. */
-const fetchAtLoad = (globalThis as Globals).fetch;
-
-/** Where Node's bundled undici keeps the dispatcher its `fetch` uses (`setGlobalDispatcher`). */
+/** Where Node's bundled undici (and the `undici` package) keeps the dispatcher `fetch` uses. */
 const UNDICI_GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 
 /**
- * What the client sends with when the `fetch` option is not given:
+ * What the client sends with when the `fetch` option is not given, asked again at each request:
  * - on Node, `node:http` / `node:https` ({@link nodeHttpFetch}): less CPU per event than `fetch`;
- * - the global `fetch` elsewhere (Bun, Deno, workerd, edge runtimes), and on Node whenever the
- *   global `fetch` was configured: replaced after this package loaded (a test's `vi.stubGlobal`,
- *   msw), or undici's global dispatcher set to something other than its default `Agent` (a
- *   `ProxyAgent`, `EnvHttpProxyAgent`, `MockAgent`): those settings apply to `fetch` only;
- * - `undefined` when the runtime has neither (the options report it).
+ * - the global `fetch` elsewhere (Bun, Deno, workerd, edge runtimes), and on Node whenever `fetch`
+ *   is configured, since that configuration applies to `fetch` only: the global `fetch` is not
+ *   Node's own (a test's stub, msw, an instrumentation wrapper), or undici's global dispatcher is
+ *   not a plain `new Agent()` (a `ProxyAgent`, an `Agent` with a CA or other options, one with
+ *   interceptors, a `MockAgent`);
+ * - `undefined` when the runtime has neither.
+ * Anything it cannot recognise counts as configured: the global `fetch` is always the safe choice.
  */
 export function defaultFetch(): FetchLike | undefined {
   const g = globalThis as Globals;
-  if (g.fetch === fetchAtLoad && isNode(g) && !hasConfiguredDispatcher()) {
-    const http = builtinIfAny('http');
-    const https = builtinIfAny('https');
-    if (http !== undefined && https !== undefined) return nodeHttpFetch(http, https);
+  const global = g.fetch;
+  if (isNode(g) && isNodesOwnFetch(global) && !hasConfiguredDispatcher()) {
+    const http = nodeHttp();
+    if (http !== undefined) return http;
   }
-  return typeof g.fetch === 'function' ? (g.fetch as FetchLike) : undefined;
+  return typeof global === 'function' ? (global as FetchLike) : undefined;
 }
 
 /** Node itself: Bun and Deno answer to `process.release` and `node:http` too, but their `fetch` is native. */
@@ -42,8 +41,63 @@ function isNode(g: Globals): boolean {
   return agent === undefined || (typeof agent === 'string' && agent.startsWith('Node.js'));
 }
 
+let nodeHttpMemo: FetchLike | null | undefined;
+function nodeHttp(): FetchLike | undefined {
+  if (nodeHttpMemo === undefined) {
+    const http = builtinIfAny('http');
+    const https = builtinIfAny('https');
+    nodeHttpMemo = http !== undefined && https !== undefined ? nodeHttpFetch(http, https) : null;
+  }
+  return nodeHttpMemo ?? undefined;
+}
+
+let fetchSeen: unknown;
+let fetchIsNodes = false;
+/**
+ * True for the `fetch` Node installs: a function whose source loads Node's bundled undici (the same
+ * in Node 18 to 24). A stub or a wrapper (vitest, msw, OpenTelemetry, Next.js) has other source.
+ */
+function isNodesOwnFetch(fetch: unknown): boolean {
+  if (fetch !== fetchSeen) {
+    fetchSeen = fetch;
+    fetchIsNodes = typeof fetch === 'function' && Function.prototype.toString.call(fetch).includes("require('internal/deps/undici/undici')");
+  }
+  return fetchIsNodes;
+}
+
+let dispatcherSeen: unknown;
+let dispatcherIsConfigured = false;
 function hasConfiguredDispatcher(): boolean {
   const dispatcher = (globalThis as Record<symbol, unknown>)[UNDICI_GLOBAL_DISPATCHER];
-  if (dispatcher === undefined) return false;
-  return (dispatcher as { constructor?: { name?: unknown } } | null)?.constructor?.name !== 'Agent';
+  if (dispatcher === undefined) return false; // none yet: Node's fetch would make a plain Agent
+  if (dispatcher !== dispatcherSeen) {
+    dispatcherSeen = dispatcher;
+    dispatcherIsConfigured = !isPlainAgent(dispatcher);
+  }
+  return dispatcherIsConfigured;
 }
+
+/**
+ * True for what `new Agent()` without options looks like, in Node 20's bundled undici (options
+ * `{ connect, interceptors }`, both undefined) and undici 7 (`{ maxOrigins: Infinity, connect }`).
+ * `agent.compose(...)` answers with a Proxy of the agent whose `dispatch` runs the interceptors.
+ */
+function isPlainAgent(dispatcher: unknown): boolean {
+  if (typeof dispatcher !== 'object' || dispatcher === null) return false;
+  if ((dispatcher as { constructor?: { name?: unknown } }).constructor?.name !== 'Agent') return false;
+  if (builtinIfAny('util')?.types.isProxy(dispatcher) !== false) return false;
+  const key = Object.getOwnPropertySymbols(dispatcher).find((s) => s.description === 'options');
+  const options = key === undefined ? undefined : (dispatcher as Record<symbol, unknown>)[key];
+  if (typeof options !== 'object' || options === null) return false;
+  return Object.entries(options).every(([name, value]) => value === undefined || (name === 'maxOrigins' && value === Infinity));
+}
+
+/**
+ * The client's `fetch` when none is given: {@link defaultFetch} asked at each request, so a stub
+ * or a dispatcher set after `createClient` is used from the next request on.
+ */
+export const fetchOfTheMoment: FetchLike = (url, init) => {
+  const fetch = defaultFetch();
+  if (fetch === undefined) return Promise.reject(new TypeError('no global fetch in this runtime: pass the fetch option'));
+  return fetch(url, init);
+};

@@ -6,6 +6,7 @@ type Path = typeof import('node:path');
 type Os = typeof import('node:os');
 type Http = typeof import('node:http');
 type Https = typeof import('node:https');
+type Util = typeof import('node:util');
 
 /** The Node built-ins the stores use, by name. */
 interface Builtins {
@@ -15,6 +16,7 @@ interface Builtins {
   os: Os;
   http: Http;
   https: Https;
+  util: Util;
 }
 
 /**

@@ -9,7 +9,8 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Agent, EnvHttpProxyAgent, MockAgent, ProxyAgent, setGlobalDispatcher } from 'undici';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from './client.js';
 import { defaultFetch } from './default-fetch.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
@@ -80,7 +81,17 @@ function client(origin: string, extra: Record<string, unknown> = {}) {
   return createClient({ pixelId: 'px', apiKey: API_KEY, endpoint: `${origin}/v1/events`, logLevel: 'off', maxRetries: 0, now: () => NOW, ...extra });
 }
 
-describe('the transport createClient picks when no fetch is given', () => {
+describe('the transport the client picks when no fetch is given (at each request)', () => {
+  const DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+  const g = globalThis as Record<symbol, unknown>;
+  let dispatcherBefore: unknown;
+  beforeEach(() => {
+    dispatcherBefore = g[DISPATCHER];
+  });
+  afterEach(() => {
+    g[DISPATCHER] = dispatcherBefore;
+  });
+
   it('is node:http on Node: the server sees none of the headers undici adds', async () => {
     expect(defaultFetch()).not.toBe(globalThis.fetch);
     const api = await startServer();
@@ -88,6 +99,7 @@ describe('the transport createClient picks when no fetch is given', () => {
     expect(report.delivered).toEqual(['a']);
     const [request] = api.seen;
     expect(request!.headers['sec-fetch-mode']).toBeUndefined(); // undici's fetch always sends it
+    expect(request!.headers['user-agent']).toBeUndefined(); // undici's: "node"
     expect(request!.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(request!.headers['content-type']).toBe('application/json');
     expect(request!.headers.accept).toBe('application/json');
@@ -95,30 +107,64 @@ describe('the transport createClient picks when no fetch is given', () => {
     expect(JSON.parse(request!.bytes.toString('utf8')).events[0].id).toBe('a');
   });
 
-  it('is the global fetch once a test (or anything) has replaced it', async () => {
+  it('is the global fetch while it is not Node\'s own (a stub, a wrapper), from the next request on', async () => {
+    const api = await startServer();
+    const c = client(api.origin); // created before the stub, as a module-level client is
     const calls: string[] = [];
-    vi.stubGlobal('fetch', async (url: string) => {
+    const native = globalThis.fetch;
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
       calls.push(url);
-      return new Response('{}', { status: 200 });
+      return native(url, init);
     });
     expect(defaultFetch()).toBe(globalThis.fetch);
-    const report = await client('http://127.0.0.1:9').send([wireEvent('a')]);
-    expect(report.delivered).toEqual(['a']);
-    expect(calls).toEqual(['http://127.0.0.1:9/v1/events?pid=px']);
+    expect((await c.send([wireEvent('a')])).delivered).toEqual(['a']);
+    expect(calls).toEqual([`${api.origin}/v1/events?pid=px`]);
+    expect(api.seen[0]!.headers['sec-fetch-mode']).toBe('cors');
+
+    vi.unstubAllGlobals();
+    expect((await c.send([wireEvent('b')])).delivered).toEqual(['b']);
+    expect(calls).toHaveLength(1);
+    expect(api.seen[1]!.headers['sec-fetch-mode']).toBeUndefined();
   });
 
-  it("is the global fetch when undici's global dispatcher is not its default Agent (a proxy)", () => {
-    const key = Symbol.for('undici.globalDispatcher.1');
-    const g = globalThis as Record<symbol, unknown>;
-    const before = g[key];
-    try {
-      g[key] = new (class ProxyAgent {})();
-      expect(defaultFetch()).toBe(globalThis.fetch);
-      g[key] = new (class Agent {})();
-      expect(defaultFetch()).not.toBe(globalThis.fetch);
-    } finally {
-      g[key] = before;
+  it('is the global fetch when a stub was installed before the package loaded (vitest setupFiles)', async () => {
+    const stub = async () => new Response('{}', { status: 200 });
+    vi.stubGlobal('fetch', stub);
+    vi.resetModules();
+    const fresh = (await import('./default-fetch.js')) as typeof import('./default-fetch.js');
+    expect(fresh.defaultFetch()).toBe(stub);
+  });
+
+  it("is node:http beside undici's plain Agent: Node's own (made by a first fetch) or new Agent()", async () => {
+    const api = await startServer();
+    await (await fetch(api.origin)).text(); // Node's fetch installs its default dispatcher on first use
+    expect((g[DISPATCHER] as object).constructor.name).toBe('Agent');
+    expect(defaultFetch()).not.toBe(globalThis.fetch);
+    setGlobalDispatcher(new Agent());
+    expect(defaultFetch()).not.toBe(globalThis.fetch);
+  });
+
+  it('is the global fetch when undici\'s global dispatcher is configured: a proxy, an Agent with options or interceptors, a mock', () => {
+    const configured = [
+      new ProxyAgent('http://127.0.0.1:3128'),
+      new EnvHttpProxyAgent(),
+      new Agent({ connect: { ca: TLS.cert } }),
+      new Agent({ keepAliveTimeout: 10 }),
+      new Agent().compose((dispatch) => dispatch),
+      new MockAgent(),
+    ];
+    for (const dispatcher of configured) {
+      setGlobalDispatcher(dispatcher);
+      expect(defaultFetch(), dispatcher.constructor.name).toBe(globalThis.fetch);
     }
+  });
+
+  it('delivers through an undici Agent that trusts a private CA, which node:http would not know', async () => {
+    const api = await startServer(undefined, true);
+    setGlobalDispatcher(new Agent({ connect: { ca: TLS.cert } }));
+    const report = await client(api.tlsOrigin).send([wireEvent('a')]);
+    expect(report.delivered).toEqual(['a']);
+    expect(api.seen[0]!.headers['sec-fetch-mode']).toBe('cors'); // through fetch
   });
 
   it('is the global fetch on Bun and Deno, which answer to process.release too', () => {
@@ -129,18 +175,14 @@ describe('the transport createClient picks when no fetch is given', () => {
     expect(defaultFetch()).toBe(globalThis.fetch);
   });
 
-  it('is node:http when msw was listening before the package loaded, and msw answers it (capiHandlers)', async () => {
+  it('lets msw answer a client created before server.listen() (a module-level client)', async () => {
     const { setupServer } = await import('msw/node');
     const { capiHandlers } = await import('@x/openai-capi-testing/msw');
+    const c = createClient({ pixelId: 'px', apiKey: API_KEY, logLevel: 'off', maxRetries: 0 });
     const capi = capiHandlers({ apiKey: API_KEY, pixelIds: ['px'] });
     const mocked = setupServer(...capi.handlers);
     mocked.listen({ onUnhandledRequest: 'error' });
     try {
-      vi.resetModules(); // the client's modules load again, with msw's fetch already in place
-      const fresh = await import('./default-fetch.js');
-      const { createClient: create } = await import('./client.js');
-      expect(fresh.defaultFetch()).not.toBe(globalThis.fetch);
-      const c = create({ pixelId: 'px', apiKey: API_KEY, logLevel: 'off', maxRetries: 0 });
       const report = await c.send([wireEvent('msw-1', Date.now())]); // the emulator judges timestamps by the real clock
       expect(report.delivered).toEqual(['msw-1']);
       expect(capi.events.map((e) => e.event.id)).toEqual(['msw-1']);
@@ -149,7 +191,7 @@ describe('the transport createClient picks when no fetch is given', () => {
     }
   });
 
-  it('calls http.request as it is at each request: a library patching it later (msw, nock) sees the request', async () => {
+  it('calls http.request as it is at each request: a library patching it later (nock) sees the request', async () => {
     const api = await startServer();
     const c = client(api.origin);
     const spy = vi.spyOn(http, 'request');
@@ -170,18 +212,19 @@ describe('nodeHttpFetch', () => {
     expect(Number(mine!.headers['content-length'])).toBe(mine!.bytes.length);
   });
 
-  it('answers with the status, headers by any case (repeated ones joined) and the body', async () => {
+  it('answers with the status, the body and headers as fetch reads them (any case, repeats joined)', async () => {
     const api = await startServer((_req, res) => {
-      res.writeHead(429, [['Retry-After', '7'], ['X-Request-Id', 'req_1'], ['X-Many', 'a'], ['X-Many', 'b']]);
+      res.writeHead(429, [['Retry-After', '5'], ['retry-after', '7'], ['X-Request-Id', 'req_1'], ['Location', '/a'], ['Location', '/b'], ['X-Many', 'a'], ['X-Many', 'b']]);
       res.end('{"error":"slow down"}');
     });
-    const response = await post(viaNodeHttp, api.origin, '{}');
-    expect(response.status).toBe(429);
-    expect(response.headers.get('retry-after')).toBe('7');
-    expect(response.headers.get('X-REQUEST-ID')).toBe('req_1');
-    expect(response.headers.get('x-many')).toBe('a, b');
-    expect(response.headers.get('x-absent')).toBeNull();
-    expect(await response.text()).toBe('{"error":"slow down"}');
+    const mine = await post(viaNodeHttp, api.origin, '{}');
+    const theirs = await post(globalThis.fetch as FetchLike, api.origin, '{}');
+    expect(mine.status).toBe(429);
+    expect(await mine.text()).toBe('{"error":"slow down"}');
+    expect(mine.headers.get('retry-after')).toBe('5, 7'); // node's response.headers keeps only '5'
+    for (const name of ['retry-after', 'X-REQUEST-ID', 'location', 'x-many', 'x-absent']) {
+      expect(mine.headers.get(name), name).toBe(theirs.headers.get(name));
+    }
   });
 
   it('keeps the first 65 536 characters of a huge body, reads the rest, and reuses the socket', async () => {

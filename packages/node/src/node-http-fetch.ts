@@ -5,9 +5,9 @@ type Http = typeof import('node:http');
 type Https = typeof import('node:https');
 
 /**
- * Characters of a response body kept for {@link ResponseLike.text}: the transport reads at most the
- * first 8 192 (an error's detail). The rest is read and dropped, so the socket goes back to the
- * keep-alive pool and a runaway body costs no memory.
+ * Characters of a response body kept for {@link ResponseLike.text} (the transport keeps at most the
+ * first 8 192, an error's detail, and has no use for more). The rest is read and dropped, so the
+ * socket goes back to the keep-alive pool and a runaway body costs no memory.
  */
 const KEPT_BODY_CHARS = 65_536;
 
@@ -56,16 +56,21 @@ function readResponse(response: IncomingMessage, resolve: (r: ResponseLike) => v
     if (!response.complete) reject(new Error('the connection closed before the response body ended'));
   });
   response.on('end', () => {
-    const all = response.headers;
-    resolve({
-      status: response.statusCode ?? 0,
-      headers: {
-        get(name) {
-          const value = all[name.toLowerCase()];
-          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-        },
-      },
-      text: () => Promise.resolve(text),
-    });
+    const raw = response.rawHeaders;
+    resolve({ status: response.statusCode ?? 0, headers: { get: (name) => headerOf(raw, name) }, text: () => Promise.resolve(text) });
   });
+}
+
+/**
+ * A header's value as `fetch`'s `Headers.get` gives it: every occurrence, in order, joined with
+ * `", "`, or `null`. Read from the raw list: Node's `response.headers` keeps only the first of a
+ * repeated `Retry-After` or `Location`, where `fetch` keeps them all.
+ */
+function headerOf(raw: readonly string[], name: string): string | null {
+  const wanted = name.toLowerCase();
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() === wanted) value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
 }

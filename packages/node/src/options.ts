@@ -3,7 +3,7 @@ import { consoleLogger, isLogLevel, type Logger, type LogLevel } from './logger.
 import { defaultSleep, defaultTimers, type FetchLike, type Sleep, type TimerApi } from './platform.js';
 import type { DeliveredHook, ErrorHook } from './report.js';
 import { defaultHasher } from './hasher.js';
-import { defaultFetch } from './default-fetch.js';
+import { defaultFetch, fetchOfTheMoment } from './default-fetch.js';
 import type { EventStore } from './store.js';
 
 /** Default Conversions API endpoint (spec §2). */
@@ -74,11 +74,11 @@ export interface ClientOptions {
   /** Log verbosity. Default `'warn'`. */
   logLevel?: LogLevel | undefined;
   /**
-   * `fetch` implementation. Default: on Node, `node:http`/`node:https` through their global agents
-   * (keep-alive; less CPU per event than `fetch`), unless the global `fetch` was replaced after this
-   * package loaded or undici's global dispatcher is not its default `Agent` (a `ProxyAgent`): then,
-   * as on every other runtime, the global `fetch`. Pass it to choose (your instrumented `fetch`, an
-   * undici `fetch` with its own dispatcher).
+   * `fetch` implementation. Default, decided at each request: on Node, `node:http`/`node:https`
+   * through their global agents (keep-alive; less CPU per event than `fetch`), unless `fetch` is
+   * configured (the global `fetch` is not Node's own, or undici's global dispatcher is not a plain
+   * `new Agent()`): then, as on every other runtime, the global `fetch`. Pass it to choose (your
+   * instrumented `fetch`, an undici `fetch` with its own dispatcher).
    */
   fetch?: FetchLike | undefined;
   /** Clock in Unix ms, used for timestamps, the send-time window check and deadlines. Default `Date.now`. */
@@ -235,7 +235,7 @@ export function resolveOptions(options: ClientOptions): { options: ResolvedOptio
   if (o.logger !== undefined && !isLogger(o.logger)) {
     issues.push({ path: 'logger', code: 'invalid_logger', message: 'logger must have error, warn, info and debug methods' });
   }
-  const fetchImpl = o.fetch ?? defaultFetch();
+  const fetchImpl = o.fetch ?? (defaultFetch() === undefined ? undefined : fetchOfTheMoment);
   if (typeof fetchImpl !== 'function') {
     issues.push({ path: 'fetch', code: 'required', message: 'no global fetch in this runtime: pass the fetch option' });
   }
