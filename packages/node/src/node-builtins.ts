@@ -8,7 +8,7 @@ type Http = typeof import('node:http');
 type Https = typeof import('node:https');
 type Util = typeof import('node:util');
 
-/** The Node built-ins the stores use, by name. */
+/** The Node built-ins the stores and the node:http transport use, by name. */
 interface Builtins {
   fs: Fs;
   'fs/promises': FsPromises;

@@ -297,23 +297,39 @@ describe('the client on node:http', () => {
     expect(cutOff.delivered).toEqual([]);
   });
 
-  it('leaves no socket holding the process open: a script that sent its events exits at once', async () => {
-    const api = await startServer();
+  /** Runs `send-then-exit.ts` against `origin` in a child process: its exit code (or 'still running' after 10 s) and output. */
+  async function sendThenExit(api: { seen: Seen[] }, origin: string, env: Record<string, string> = {}) {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', fileURLToPath(new URL('./__tests__/resolve-core-from-src.mjs', import.meta.url)), fileURLToPath(new URL('./__tests__/send-then-exit.ts', import.meta.url)), api.origin],
-      { cwd: fileURLToPath(new URL('../../../', import.meta.url)) },
+      ['--import', 'tsx', '--import', fileURLToPath(new URL('./__tests__/resolve-core-from-src.mjs', import.meta.url)), fileURLToPath(new URL('./__tests__/send-then-exit.ts', import.meta.url)), origin],
+      { cwd: fileURLToPath(new URL('../../../', import.meta.url)), env: { ...process.env, ...env } },
     );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    // The server keeps the idle connection open (keep-alive): only the child can end it, by exiting.
     await vi.waitFor(() => expect(api.seen.length).toBe(1), { timeout: 20_000 });
     const code = await Promise.race([exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
     child.kill();
+    return { code, stdout };
+  }
+
+  it('leaves no socket holding the process open: a script that sent its events exits at once', async () => {
+    const api = await startServer();
+    // The server keeps the idle connection open (keep-alive): only the child can end it, by exiting.
+    const { code, stdout } = await sendThenExit(api, api.origin);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ delivered: ['exit-http'] });
     expect(api.sockets.size).toBe(0);
+  }, 40_000);
+
+  it('trusts the CAs of NODE_EXTRA_CA_CERTS, as fetch does', async () => {
+    const api = await startServer(undefined, true);
+    const { code, stdout } = await sendThenExit(api, api.tlsOrigin, {
+      NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('./__tests__/tls/localhost-cert.pem', import.meta.url)),
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ delivered: ['exit-http'] });
+    expect(api.seen[0]!.headers['sec-fetch-mode']).toBeUndefined(); // node:https, not fetch
   }, 40_000);
 
   it('reports a refused connection as a network error that does not carry the key', async () => {
