@@ -28,8 +28,9 @@ export function defaultFetch(): FetchLike | undefined {
   const g = globalThis as Globals;
   const global = g.fetch;
   if (isNode(g) && isNodesOwnFetch(global) && !hasConfiguredDispatcher()) {
-    const http = nodeHttp();
-    if (http !== undefined) return http;
+    const http = builtinIfAny('http');
+    const https = builtinIfAny('https');
+    if (http !== undefined && https !== undefined) return nodeHttpFetch(http, https);
   }
   return typeof global === 'function' ? (global as FetchLike) : undefined;
 }
@@ -41,40 +42,17 @@ function isNode(g: Globals): boolean {
   return agent === undefined || (typeof agent === 'string' && agent.startsWith('Node.js'));
 }
 
-let nodeHttpMemo: FetchLike | null | undefined;
-function nodeHttp(): FetchLike | undefined {
-  if (nodeHttpMemo === undefined) {
-    const http = builtinIfAny('http');
-    const https = builtinIfAny('https');
-    nodeHttpMemo = http !== undefined && https !== undefined ? nodeHttpFetch(http, https) : null;
-  }
-  return nodeHttpMemo ?? undefined;
-}
-
-let fetchSeen: unknown;
-let fetchIsNodes = false;
 /**
  * True for the `fetch` Node installs: a function whose source loads Node's bundled undici (the same
  * in Node 18 to 24). A stub or a wrapper (vitest, msw, OpenTelemetry, Next.js) has other source.
  */
 function isNodesOwnFetch(fetch: unknown): boolean {
-  if (fetch !== fetchSeen) {
-    fetchSeen = fetch;
-    fetchIsNodes = typeof fetch === 'function' && Function.prototype.toString.call(fetch).includes("require('internal/deps/undici/undici')");
-  }
-  return fetchIsNodes;
+  return typeof fetch === 'function' && Function.prototype.toString.call(fetch).includes("require('internal/deps/undici/undici')");
 }
 
-let dispatcherSeen: unknown;
-let dispatcherIsConfigured = false;
 function hasConfiguredDispatcher(): boolean {
   const dispatcher = (globalThis as Record<symbol, unknown>)[UNDICI_GLOBAL_DISPATCHER];
-  if (dispatcher === undefined) return false; // none yet: Node's fetch would make a plain Agent
-  if (dispatcher !== dispatcherSeen) {
-    dispatcherSeen = dispatcher;
-    dispatcherIsConfigured = !isPlainAgent(dispatcher);
-  }
-  return dispatcherIsConfigured;
+  return dispatcher !== undefined && !isPlainAgent(dispatcher); // none yet: Node's fetch would make a plain Agent
 }
 
 /**
