@@ -1,11 +1,12 @@
 import { nobleSha256Hex, type Hasher } from '@x/openai-capi-core';
+import { builtinIfAny } from './node-builtins.js';
 
 type CreateHash = (algorithm: 'sha256') => {
   update(text: string, encoding: 'utf8'): { digest(encoding: 'hex'): string };
 };
 /** `crypto.hash` (Node ≥ 20.12 / 21.7): a one-shot digest, no `Hash` object per call. */
 type OneShotHash = (algorithm: 'sha256', data: string, outputEncoding: 'hex') => string;
-type BuiltinLoader = (id: string) => { createHash?: CreateHash; hash?: OneShotHash } | undefined;
+type CryptoLike = { createHash?: CreateHash; hash?: OneShotHash };
 
 /**
  * A SHA-256 {@link Hasher} on `node:crypto`, or `undefined` when the runtime has none. It is looked
@@ -15,13 +16,7 @@ type BuiltinLoader = (id: string) => { createHash?: CreateHash; hash?: OneShotHa
  * `createHash`; both hash the UTF-8 bytes of the text.
  */
 export function nodeCryptoHasher(): Hasher | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: BuiltinLoader } }).process;
-  let crypto: ReturnType<BuiltinLoader>;
-  try {
-    crypto = proc?.getBuiltinModule?.('node:crypto');
-  } catch {
-    return undefined;
-  }
+  const crypto = builtinIfAny('crypto') as CryptoLike | undefined;
   const oneShot = crypto?.hash;
   if (typeof oneShot === 'function') return (text) => oneShot('sha256', text, 'hex');
   const createHash = crypto?.createHash;

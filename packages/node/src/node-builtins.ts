@@ -7,8 +7,10 @@ type Os = typeof import('node:os');
 type Http = typeof import('node:http');
 type Https = typeof import('node:https');
 type Util = typeof import('node:util');
+type Crypto = typeof import('node:crypto');
+type Events = typeof import('node:events');
 
-/** The Node built-ins the stores and the node:http transport use, by name. */
+/** The Node built-ins the package uses (stores, transport, hasher, signals), by name. */
 interface Builtins {
   fs: Fs;
   'fs/promises': FsPromises;
@@ -17,6 +19,8 @@ interface Builtins {
   http: Http;
   https: Https;
   util: Util;
+  crypto: Crypto;
+  events: Events;
 }
 
 /**
@@ -30,8 +34,16 @@ export function builtin<K extends keyof Builtins>(name: K): Builtins[K] {
   return module;
 }
 
-/** A Node built-in through `process.getBuiltinModule`, or `undefined` where the runtime has none. */
+/**
+ * A Node built-in through `process.getBuiltinModule`, or `undefined` where the runtime has none
+ * (an edge runtime), or refuses it (a `getBuiltinModule` that throws for a module it lacks).
+ */
 export function builtinIfAny<K extends keyof Builtins>(name: K): Builtins[K] | undefined {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  return typeof get === 'function' ? (get(`node:${name}`) as Builtins[K] | undefined) : undefined;
+  if (typeof get !== 'function') return undefined;
+  try {
+    return (get(`node:${name}`) as Builtins[K] | null | undefined) ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

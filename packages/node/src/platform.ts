@@ -3,6 +3,8 @@
  * only Fetch, `AbortController` and timers, so it runs on Node ≥ 20, Bun, Deno and edge runtimes.
  */
 
+import { builtinIfAny } from './node-builtins.js';
+
 /** The subset of a Fetch `Response` the transport reads. */
 export interface ResponseLike {
   /** HTTP status. */
@@ -81,12 +83,11 @@ export function holdOpenUntil<T>(promise: Promise<T>): Promise<T> {
  * `process.getBuiltinModule`, so nothing here imports a Node-only module; elsewhere a no-op.
  */
 export function allowManyListeners(signal: AbortSignal): void {
-  type Events = { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void };
-  const processLike = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const events = builtinIfAny('events') as { setMaxListeners?: (n: number, ...targets: EventTarget[]) => void } | undefined;
   try {
-    (processLike?.getBuiltinModule?.('node:events') as Events | undefined)?.setMaxListeners?.(0, signal);
+    events?.setMaxListeners?.(0, signal);
   } catch {
-    // not Node: nothing warns
+    // a runtime whose node:events does not take an AbortSignal: nothing warns there either
   }
 }
 
