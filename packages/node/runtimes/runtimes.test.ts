@@ -41,15 +41,17 @@ async function poll<T>(read: () => Promise<T | null | undefined> | T | null | un
 }
 
 // `proxied`: the platform has no socket address for the app (the client IP comes from
-// X-Forwarded-For, `trustProxy: 1`); `hasher`: what docs/README.md's runtime table says.
-const runtimes: [string, () => Promise<RuntimeHost>, { proxied: boolean; hasher: string }][] = [
-  ['Cloudflare workerd (miniflare)', startWorkerd, { proxied: true, hasher: 'pure-js' }],
-  ['Vercel edge-runtime', startEdgeRuntime, { proxied: true, hasher: 'pure-js' }],
-  ['Bun', startBun, { proxied: false, hasher: 'node:crypto' }],
-  ['Deno', startDeno, { proxied: false, hasher: 'node:crypto' }],
+// X-Forwarded-For, `trustProxy: 1`); `hasher`: what docs/README.md's runtime table says;
+// `fetchHeader`: a header the runtime's own fetch adds to the client's request (the node:http
+// transport, Node's default, sends only the client's headers): proof the client sent with fetch.
+const runtimes: [string, () => Promise<RuntimeHost>, { proxied: boolean; hasher: string; fetchHeader: string }][] = [
+  ['Cloudflare workerd (miniflare)', startWorkerd, { proxied: true, hasher: 'pure-js', fetchHeader: 'cf-worker' }],
+  ['Vercel edge-runtime', startEdgeRuntime, { proxied: true, hasher: 'pure-js', fetchHeader: 'sec-fetch-mode' }],
+  ['Bun', startBun, { proxied: false, hasher: 'node:crypto', fetchHeader: 'accept-encoding' }],
+  ['Deno', startDeno, { proxied: false, hasher: 'node:crypto', fetchHeader: 'accept-encoding' }],
 ];
 
-describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
+describe.each(runtimes)('%s', (name, start, { proxied, hasher, fetchHeader }) => {
   let host: RuntimeHost;
   let origin: string;
   let whoami: { url: string; hasher: string };
@@ -70,7 +72,7 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     expect(whoami.hasher).toBe(hasher);
   });
 
-  it(`createClient delivers to the emulator; flush({ timeoutMs }) ${proxied ? 'runs under waitUntil' : 'is awaited (no waitUntil)'}`, async () => {
+  it(`createClient delivers to the emulator through the runtime's fetch; flush({ timeoutMs }) ${proxied ? 'runs under waitUntil' : 'is awaited (no waitUntil)'}`, async () => {
     const id = nextId();
     const response = await call('/client', { method: 'POST', body: JSON.stringify({ id, email: EMAIL }) });
     const answer = (await response.json()) as { eventId: string; flush: string; reportAtAnswer: unknown; error?: string };
@@ -87,6 +89,7 @@ describe.each(runtimes)('%s', (name, start, { proxied, hasher }) => {
     expect(emulator.events).toHaveLength(1);
     const received = emulator.events[0]!;
     expect(received.pixelId).toBe(PIXEL_ID);
+    expect(emulator.requests.at(-1)?.headers[fetchHeader], `${fetchHeader}: sent with the runtime's fetch`).toBeDefined();
     expect(received.integrationSource).toBe('x-openai-capi-node');
     expect(received.event).toMatchObject({ id, type: 'order_created', data: { amount: 2599, currency: 'USD' } });
     // Hashed in the runtime (node:crypto where it exists, else core's pure-JS SHA-256): same digest.
